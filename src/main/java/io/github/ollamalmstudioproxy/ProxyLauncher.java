@@ -1,0 +1,73 @@
+package io.github.ollamalmstudioproxy;
+
+import io.github.ollamalmstudioproxy.config.ProxyConfig;
+import io.github.ollamalmstudioproxy.server.ProxyServer;
+import io.vertx.core.Vertx;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the proxy (and the simulator in demo mode), then waits for SIGTERM or SIGINT to shut down gracefully. */
+final class ProxyLauncher {
+  private static final Logger log = LoggerFactory.getLogger(ProxyLauncher.class);
+
+  private ProxyLauncher() {}
+
+  /** Returns false when start-up failed; true after a graceful shutdown. */
+  static boolean runUntilStopped(ProxyConfig requested, PrintWriter err) {
+    Vertx vertx = Vertx.vertx();
+    Demo demo = requested.demo() ? Demo.start(err) : null;
+    ProxyConfig config = demo == null ? requested : requested.withBackend(demo.backendUrl());
+    ProxyServer server;
+    try {
+      server = ProxyServer.start(vertx, config).await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      err.println("ollama-lmstudio-proxy: cannot listen on " + config.listen() + ": " + describe(e));
+      vertx.close();
+      if (demo != null) {
+        demo.close();
+      }
+      return false;
+    }
+    log.info("ollama-lmstudio-proxy listening on http://{} -> backend {}", config.listen(), config.backend());
+    if (!config.listen().isLoopback() && config.apiKey() == null) {
+      log.warn("listening on {} without --api-key: anyone who can reach this address can use your models",
+          config.listen());
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    ShutdownSignals.onTerminate(() -> {
+      try {
+        server.shutdown(config.drainTimeout()).await(config.drainTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        log.warn("shutdown did not complete cleanly: {}", e.toString());
+      }
+      vertx.close();
+      if (demo != null) {
+        demo.close();
+      }
+      log.info("stopped");
+      stopped.countDown();
+    });
+    awaitQuietly(stopped);
+    return true;
+  }
+
+  private static String describe(Throwable e) {
+    Throwable cause = e.getCause() != null && e.getMessage() == null ? e.getCause() : e;
+    if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("Address already in use")) {
+      return "address already in use (is Ollama or another proxy running? choose another port with --listen)";
+    }
+    return String.valueOf(cause.getMessage());
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

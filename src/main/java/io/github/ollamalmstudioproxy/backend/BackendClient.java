@@ -1,0 +1,106 @@
+package io.github.ollamalmstudioproxy.backend;
+
+import static java.util.Objects.requireNonNull;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The only owner of the HTTP client that talks to the backend: every byte the proxy sends leaves through here, to
+ * the one configured base URL, so no request path can make the proxy contact another host.
+ */
+public final class BackendClient {
+  /** Backends such as llama-server close idle keep-alive connections after 5 s; give ours up a little earlier. */
+  private static final int KEEP_ALIVE_SECONDS = 4;
+  /** Enough connections for a thousand concurrent streams; each stream holds one for its whole life. */
+  private static final int MAX_CONNECTIONS = 2048;
+
+  private final HttpClientAgent client;
+  private final URI base;
+  private final String basePath;
+  private final String authorization;
+  private final Duration connectTimeout;
+  private final Duration firstByteTimeout;
+  private final Duration idleTimeout;
+
+  public BackendClient(Vertx vertx, URI base, String apiKey, Duration connectTimeout, Duration firstByteTimeout,
+      Duration idleTimeout) {
+    this.base = requireNonNull(base, "base");
+    String path = base.getRawPath() == null ? "" : base.getRawPath();
+    this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    this.authorization = apiKey == null ? null : "Bearer " + apiKey;
+    this.connectTimeout = connectTimeout;
+    this.firstByteTimeout = firstByteTimeout;
+    this.idleTimeout = idleTimeout;
+    HttpClientOptions options = new HttpClientOptions()
+        .setProtocolVersion(HttpVersion.HTTP_1_1)
+        .setSsl("https".equalsIgnoreCase(base.getScheme()))
+        .setDefaultHost(base.getHost())
+        .setDefaultPort(port(base))
+        .setKeepAlive(true)
+        .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
+        .setTcpNoDelay(true)
+        .setDecompressionSupported(false)
+        .setConnectTimeout((int) connectTimeout.toMillis());
+    this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS)
+        .setMaxWaitQueueSize(-1));
+  }
+
+  /** The base URL as configured, for messages such as "cannot reach LM Studio at ...". */
+  public URI base() {
+    return base;
+  }
+
+  /**
+   * Opens a request to {@code pathAndQuery} (which must start with '/') on the backend. The first-byte timeout guards
+   * the silence before the response headers; call {@link #streaming(HttpClientRequest)} once they arrived.
+   */
+  public Future<HttpClientRequest> open(HttpMethod method, String pathAndQuery, MultiMap headers) {
+    if (!pathAndQuery.startsWith("/")) {
+      throw new IllegalArgumentException("path must start with '/': " + pathAndQuery);
+    }
+    RequestOptions options = new RequestOptions()
+        .setMethod(method)
+        .setHost(base.getHost())
+        .setPort(port(base))
+        .setSsl("https".equalsIgnoreCase(base.getScheme()))
+        .setURI(basePath + pathAndQuery)
+        .setConnectTimeout(connectTimeout.toMillis())
+        .setIdleTimeout(firstByteTimeout.toMillis())
+        .setFollowRedirects(false);
+    if (headers != null) {
+      options.setHeaders(headers);
+    }
+    if (authorization != null) {
+      options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
+    }
+    return client.request(options);
+  }
+
+  /** Switches a request whose response has started from the first-byte timeout to the between-chunks timeout. */
+  public void streaming(HttpClientRequest request) {
+    request.idleTimeout(idleTimeout.toMillis());
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+
+  private static int port(URI uri) {
+    if (uri.getPort() > 0) {
+      return uri.getPort();
+    }
+    return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+  }
+}

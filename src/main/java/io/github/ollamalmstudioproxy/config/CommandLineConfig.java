@@ -1,0 +1,123 @@
+package io.github.ollamalmstudioproxy.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * Turns arguments, environment and the optional YAML file into a validated {@link ProxyConfig}.
+ *
+ * <p>Precedence is flag &gt; environment &gt; file &gt; default. Picocli applies a default value provider only to options
+ * missing from the command line, so the provider consults the environment first and then the file; the file's path
+ * is found by a pre-scan because defaults are resolved before the arguments are parsed.
+ */
+public final class CommandLineConfig {
+  private CommandLineConfig() {}
+
+  /** A command line ready to parse {@code args}, reading defaults from {@code env} and the config file. */
+  public static CommandLine commandLine(String[] args, Map<String, String> env) {
+    ProxyOptions options = new ProxyOptions();
+    CommandLine commandLine = new CommandLine(options);
+    String configPath = findConfigPath(args, env);
+    ConfigFile file = configPath == null ? ConfigFile.EMPTY : ConfigFile.read(configPath);
+    commandLine.setDefaultValueProvider(new EnvironmentThenFile(env, file));
+    return commandLine;
+  }
+
+  /** Parses and validates; throws {@link ConfigException} with a one-line message on any bad value. */
+  public static ProxyConfig parse(String[] args, Map<String, String> env) {
+    CommandLine commandLine = commandLine(args, env);
+    try {
+      commandLine.parseArgs(args);
+    } catch (ParameterException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    return validate(commandLine.getCommand());
+  }
+
+  public static ProxyConfig validate(ProxyOptions o) {
+    return new ProxyConfig(
+        ListenAddress.parse(o.listen),
+        backendUrl(o.backend),
+        blankToNull(o.backendApiKey),
+        blankToNull(o.apiKey),
+        o.origins == null ? List.of() : Arrays.stream(o.origins.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+            .toList(),
+        version(o.ollamaVersion),
+        Durations.parse("--drain-timeout", o.drainTimeout),
+        positive("--connect-timeout", o.connectTimeout),
+        positive("--first-byte-timeout", o.firstByteTimeout),
+        positive("--idle-timeout", o.idleTimeout),
+        ByteSizes.parse("--max-body-size", o.maxBodySize),
+        bool("--log-bodies", o.logBodies),
+        bool("--demo", o.demo));
+  }
+
+  static URI backendUrl(String text) {
+    URI uri;
+    try {
+      uri = new URI(text.trim());
+    } catch (URISyntaxException e) {
+      throw new ConfigException("invalid --backend URL '" + text + "': " + e.getReason());
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new ConfigException("invalid --backend URL '" + text + "': it must start with http:// or https://");
+    }
+    if (uri.getHost() == null) {
+      throw new ConfigException("invalid --backend URL '" + text + "': it has no host");
+    }
+    if (uri.getPort() > 65535) {
+      throw new ConfigException("invalid --backend URL '" + text + "': port out of range");
+    }
+    if (uri.getQuery() != null || uri.getFragment() != null) {
+      throw new ConfigException("invalid --backend URL '" + text + "': no query or fragment allowed");
+    }
+    String s = uri.toString();
+    return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+  }
+
+  private static String version(String v) {
+    if (!v.matches("\\d+\\.\\d+\\.\\d+")) {
+      throw new ConfigException("invalid --ollama-version '" + v + "': clients parse it as numbers, use X.Y.Z");
+    }
+    return v;
+  }
+
+  private static java.time.Duration positive(String option, String text) {
+    java.time.Duration d = Durations.parse(option, text);
+    if (d.isZero() || d.isNegative()) {
+      throw new ConfigException("invalid duration for " + option + ": '" + text + "' must be positive");
+    }
+    return d;
+  }
+
+  private static boolean bool(String option, String text) {
+    return switch (text.trim().toLowerCase(Locale.ROOT)) {
+      case "true", "1", "yes", "on" -> true;
+      case "false", "0", "no", "off", "" -> false;
+      default -> throw new ConfigException("invalid value for " + option + ": '" + text + "' (use true or false)");
+    };
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+
+  private static String findConfigPath(String[] args, Map<String, String> env) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        return args[i + 1];
+      }
+      if (args[i].startsWith("--config=")) {
+        return args[i].substring("--config=".length());
+      }
+    }
+    return blankToNull(env.get("OLLAMA_PROXY_CONFIG"));
+  }
+}

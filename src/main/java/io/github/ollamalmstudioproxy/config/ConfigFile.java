@@ -1,0 +1,74 @@
+package io.github.ollamalmstudioproxy.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/** The optional YAML file: a flat map from option name (without dashes) to a scalar or a list of scalars. */
+final class ConfigFile {
+  static final ConfigFile EMPTY = new ConfigFile(Map.of());
+
+  private static final Set<String> KEYS = Set.of("listen", "backend", "lmstudio-url", "backend-api-key", "api-key",
+      "origins", "ollama-version", "drain-timeout", "connect-timeout", "first-byte-timeout", "idle-timeout",
+      "max-body-size", "log-bodies", "demo");
+
+  private final Map<String, String> values;
+
+  private ConfigFile(Map<String, String> values) {
+    this.values = values;
+  }
+
+  static ConfigFile read(String pathText) {
+    Path path = Path.of(pathText);
+    if (!Files.isReadable(path) || Files.isDirectory(path)) {
+      throw new ConfigException("cannot read config file '" + pathText + "'");
+    }
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(path.toFile());
+    } catch (IOException e) {
+      throw new ConfigException("invalid config file '" + pathText + "': " + firstLine(e.getMessage()));
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return EMPTY;
+    }
+    if (!root.isObject()) {
+      throw new ConfigException("invalid config file '" + pathText + "': expected a map of option: value");
+    }
+    Map<String, String> values = new HashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!KEYS.contains(e.getKey())) {
+        throw new ConfigException("unknown option '" + e.getKey() + "' in config file '" + pathText + "'");
+      }
+      values.put(e.getKey().equals("lmstudio-url") ? "backend" : e.getKey(), text(e.getValue()));
+    }
+    return new ConfigFile(values);
+  }
+
+  String get(String key) {
+    return values.get(key);
+  }
+
+  private static String text(JsonNode node) {
+    if (node.isArray()) {
+      StringJoiner joined = new StringJoiner(",");
+      node.forEach(item -> joined.add(item.asText()));
+      return joined.toString();
+    }
+    return node.isNull() ? null : node.asText();
+  }
+
+  private static String firstLine(String message) {
+    int nl = message == null ? -1 : message.indexOf('\n');
+    return nl < 0 ? String.valueOf(message) : message.substring(0, nl);
+  }
+}

@@ -1,0 +1,55 @@
+package io.github.ollamalmstudioproxy.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything the proxy needs to run, already validated.
+ *
+ * @param backend the backend's base URL without a trailing slash, e.g. {@code http://localhost:1234}
+ * @param backendApiKey sent as {@code Authorization: Bearer} to the backend; null for none
+ * @param apiKey the inbound key clients must present; null when the proxy is open
+ * @param origins extra CORS origins on top of Ollama's defaults ({@code *} allows any)
+ * @param firstByteTimeout how long the backend may stay silent before its first byte (prefill and JIT loads are silent)
+ * @param idleTimeout the longest allowed gap between two chunks of a backend response
+ * @param maxBodyBytes the largest request body accepted; larger bodies get 413 without being read into memory
+ */
+public record ProxyConfig(
+    ListenAddress listen,
+    URI backend,
+    String backendApiKey,
+    String apiKey,
+    List<String> origins,
+    String ollamaVersion,
+    Duration drainTimeout,
+    Duration connectTimeout,
+    Duration firstByteTimeout,
+    Duration idleTimeout,
+    long maxBodyBytes,
+    boolean logBodies,
+    boolean demo) {
+
+  public static final String DEFAULT_OLLAMA_VERSION = "0.33.0";
+
+  public ProxyConfig {
+    origins = List.copyOf(origins);
+  }
+
+  /** The same configuration pointed at another backend: used by {@code --demo} once the simulator has a port. */
+  public ProxyConfig withBackend(URI newBackend) {
+    return new ProxyConfig(listen, newBackend, backendApiKey, apiKey, origins, ollamaVersion, drainTimeout,
+        connectTimeout, firstByteTimeout, idleTimeout, maxBodyBytes, logBodies, demo);
+  }
+
+  /** The same configuration listening elsewhere: tests bind port 0. */
+  public ProxyConfig withListen(ListenAddress newListen) {
+    return new ProxyConfig(newListen, backend, backendApiKey, apiKey, origins, ollamaVersion, drainTimeout,
+        connectTimeout, firstByteTimeout, idleTimeout, maxBodyBytes, logBodies, demo);
+  }
+
+  /** Defaults, as a test or embedding program would start from. */
+  public static ProxyConfig defaults() {
+    return CommandLineConfig.parse(new String[0], java.util.Map.of());
+  }
+}

@@ -1,0 +1,78 @@
+package io.github.ollamalmstudioproxy.config;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line as picocli sees it. Values arrive as text so that one validator ({@link CommandLineConfig}) turns
+ * flags, environment variables and the YAML file into a {@link ProxyConfig} with the same one-line errors.
+ *
+ * <p>Each option's environment variable is {@code OLLAMA_PROXY_} plus its name in upper case with underscores; the
+ * YAML key is the option name without the dashes. The descriptions are the README's configuration table.
+ */
+@Command(
+    name = "ollama-lmstudio-proxy",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    usageHelpWidth = 110,
+    description = "Serves the Ollama API on top of LM Studio or any OpenAI-compatible server.%n"
+        + "Precedence: flag > environment variable > --config file > default.")
+public final class ProxyOptions {
+  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:11434",
+      description = "Address to listen on (env OLLAMA_PROXY_LISTEN, then OLLAMA_HOST). Default: ${DEFAULT-VALUE}")
+  String listen;
+
+  @Option(names = {"--backend", "--lmstudio-url"}, paramLabel = "URL", defaultValue = "http://localhost:1234",
+      description = "Base URL of LM Studio or another OpenAI-compatible server. Default: ${DEFAULT-VALUE}")
+  String backend;
+
+  @Option(names = "--backend-api-key", paramLabel = "KEY",
+      description = "Sent to the backend as 'Authorization: Bearer KEY' (LM Studio API token).")
+  String backendApiKey;
+
+  @Option(names = "--api-key", paramLabel = "KEY",
+      description = "Require 'Authorization: Bearer KEY' from clients on every route but /, /api/version and health.")
+  String apiKey;
+
+  @Option(names = "--origins", paramLabel = "LIST",
+      description = "Extra CORS origins, comma-separated, '*' for any (env OLLAMA_PROXY_ORIGINS, then OLLAMA_ORIGINS).")
+  String origins;
+
+  @Option(names = "--ollama-version", paramLabel = "X.Y.Z", defaultValue = ProxyConfig.DEFAULT_OLLAMA_VERSION,
+      description = "Version reported on /api/version; clients gate features on it. Default: ${DEFAULT-VALUE}")
+  String ollamaVersion;
+
+  @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "10s",
+      description = "On SIGTERM, how long in-flight requests may finish before they are cut. Default: ${DEFAULT-VALUE}")
+  String drainTimeout;
+
+  @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
+      description = "Time allowed to open a connection to the backend. Default: ${DEFAULT-VALUE}")
+  String connectTimeout;
+
+  @Option(names = "--first-byte-timeout", paramLabel = "DURATION", defaultValue = "10m",
+      description = "Time the backend may stay silent before answering (prompt prefill and model loads are silent)."
+          + " Default: ${DEFAULT-VALUE}")
+  String firstByteTimeout;
+
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5m",
+      description = "Longest gap allowed between two chunks of a backend response. Default: ${DEFAULT-VALUE}")
+  String idleTimeout;
+
+  @Option(names = "--max-body-size", paramLabel = "BYTES", defaultValue = "64MiB",
+      description = "Largest request body accepted (images are large); bigger bodies get 413. Default: ${DEFAULT-VALUE}")
+  String maxBodySize;
+
+  @Option(names = "--log-bodies", paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      description = "Log request bodies at debug level. Off by default: prompts stay out of logs.")
+  String logBodies;
+
+  @Option(names = "--demo", paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      description = "Start the built-in LM Studio simulator and use it as the backend (no LM Studio needed).")
+  String demo;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "YAML file with any of these options, keyed by option name without dashes (env OLLAMA_PROXY_CONFIG).")
+  String config;
+}

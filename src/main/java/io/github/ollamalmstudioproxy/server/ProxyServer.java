@@ -1,0 +1,145 @@
+package io.github.ollamalmstudioproxy.server;
+
+import io.github.ollamalmstudioproxy.api.OllamaError;
+import io.github.ollamalmstudioproxy.backend.BackendClient;
+import io.github.ollamalmstudioproxy.backend.ReadinessProbe;
+import io.github.ollamalmstudioproxy.config.ProxyConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP front: accepts Ollama clients, runs each request through CORS, auth and the route table inside a
+ * {@link RequestScope}, and writes the access log. The routes themselves live in the handlers.
+ */
+public final class ProxyServer {
+  private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+  private final Vertx vertx;
+  private final ProxyConfig config;
+  private final BackendClient backend;
+  private final Routes routes = new Routes();
+  private final RequestGate gate;
+  private final ActiveRequests active = new ActiveRequests();
+  private HttpServer server;
+
+  private ProxyServer(Vertx vertx, ProxyConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+    this.backend = new BackendClient(vertx, config.backend(), config.backendApiKey(), config.connectTimeout(),
+        config.firstByteTimeout(), config.idleTimeout());
+    this.gate = new RequestGate(new CorsPolicy(config.origins()), config.apiKey());
+    BackendFailures failures = new BackendFailures(config.backend());
+    new BasicRoutes(config.ollamaVersion(), new ReadinessProbe(backend), failures).register(routes);
+    boolean inboundKey = config.apiKey() != null;
+    for (String prefix : new String[] {"/v1/", "/api/v0/", "/api/v1/"}) {
+      routes.prefix(prefix, new PassthroughHandler(backend, prefix, inboundKey, failures));
+    }
+  }
+
+  /** Starts listening on the configured address; the future fails if the port cannot be bound. */
+  public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config) {
+    ProxyServer proxy = new ProxyServer(vertx, config);
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.listen().host())
+        .setPort(config.listen().port())
+        .setTcpNoDelay(true)
+        .setCompressionSupported(false)
+        .setDecompressionSupported(false);
+    return vertx.createHttpServer(options)
+        .requestHandler(proxy::handle)
+        .listen()
+        .map(server -> {
+          proxy.server = server;
+          return proxy;
+        });
+  }
+
+  /** The port actually bound (useful when the configuration asked for port 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** Requests currently in flight. */
+  public int activeRequests() {
+    return active.size();
+  }
+
+  /**
+   * Stops accepting, lets in-flight requests finish for up to {@code drain}, then ends the rest (streams get their
+   * final "cancelled" chunk where the route supports it) and closes.
+   */
+  public Future<Void> shutdown(Duration drain) {
+    log.info("shutting down: {} request(s) in flight, waiting up to {} ms", active.size(), drain.toMillis());
+    long timer = vertx.setTimer(Math.max(1, drain.toMillis()), t -> active.cutOffAll());
+    // Vert.x waits for in-flight requests; the extra second lets cut-off streams write their last chunk.
+    return server.shutdown(drain.toMillis() + 1000, TimeUnit.MILLISECONDS)
+        .eventually(() -> {
+          vertx.cancelTimer(timer);
+          return backend.close();
+        });
+  }
+
+  private void handle(HttpServerRequest request) {
+    RequestScope scope = new RequestScope(RequestIds.from(request.getHeader(RequestIds.HEADER)), request);
+    active.add(scope);
+    var response = request.response();
+    response.putHeader(RequestIds.HEADER, scope.id());
+    response.endHandler(v -> {
+      if (scope.finish()) {
+        active.remove(scope);
+        AccessLog.write(scope, response.getStatusCode());
+      }
+    });
+    response.closeHandler(v -> clientClosed(scope));
+    request.exceptionHandler(e -> log.debug("{} client stream error: {}", scope.id(), e.toString()));
+    if (!gate.admit(scope)) {
+      return;
+    }
+    Routes.Match match = routes.find(request.method(), request.path());
+    if (match.handler() == null) {
+      if (match.allowed().isEmpty()) {
+        ErrorResponses.ollama(response, 404, "404 page not found");
+      } else {
+        response.putHeader(HttpHeaders.ALLOW, Routes.allowHeader(match.allowed()));
+        ErrorResponses.ollama(response, 405, "405 method not allowed");
+      }
+      return;
+    }
+    if (!match.isPublic() && !gate.authorized(scope)) {
+      return;
+    }
+    try {
+      match.handler().handle(scope);
+    } catch (OllamaError e) {
+      log.info("{} rejected: {}", scope.id(), e.getMessage());
+      ErrorResponses.ollama(response, e.status(), e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("{} unexpected failure in {}", scope.id(), request.path(), e);
+      ErrorResponses.ollama(response, 500, "internal error: " + e);
+    }
+  }
+
+  /** Called when the client connection closed; only a cancellation if the response had not ended. */
+  private void clientClosed(RequestScope scope) {
+    if (scope.request().response().ended()) {
+      return;
+    }
+    scope.clientWentAway();
+    if (scope.finish()) {
+      active.remove(scope);
+      AccessLog.write(scope, AccessLog.CLIENT_CLOSED_REQUEST);
+    }
+  }
+
+  public ProxyConfig config() {
+    return config;
+  }
+}

@@ -1,0 +1,125 @@
+package io.github.ollamalmstudioproxy.server;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One request's life: its id, its start time, the model it concerns, and one cancellation signal.
+ *
+ * <p>Cancellation is fed by the client connection's close, which Vert.x reports from the read side, so it fires
+ * while the response is still silent (a prompt prefill or a model load) and not only at the next write. Everything
+ * the request started upstream registers an {@link #onCancel} action, typically "reset the backend request", so a
+ * client that leaves frees the backend at once instead of letting it generate for nobody.
+ *
+ * <p>All methods run on the request's event loop, so no locking is needed.
+ */
+public final class RequestScope {
+  private final String id;
+  private final long startNanos;
+  private final HttpServerRequest request;
+  private final Context context;
+  private final List<Runnable> cancelActions = new ArrayList<>(2);
+  private final List<Runnable> cutOffActions = new ArrayList<>(1);
+  private boolean cancelled;
+  private boolean finished;
+  private String model;
+
+  RequestScope(String id, HttpServerRequest request) {
+    this.id = id;
+    this.request = request;
+    this.startNanos = System.nanoTime();
+    this.context = Vertx.currentContext();
+  }
+
+  /** The event loop this request runs on; work from other threads must hop onto it. */
+  public Context context() {
+    return context;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public long startNanos() {
+    return startNanos;
+  }
+
+  public HttpServerRequest request() {
+    return request;
+  }
+
+  public HttpServerResponse response() {
+    return request.response();
+  }
+
+  /** The model the request names, for the access log; set by handlers once they know it. */
+  public void model(String model) {
+    this.model = model;
+  }
+
+  public String model() {
+    return model;
+  }
+
+  /** True once the client went away before its response ended. */
+  public boolean cancelled() {
+    return cancelled;
+  }
+
+  /** Runs {@code action} when the client goes away before the response ends; at once if it already went. */
+  public void onCancel(Runnable action) {
+    if (cancelled) {
+      action.run();
+    } else if (!finished) {
+      cancelActions.add(action);
+    }
+  }
+
+  /**
+   * Registers how to end this response early when a graceful shutdown's drain time is over, e.g. an NDJSON stream
+   * writes its final "cancelled" chunk. Without one, the connection is simply closed.
+   */
+  public void onShutdownCutOff(Runnable action) {
+    cutOffActions.add(action);
+  }
+
+  void clientWentAway() {
+    if (cancelled || finished) {
+      return;
+    }
+    cancelled = true;
+    for (Runnable action : cancelActions) {
+      action.run();
+    }
+    cancelActions.clear();
+  }
+
+  void cutOff() {
+    if (finished || cancelled) {
+      return;
+    }
+    if (cutOffActions.isEmpty()) {
+      response().reset();
+    } else {
+      cutOffActions.forEach(Runnable::run);
+    }
+  }
+
+  /** Marks the response as complete; later closes of the connection are no longer a cancellation. */
+  boolean finish() {
+    if (finished) {
+      return false;
+    }
+    finished = true;
+    cancelActions.clear();
+    return true;
+  }
+
+  long elapsedMillis() {
+    return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+}
