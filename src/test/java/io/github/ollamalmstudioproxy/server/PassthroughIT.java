@@ -1,0 +1,108 @@
+package io.github.ollamalmstudioproxy.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
+import io.github.ollamalmstudioproxy.support.ProxyHarness;
+import io.github.ollamalmstudioproxy.support.RawHttp;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PassthroughIT {
+  private static final String CHAT = "{\"model\":\"qwen/qwen3-4b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+  private static ProxyHarness harness;
+
+  @BeforeAll
+  static void start() {
+    harness = ProxyHarness.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    harness.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    harness.simulator().script().reset();
+    harness.simulator().log().clear();
+  }
+
+  @Test
+  void modelListsArriveByteIdenticalToTheBackendsOwn() {
+    for (String path : List.of("/v1/models", "/api/v0/models", "/api/v1/models")) {
+      HttpResponse<String> proxied = harness.get(path);
+      HttpResponse<String> direct = harness.send(HttpRequest.newBuilder(harness.direct(path)).build());
+      assertThat(proxied.statusCode()).as(path).isEqualTo(direct.statusCode());
+      assertThat(proxied.body()).as(path).isEqualTo(direct.body());
+      assertThat(proxied.headers().firstValue("content-type")).isEqualTo(direct.headers().firstValue("content-type"));
+    }
+  }
+
+  @Test
+  void requestMethodPathQueryAndBodyReachTheBackendUnchanged() {
+    harness.post("/v1/chat/completions?trace=1&x=%20y", CHAT + ",\"stream\":false}");
+    RecordedRequest seen = harness.simulator().log().awaitRequest("/v1/chat/completions?trace=1&x=%20y",
+        Duration.ofSeconds(5));
+    assertThat(seen.method()).isEqualTo("POST");
+    assertThat(seen.body()).isEqualTo(CHAT + ",\"stream\":false}");
+  }
+
+  @Test
+  void streamingResponseIsForwardedEventByEventUnchanged() {
+    harness.simulator().script().tokens(List.of("Hel", "lo", " wörld", " ✓")).tokenInterval(Duration.ofMillis(5));
+    HttpResponse<Stream<String>> response = harness.sendLines(HttpRequest.newBuilder(harness.url("/v1/chat/completions"))
+        .POST(HttpRequest.BodyPublishers.ofString(CHAT + ",\"stream\":true}")).build());
+    List<String> lines = new ArrayList<>();
+    response.body().forEach(lines::add);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v)
+        .startsWith("text/event-stream"));
+    String body = String.join("\n", lines);
+    assertThat(body).contains("\"content\":\"Hel\"", "\"content\":\" wörld\"", "\"content\":\" ✓\"")
+        .endsWith("data: [DONE]\n");
+    assertThat(lines.stream().filter(l -> l.startsWith("data: ")).count()).isEqualTo(4 + 2);
+  }
+
+  @Test
+  void backendStatusAndBodyPassUnchangedEvenForErrors() {
+    harness.simulator().script().failNext(400, "{\"error\":\"'response_format.type' must be 'json_schema' or 'text'\"}");
+    HttpResponse<String> response = harness.post("/v1/chat/completions", CHAT + "}");
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).isEqualTo("{\"error\":\"'response_format.type' must be 'json_schema' or 'text'\"}");
+
+    HttpResponse<String> unknown = harness.get("/v1/no-such-route");
+    assertThat(unknown.statusCode()).isEqualTo(200);
+    assertThat(unknown.body()).contains("Unexpected endpoint or method. (GET /v1/no-such-route)");
+  }
+
+  @Test
+  void pathsThatLeaveThePrefixAreRefusedAndNeverSent() {
+    for (String path : List.of("/v1/../lmstudio-greeting", "/v1/%2e%2e/lmstudio-greeting",
+        "/api/v1/..%2f..%2flmstudio-greeting", "/api/v0/%252e%252e/x")) {
+      try (RawHttp raw = RawHttp.connect(harness.port())) {
+        String response = raw.send("GET", path, null).readAll();
+        assertThat(response).as(path).startsWith("HTTP/1.1 400").contains("invalid path");
+      }
+    }
+    assertThat(harness.simulator().log().all()).isEmpty();
+  }
+
+  @Test
+  void hopByHopHeadersAreNotForwarded() {
+    harness.send(HttpRequest.newBuilder(harness.url("/v1/models")).header("X-Custom", "kept")
+        .header("Upgrade", "h2c").build());
+    RecordedRequest seen = harness.simulator().log().awaitRequest("/v1/models", Duration.ofSeconds(5));
+    assertThat(seen.header("x-custom")).isEqualTo("kept");
+    assertThat(seen.header("upgrade")).isNull();
+  }
+}

@@ -1,0 +1,127 @@
+package io.github.ollamalmstudioproxy.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.ollamalmstudioproxy.support.ProxyHarness;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+class ServerBasicsIT {
+  @Test
+  void rootAndVersionAnswerLikeOllama() {
+    try (ProxyHarness harness = ProxyHarness.start()) {
+      HttpResponse<String> root = harness.get("/");
+      assertThat(root.statusCode()).isEqualTo(200);
+      assertThat(root.body()).isEqualTo("Ollama is running");
+      assertThat(root.headers().firstValue("content-type")).hasValue("text/plain; charset=utf-8");
+
+      HttpResponse<String> head = harness.send(HttpRequest.newBuilder(harness.url("/"))
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+      assertThat(head.statusCode()).isEqualTo(200);
+      assertThat(head.body()).isEmpty();
+
+      HttpResponse<String> version = harness.get("/api/version");
+      assertThat(version.body()).matches("\\{\"version\":\"\\d+\\.\\d+\\.\\d+\"}");
+      assertThat(version.headers().firstValue("content-type")).hasValue("application/json; charset=utf-8");
+    }
+  }
+
+  @Test
+  void everyResponseCarriesARequestIdAndKeepsASaneIncomingOne() {
+    try (ProxyHarness harness = ProxyHarness.start()) {
+      assertThat(harness.get("/").headers().firstValue("x-request-id")).hasValueSatisfying(id ->
+          assertThat(id).matches("[0-9a-f]{16}"));
+      HttpResponse<String> echoed = harness.send(HttpRequest.newBuilder(harness.url("/api/version"))
+          .header("X-Request-Id", "abc-123").build());
+      assertThat(echoed.headers().firstValue("x-request-id")).hasValue("abc-123");
+    }
+  }
+
+  @Test
+  void unknownRoutesAre404AndWrongMethods405() {
+    try (ProxyHarness harness = ProxyHarness.start()) {
+      HttpResponse<String> unknown = harness.get("/api/nope");
+      assertThat(unknown.statusCode()).isEqualTo(404);
+      assertThat(unknown.body()).isEqualTo("{\"error\":\"404 page not found\"}");
+      HttpResponse<String> wrongMethod = harness.post("/api/version", "{}");
+      assertThat(wrongMethod.statusCode()).isEqualTo(405);
+      assertThat(wrongMethod.headers().firstValue("allow")).hasValue("GET, HEAD");
+    }
+  }
+
+  @Test
+  void corsPreflightFollowsOllamaDefaultsPlusConfiguredOrigins() {
+    try (ProxyHarness harness = ProxyHarness.start("--origins", "https://ui.example.org")) {
+      HttpResponse<String> obsidian = preflight(harness, "app://obsidian.md");
+      assertThat(obsidian.statusCode()).isEqualTo(204);
+      assertThat(obsidian.headers().firstValue("access-control-allow-origin")).hasValue("app://obsidian.md");
+      assertThat(obsidian.headers().firstValue("access-control-allow-headers")).hasValueSatisfying(h ->
+          assertThat(h).contains("Authorization", "Content-Type", "x-stainless-lang"));
+
+      assertThat(preflight(harness, "https://ui.example.org").statusCode()).isEqualTo(204);
+
+      HttpResponse<String> evil = preflight(harness, "https://evil.example");
+      assertThat(evil.statusCode()).isEqualTo(403);
+      assertThat(evil.headers().firstValue("access-control-allow-origin")).isEmpty();
+
+      HttpResponse<String> simple = harness.send(HttpRequest.newBuilder(harness.url("/api/version"))
+          .header("Origin", "http://localhost:3000").build());
+      assertThat(simple.headers().firstValue("access-control-allow-origin")).hasValue("http://localhost:3000");
+    }
+  }
+
+  @Test
+  void apiKeyGuardsEverythingButRootVersionAndHealth() {
+    try (ProxyHarness harness = ProxyHarness.start("--api-key", "s3cret")) {
+      assertThat(harness.get("/").statusCode()).isEqualTo(200);
+      assertThat(harness.get("/api/version").statusCode()).isEqualTo(200);
+      assertThat(harness.get("/healthz").statusCode()).isEqualTo(200);
+      HttpResponse<String> refused = harness.get("/v1/models");
+      assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(refused.body()).isEqualTo("{\"error\":\"unauthorized\"}");
+      assertThat(bearer(harness, "/v1/models", "Bearer wrong").statusCode()).isEqualTo(401);
+      assertThat(bearer(harness, "/v1/models", "Bearer s3cret").statusCode()).isEqualTo(200);
+      // The proxy's own key must not travel to the backend.
+      assertThat(harness.simulator().log().byPath("/v1/models"))
+          .allSatisfy(r -> assertThat(r.header("authorization")).isNull());
+    }
+  }
+
+  @Test
+  void withoutApiKeyAnEmptyBearerIsTolerated() {
+    try (ProxyHarness harness = ProxyHarness.start()) {
+      assertThat(bearer(harness, "/v1/models", "Bearer ").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void readinessFollowsTheBackend() {
+    try (ProxyHarness harness = ProxyHarness.start()) {
+      assertThat(harness.get("/readyz").statusCode()).isEqualTo(200);
+      harness.simulator().close();
+      HttpResponse<String> down = harness.get("/readyz");
+      assertThat(down.statusCode()).isEqualTo(503);
+      assertThat(down.body()).contains("cannot reach LM Studio at", "lms server start");
+      assertThat(harness.get("/healthz").statusCode()).isEqualTo(200);
+    }
+    try (ProxyHarness dead = ProxyHarness.withoutBackend(URI.create("http://127.0.0.1:9"))) {
+      HttpResponse<String> passthrough = dead.get("/v1/models");
+      assertThat(passthrough.statusCode()).isEqualTo(502);
+      assertThat(passthrough.body()).contains("cannot reach LM Studio at http://127.0.0.1:9");
+    }
+  }
+
+  private static HttpResponse<String> preflight(ProxyHarness harness, String origin) {
+    return harness.send(HttpRequest.newBuilder(harness.url("/api/chat"))
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type").build());
+  }
+
+  private static HttpResponse<String> bearer(ProxyHarness harness, String path, String authorization) {
+    return harness.send(HttpRequest.newBuilder(harness.url(path)).header("Authorization", authorization).build());
+  }
+}

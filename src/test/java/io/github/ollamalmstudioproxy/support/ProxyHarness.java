@@ -1,0 +1,129 @@
+package io.github.ollamalmstudioproxy.support;
+
+import io.github.ollamalmstudioproxy.config.CommandLineConfig;
+import io.github.ollamalmstudioproxy.config.ListenAddress;
+import io.github.ollamalmstudioproxy.config.ProxyConfig;
+import io.github.ollamalmstudioproxy.server.ProxyServer;
+import io.github.ollamalmstudioproxy.simulator.LmStudioSimulator;
+import io.github.ollamalmstudioproxy.simulator.SimulatorOptions;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.Map;
+
+/**
+ * The real proxy over real loopback sockets in front of the LM Studio simulator, both on free ports. Closing it
+ * stops both.
+ */
+public final class ProxyHarness implements AutoCloseable {
+  private final LmStudioSimulator simulator;
+  private final Vertx vertx;
+  private final ProxyServer proxy;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private ProxyHarness(LmStudioSimulator simulator, Vertx vertx, ProxyServer proxy) {
+    this.simulator = simulator;
+    this.vertx = vertx;
+    this.proxy = proxy;
+  }
+
+  /** Starts with the proxy's command-line {@code args} (listen and backend are set here). */
+  public static ProxyHarness start(String... args) {
+    return start(SimulatorOptions.defaults(), args);
+  }
+
+  public static ProxyHarness start(SimulatorOptions options, String... args) {
+    LmStudioSimulator simulator = LmStudioSimulator.start(options);
+    ProxyConfig config = CommandLineConfig.parse(args, Map.of())
+        .withListen(new ListenAddress("127.0.0.1", 0))
+        .withBackend(URI.create(simulator.baseUrl()));
+    return startProxy(simulator, config);
+  }
+
+  /** A proxy whose backend is a URL nothing listens on. */
+  public static ProxyHarness withoutBackend(URI deadBackend) {
+    ProxyConfig config = ProxyConfig.defaults().withListen(new ListenAddress("127.0.0.1", 0)).withBackend(deadBackend);
+    return startProxy(null, config);
+  }
+
+  private static ProxyHarness startProxy(LmStudioSimulator simulator, ProxyConfig config) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      ProxyServer proxy = ProxyServer.start(vertx, config).await(10, TimeUnit.SECONDS);
+      return new ProxyHarness(simulator, vertx, proxy);
+    } catch (Exception e) {
+      vertx.close();
+      if (simulator != null) {
+        simulator.close();
+      }
+      throw new IllegalStateException("proxy did not start", e);
+    }
+  }
+
+  public LmStudioSimulator simulator() {
+    return simulator;
+  }
+
+  public ProxyServer proxy() {
+    return proxy;
+  }
+
+  public int port() {
+    return proxy.port();
+  }
+
+  public URI url(String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + proxy.port() + pathAndQuery);
+  }
+
+  public URI direct(String pathAndQuery) {
+    return URI.create(simulator.baseUrl() + pathAndQuery);
+  }
+
+  public HttpResponse<String> get(String path) {
+    return send(HttpRequest.newBuilder(url(path)).GET().build());
+  }
+
+  public HttpResponse<String> post(String path, String json) {
+    return send(HttpRequest.newBuilder(url(path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  public HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new IllegalStateException(request.method() + " " + request.uri() + " failed", e);
+    }
+  }
+
+  /** Sends and returns the body as lines, read as they arrive. */
+  public HttpResponse<java.util.stream.Stream<String>> sendLines(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofLines());
+    } catch (Exception e) {
+      throw new IllegalStateException(request.method() + " " + request.uri() + " failed", e);
+    }
+  }
+
+  public HttpClient http() {
+    return http;
+  }
+
+  @Override
+  public void close() {
+    try {
+      proxy.shutdown(Duration.ZERO).await(10, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // Closing Vert.x below releases whatever is left.
+    }
+    vertx.close();
+    if (simulator != null) {
+      simulator.close();
+    }
+  }
+}

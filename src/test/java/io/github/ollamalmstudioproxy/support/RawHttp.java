@@ -1,0 +1,97 @@
+package io.github.ollamalmstudioproxy.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A plain-socket HTTP/1.1 client for what library clients hide: paths sent exactly as written, and hanging up at a
+ * chosen moment.
+ */
+public final class RawHttp implements AutoCloseable {
+  private final Socket socket;
+  private final InputStream in;
+  private final StringBuilder received = new StringBuilder();
+
+  private RawHttp(Socket socket) throws IOException {
+    this.socket = socket;
+    this.in = socket.getInputStream();
+  }
+
+  public static RawHttp connect(int port) {
+    try {
+      Socket socket = new Socket();
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+      socket.setSoTimeout(10_000);
+      return new RawHttp(socket);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Sends a request with a JSON body (or none) and {@code Connection: close}. */
+  public RawHttp send(String method, String path, String body) {
+    byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+    String head = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        + (body == null ? "" : "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n") + "\r\n";
+    try {
+      OutputStream out = socket.getOutputStream();
+      out.write(head.getBytes(StandardCharsets.US_ASCII));
+      out.write(bytes);
+      out.flush();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return this;
+  }
+
+  /** Reads until {@code marker} has been received; returns everything received so far. */
+  public String readUntil(String marker) {
+    byte[] buffer = new byte[8192];
+    try {
+      while (received.indexOf(marker) < 0) {
+        int n = in.read(buffer);
+        if (n < 0) {
+          throw new IllegalStateException("connection closed before '" + marker + "'; got: " + received);
+        }
+        received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return received.toString();
+  }
+
+  /** Reads the whole response until the server closes. */
+  public String readAll() {
+    byte[] buffer = new byte[8192];
+    try {
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return received.toString();
+  }
+
+  /** Hangs up (FIN) and returns System.nanoTime() just before the close. */
+  public long hangUp() {
+    long now = System.nanoTime();
+    close();
+    return now;
+  }
+
+  @Override
+  public void close() {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // Nothing left to release.
+    }
+  }
+}
