@@ -1,5 +1,6 @@
 package io.github.ollamalmstudioproxy.server;
 
+import io.github.ollamalmstudioproxy.backend.CancelSignal;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -17,7 +18,7 @@ import java.util.List;
  *
  * <p>All methods run on the request's event loop, so no locking is needed.
  */
-public final class RequestScope {
+public final class RequestScope implements CancelSignal {
   private final String id;
   private final long startNanos;
   private final HttpServerRequest request;
@@ -66,11 +67,13 @@ public final class RequestScope {
   }
 
   /** True once the client went away before its response ended. */
+  @Override
   public boolean cancelled() {
     return cancelled;
   }
 
   /** Runs {@code action} when the client goes away before the response ends; at once if it already went. */
+  @Override
   public void onCancel(Runnable action) {
     if (cancelled) {
       action.run();

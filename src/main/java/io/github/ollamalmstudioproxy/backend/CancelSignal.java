@@ -1,0 +1,24 @@
+package io.github.ollamalmstudioproxy.backend;
+
+/**
+ * The cancellation of the request a backend call serves, seen from the backend side: the server's request scope
+ * implements it, so the backend layer can stop its waits and reset its requests without knowing HTTP server types.
+ */
+public interface CancelSignal {
+  /** True once the client went away. */
+  boolean cancelled();
+
+  /** Runs {@code action} when the client goes away; at once if it already has. */
+  void onCancel(Runnable action);
+
+  /** A signal that never fires, for work no client waits on (catalog refreshes, probes). */
+  CancelSignal NEVER = new CancelSignal() {
+    @Override
+    public boolean cancelled() {
+      return false;
+    }
+
+    @Override
+    public void onCancel(Runnable action) {}
+  };
+}
