@@ -2,6 +2,7 @@ package io.github.ollamalmstudioproxy.server;
 
 import io.github.ollamalmstudioproxy.backend.BackendClient;
 import io.github.ollamalmstudioproxy.backend.HopByHopHeaders;
+import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -31,16 +32,19 @@ final class PassthroughHandler implements RouteHandler {
   private final String prefix;
   private final Set<String> requestExcluded;
   private final BackendFailures failures;
+  private final ProxyMetrics metrics;
 
   /**
    * @param inboundKeyInUse when the proxy checks its own API key, the client's Authorization header carries that
    *     key and must not reach the backend
    */
-  PassthroughHandler(BackendClient backend, String prefix, boolean inboundKeyInUse, BackendFailures failures) {
+  PassthroughHandler(BackendClient backend, String prefix, boolean inboundKeyInUse, BackendFailures failures,
+      ProxyMetrics metrics) {
     this.backend = backend;
     this.prefix = prefix;
     this.requestExcluded = inboundKeyInUse ? Set.of("authorization", "x-request-id") : Set.of("x-request-id");
     this.failures = failures;
+    this.metrics = metrics;
   }
 
   @Override
@@ -61,7 +65,10 @@ final class PassthroughHandler implements RouteHandler {
         return;
       }
       HttpClientRequest upstream = opened.result();
-      scope.onCancel(upstream::reset);
+      scope.onCancel(() -> {
+        upstream.reset();
+        metrics.upstreamAbortedByHangUp();
+      });
       if (scope.cancelled()) {
         return;
       }

@@ -4,6 +4,7 @@ import io.github.ollamalmstudioproxy.api.OllamaError;
 import io.github.ollamalmstudioproxy.backend.BackendClient;
 import io.github.ollamalmstudioproxy.backend.ReadinessProbe;
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
+import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -28,25 +29,29 @@ public final class ProxyServer {
   private final Routes routes = new Routes();
   private final RequestGate gate;
   private final ActiveRequests active = new ActiveRequests();
+  private final ProxyMetrics metrics;
   private HttpServer server;
 
-  private ProxyServer(Vertx vertx, ProxyConfig config) {
+  private ProxyServer(Vertx vertx, ProxyConfig config, ProxyMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
+    this.metrics = metrics;
     this.backend = new BackendClient(vertx, config.backend(), config.backendApiKey(), config.connectTimeout(),
         config.firstByteTimeout(), config.idleTimeout());
     this.gate = new RequestGate(new CorsPolicy(config.origins()), config.apiKey());
     BackendFailures failures = new BackendFailures(config.backend());
     new BasicRoutes(config.ollamaVersion(), new ReadinessProbe(backend), failures).register(routes);
+    routes.get("/metrics", scope -> scope.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     boolean inboundKey = config.apiKey() != null;
     for (String prefix : new String[] {"/v1/", "/api/v0/", "/api/v1/"}) {
-      routes.prefix(prefix, new PassthroughHandler(backend, prefix, inboundKey, failures));
+      routes.prefix(prefix, new PassthroughHandler(backend, prefix, inboundKey, failures, metrics));
     }
   }
 
   /** Starts listening on the configured address; the future fails if the port cannot be bound. */
   public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config) {
-    ProxyServer proxy = new ProxyServer(vertx, config);
+    ProxyServer proxy = new ProxyServer(vertx, config, new ProxyMetrics());
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.listen().host())
         .setPort(config.listen().port())
@@ -96,6 +101,7 @@ public final class ProxyServer {
       if (scope.finish()) {
         active.remove(scope);
         AccessLog.write(scope, response.getStatusCode());
+        metrics.request(scope.route(), response.getStatusCode());
       }
     });
     response.closeHandler(v -> clientClosed(scope));
@@ -104,6 +110,7 @@ public final class ProxyServer {
       return;
     }
     Routes.Match match = routes.find(request.method(), request.path());
+    scope.route(match.template());
     if (match.handler() == null) {
       if (match.allowed().isEmpty()) {
         ErrorResponses.ollama(response, 404, "404 page not found");
@@ -136,10 +143,15 @@ public final class ProxyServer {
     if (scope.finish()) {
       active.remove(scope);
       AccessLog.write(scope, AccessLog.CLIENT_CLOSED_REQUEST);
+      metrics.request(scope.route(), AccessLog.CLIENT_CLOSED_REQUEST);
     }
   }
 
   public ProxyConfig config() {
     return config;
+  }
+
+  public ProxyMetrics metrics() {
+    return metrics;
   }
 }

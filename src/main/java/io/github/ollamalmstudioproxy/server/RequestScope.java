@@ -28,6 +28,7 @@ public final class RequestScope implements CancelSignal {
   private boolean cancelled;
   private boolean finished;
   private String model;
+  private String route = "unmatched";
 
   RequestScope(String id, HttpServerRequest request) {
     this.id = id;
@@ -64,6 +65,15 @@ public final class RequestScope implements CancelSignal {
 
   public String model() {
     return model;
+  }
+
+  /** The matched route's template, a bounded label for metrics. */
+  void route(String template) {
+    this.route = template;
+  }
+
+  String route() {
+    return route;
   }
 
   /** True once the client went away before its response ended. */

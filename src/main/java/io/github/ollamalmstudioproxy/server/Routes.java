@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  */
 final class Routes {
   /** What a lookup found: a handler, or the methods the path does allow (empty for an unknown path). */
-  record Match(RouteHandler handler, Set<HttpMethod> allowed, boolean isPublic) {}
+  record Match(RouteHandler handler, Set<HttpMethod> allowed, boolean isPublic, String template) {}
 
   private final Map<String, Map<HttpMethod, RouteHandler>> exact = new HashMap<>();
   private final Map<String, Boolean> publicPaths = new HashMap<>();
@@ -51,14 +51,14 @@ final class Routes {
     if (byMethod != null) {
       boolean open = publicPaths.containsKey(path);
       RouteHandler handler = byMethod.get(method);
-      return new Match(handler, handler == null ? allowed(byMethod) : Set.of(), open);
+      return new Match(handler, handler == null ? allowed(byMethod) : Set.of(), open, path);
     }
     for (Map.Entry<String, RouteHandler> entry : prefixes.entrySet()) {
       if (path.startsWith(entry.getKey())) {
-        return new Match(entry.getValue(), Set.of(), false);
+        return new Match(entry.getValue(), Set.of(), false, entry.getKey() + "*");
       }
     }
-    return new Match(null, Set.of(), false);
+    return new Match(null, Set.of(), false, "unmatched");
   }
 
   static String allowHeader(Set<HttpMethod> methods) {
