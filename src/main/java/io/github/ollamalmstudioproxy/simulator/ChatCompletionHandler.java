@@ -1,0 +1,71 @@
+package io.github.ollamalmstudioproxy.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.IntFunction;
+
+/**
+ * {@code POST /v1/chat/completions} and {@code /api/v0/chat/completions}.
+ *
+ * <p>Order of checks: scripted failure, request validation, model resolution (possibly waiting for a JIT load), image
+ * support, then generation. Validation errors answer with a plain JSON status even when {@code stream:true}, as LM
+ * Studio does (live probe).
+ */
+final class ChatCompletionHandler {
+  private final SimEnv env;
+  private final ModelResolver resolver;
+  private final boolean v0;
+
+  ChatCompletionHandler(SimEnv env, ModelResolver resolver, boolean v0) {
+    this.env = env;
+    this.resolver = resolver;
+    this.v0 = v0;
+  }
+
+  void handle(Exchange exchange) {
+    ScriptSnapshot script = env.script().snapshot();
+    SimulatorFailure failure = env.script().takeFailure();
+    if (failure == null) {
+      failure = RequestChecks.chat(exchange.body);
+    }
+    if (failure != null) {
+      exchange.fail(failure);
+      return;
+    }
+    ModelResolver.Decision decision =
+        resolver.forCompletion(Json.text(exchange.body, "model"), script.requireLoadBeforeInference());
+    if (decision instanceof ModelResolver.Fail fail) {
+      exchange.fail(fail.failure());
+    } else if (decision instanceof ModelResolver.Use use) {
+      serve(exchange, script, use.instance());
+    } else if (decision instanceof ModelResolver.Load load) {
+      exchange.resume(env.loader().jitLoad(load.model(), script.loadDelay()),
+          loaded -> serve(exchange, script, loaded.result()));
+    }
+  }
+
+  private void serve(Exchange exchange, ScriptSnapshot script, LoadedInstance instance) {
+    JsonNode body = exchange.body;
+    SimulatorModel model = resolver.modelOf(instance);
+    SimulatorFailure imageFailure = RequestChecks.images(body, model, instance.id());
+    if (imageFailure != null) {
+      exchange.fail(imageFailure);
+      return;
+    }
+    AnswerPlan plan = AnswerPlan.chat(script, body.path("max_tokens").asInt(-1));
+    int promptTokens = PromptTokens.chat(body);
+    IntFunction<Usage> usage = emitted -> Usage.of(script, promptTokens, emitted, plan.reasoningTokens());
+    ChatWire wire = new ChatWire(Ids.chatCompletion(), exchange.createdSeconds, instance.id(),
+        env.options().legacy(), script.reasoningField());
+    boolean stream = body.path("stream").asBoolean(false);
+    GenerationSink sink;
+    if (stream) {
+      boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+      sink = new ChatSinks.Sse(exchange, wire, includeUsage, usage, plan.finishReason());
+    } else {
+      ChatSinks.Body.V0Stats stats = !v0 ? null
+          : (reason, tokens, ttft, generation) -> V0Extras.of(model, instance, reason, tokens, ttft, generation);
+      sink = new ChatSinks.Body(exchange, wire, usage, plan.finishReason(), stats);
+    }
+    new Generation(env.vertx(), exchange, script, plan, sink, stream).start();
+  }
+}

@@ -1,0 +1,117 @@
+package io.github.ollamalmstudioproxy.simulator;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/** The two ways a chat answer leaves the simulator: as SSE chunks, or collected into one JSON body. */
+final class ChatSinks {
+  private ChatSinks() {}
+
+  /** Streams chunks; the finish chunk has {@code "delta":{}}; the usage chunk only with {@code include_usage}. */
+  static final class Sse implements GenerationSink {
+    private final SseWriter writer;
+    private final ChatWire wire;
+    private final boolean includeUsage;
+    private final IntFunction<Usage> usage;
+    private final String finishReason;
+    private boolean first = true;
+
+    Sse(Exchange exchange, ChatWire wire, boolean includeUsage, IntFunction<Usage> usage, String finishReason) {
+      this.writer = new SseWriter(exchange);
+      this.wire = wire;
+      this.includeUsage = includeUsage;
+      this.usage = usage;
+      this.finishReason = finishReason;
+    }
+
+    @Override
+    public void open() {
+      writer.open();
+    }
+
+    @Override
+    public void piece(AnswerPlan.Piece piece) {
+      writer.data(wire.chunk(wire.delta(piece, first), null));
+      first = false;
+    }
+
+    @Override
+    public void finish(int emitted) {
+      writer.data(wire.chunk(Json.object(), finishReason));
+      if (includeUsage) {
+        writer.data(wire.usageChunk(usage.apply(emitted)));
+      }
+      writer.doneAndEnd();
+    }
+
+    @Override
+    public void error(String message, boolean eventLine) {
+      writer.errorAndEnd(message, eventLine);
+    }
+  }
+
+  /** Collects pieces and answers once with the non-streaming body ({@code /api/v0} adds measured stats). */
+  static final class Body implements GenerationSink {
+    private final Exchange exchange;
+    private final ChatWire wire;
+    private final IntFunction<Usage> usage;
+    private final String finishReason;
+    private final V0Stats v0;
+    private final StringBuilder content = new StringBuilder();
+    private final StringBuilder reasoning = new StringBuilder();
+    private final Map<Integer, String[]> calls = new LinkedHashMap<>();
+    private long firstPieceNanos;
+
+    /** Builds {@code /api/v0} extras from the measured times, or null on {@code /v1}. */
+    interface V0Stats {
+      V0Extras build(String finishReason, int completionTokens, double ttftSeconds, double generationSeconds);
+    }
+
+    Body(Exchange exchange, ChatWire wire, IntFunction<Usage> usage, String finishReason, V0Stats v0) {
+      this.exchange = exchange;
+      this.wire = wire;
+      this.usage = usage;
+      this.finishReason = finishReason;
+      this.v0 = v0;
+    }
+
+    @Override
+    public void open() {}
+
+    @Override
+    public void piece(AnswerPlan.Piece piece) {
+      if (firstPieceNanos == 0) {
+        firstPieceNanos = System.nanoTime();
+      }
+      switch (piece.kind()) {
+        case REASONING -> reasoning.append(piece.text());
+        case CONTENT -> content.append(piece.text());
+        case TOOL_START -> calls.put(piece.toolIndex(), new String[] {piece.toolId(), piece.toolName(), ""});
+        case TOOL_ARGUMENTS -> calls.get(piece.toolIndex())[2] += piece.text();
+      }
+    }
+
+    @Override
+    public void finish(int emitted) {
+      Usage counts = usage.apply(emitted);
+      V0Extras extras = null;
+      if (v0 != null) {
+        long now = System.nanoTime();
+        long first = firstPieceNanos == 0 ? now : firstPieceNanos;
+        extras = v0.build(finishReason, counts.completion(), (first - exchange.record.receivedNanos()) / 1e9,
+            (now - first) / 1e9);
+      }
+      ObjectNode body = wire.completion(content.toString(), reasoning.toString(), calls, finishReason, counts, extras);
+      exchange.sendJson(200, body);
+    }
+
+    @Override
+    public void error(String message, boolean eventLine) {
+      ObjectNode root = Json.object();
+      root.putObject("error").put("message", message);
+      exchange.sendJson(400, root);
+    }
+  }
+}

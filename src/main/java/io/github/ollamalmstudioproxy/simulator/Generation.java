@@ -1,0 +1,113 @@
+package io.github.ollamalmstudioproxy.simulator;
+
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Emits one answer piece by piece on Vert.x timers: prefill silence, then one piece per token interval.
+ *
+ * <p>It stops at once when the client leaves (the pending timer is cancelled), pauses while the response's write queue
+ * is full and resumes on drain (so a slow reader never makes the simulator buffer without bound), and plays the
+ * scripted faults. LM Studio itself finishes prompt processing before it notices a hang-up; the simulator stops
+ * immediately so tests see no bytes after the close.
+ */
+final class Generation {
+  private final Vertx vertx;
+  private final Exchange exchange;
+  private final ScriptSnapshot script;
+  private final List<AnswerPlan.Piece> pieces;
+  private final GenerationSink sink;
+  private final boolean streaming;
+  private int next;
+  private long timerId = -1;
+  private boolean opened;
+  private boolean stopped;
+
+  Generation(Vertx vertx, Exchange exchange, ScriptSnapshot script, AnswerPlan plan, GenerationSink sink,
+      boolean streaming) {
+    this.vertx = vertx;
+    this.exchange = exchange;
+    this.script = script;
+    this.pieces = plan.pieces();
+    this.sink = sink;
+    this.streaming = streaming;
+  }
+
+  void start() {
+    exchange.onClientGone(this::stop);
+    if (streaming && script.headersDuringPrefill()) {
+      open();
+    }
+    schedule(script.prefillDelay(), () -> {
+      open();
+      schedule(script.tokenInterval(), this::step);
+    });
+  }
+
+  private void open() {
+    if (!opened) {
+      opened = true;
+      sink.open();
+    }
+  }
+
+  private void step() {
+    if (stopped) {
+      return;
+    }
+    if (next == script.abruptCloseAfter()) {
+      stopped = true;
+      exchange.closeConnection();
+      return;
+    }
+    if (next == script.midStreamErrorAfter()) {
+      stopped = true;
+      sink.error(script.midStreamErrorMessage(), script.midStreamErrorEventLine());
+      return;
+    }
+    if (next == pieces.size()) {
+      stopped = true;
+      sink.finish(next);
+      return;
+    }
+    if (exchange.response.writeQueueFull()) {
+      exchange.response.drainHandler(v -> {
+        exchange.response.drainHandler(null);
+        step();
+      });
+      return;
+    }
+    sink.piece(pieces.get(next++));
+    schedule(script.tokenInterval(), this::step);
+  }
+
+  private void stop() {
+    stopped = true;
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+      timerId = -1;
+    }
+  }
+
+  private void schedule(Duration delay, Runnable action) {
+    if (stopped) {
+      return;
+    }
+    long millis = delay.toMillis();
+    if (delay.isZero()) {
+      exchange.context.runOnContext(v -> {
+        if (!stopped) {
+          action.run();
+        }
+      });
+    } else {
+      timerId = vertx.setTimer(Math.max(1, millis), id -> {
+        timerId = -1;
+        if (!stopped) {
+          action.run();
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.github.ollamalmstudioproxy.simulator;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Identifier formats seen in LM Studio captures (reference §2.2). */
+final class Ids {
+  private static final char[] BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
+
+  private Ids() {}
+
+  /** {@code chatcmpl-} plus 21 lowercase base-36 characters (captures show 20–22). */
+  static String chatCompletion() {
+    return "chatcmpl-" + base36(21);
+  }
+
+  /** {@code cmpl-} plus 21 lowercase base-36 characters. */
+  static String textCompletion() {
+    return "cmpl-" + base36(21);
+  }
+
+  /** A plain numeric string of 9 or 10 digits, like {@code 931693397}. */
+  static String toolCall() {
+    return Long.toString(ThreadLocalRandom.current().nextLong(100_000_000L, 10_000_000_000L));
+  }
+
+  private static String base36(int length) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    char[] out = new char[length];
+    for (int i = 0; i < length; i++) {
+      out[i] = BASE36[random.nextInt(BASE36.length)];
+    }
+    return new String(out);
+  }
+}

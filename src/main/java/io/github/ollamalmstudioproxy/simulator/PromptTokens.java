@@ -1,0 +1,42 @@
+package io.github.ollamalmstudioproxy.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A deterministic stand-in for tokenisation: one token per whitespace-separated word, plus a small template overhead
+ * per message and per tool, since LM Studio counts the system prompt and tool definitions too (0.3.17+).
+ */
+final class PromptTokens {
+  static final int PER_MESSAGE = 4;
+  static final int PER_TOOL = 10;
+
+  private PromptTokens() {}
+
+  static int chat(JsonNode body) {
+    int count = 0;
+    for (JsonNode message : body.path("messages")) {
+      count += PER_MESSAGE + words(message.get("content"));
+    }
+    return count + PER_TOOL * body.path("tools").size();
+  }
+
+  static int text(JsonNode prompt) {
+    return words(prompt);
+  }
+
+  /** Words in a string, an array of strings, or an array of OpenAI content parts (their {@code text}). */
+  static int words(JsonNode content) {
+    if (content == null || content.isNull()) {
+      return 0;
+    }
+    if (content.isTextual()) {
+      String text = content.asText().strip();
+      return text.isEmpty() ? 0 : text.split("\\s+").length;
+    }
+    int count = 0;
+    for (JsonNode part : content) {
+      count += words(part.isObject() ? part.get("text") : part);
+    }
+    return count;
+  }
+}

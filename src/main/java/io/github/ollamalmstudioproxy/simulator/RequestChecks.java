@@ -1,0 +1,79 @@
+package io.github.ollamalmstudioproxy.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The request validations LM Studio is known to make on chat completions, with their literal errors (reference §2.2,
+ * §5). They matter for a proxy's tests: a translation that sends object arguments or a tool message without its call
+ * id must fail here exactly as it would against LM Studio.
+ */
+final class RequestChecks {
+  private RequestChecks() {}
+
+  /** The first failure the request-level fields cause, or null. */
+  static SimulatorFailure chat(JsonNode body) {
+    JsonNode toolChoice = body.path("tool_choice");
+    if (toolChoice.isObject()) {
+      return SimulatorFailure.toolChoiceObject();
+    }
+    if ("json_object".equals(body.path("response_format").path("type").asText(null))) {
+      return SimulatorFailure.jsonObjectFormat();
+    }
+    JsonNode messages = body.get("messages");
+    if (messages == null || !messages.isArray()) {
+      return SimulatorFailure.invalidMessages();
+    }
+    if (messages.isEmpty()) {
+      return SimulatorFailure.templateError("No user query found in messages.");
+    }
+    return messages(messages);
+  }
+
+  /** Images reach only vision models; others get the live-probe 400 naming the instance. */
+  static SimulatorFailure images(JsonNode body, SimulatorModel model, String instanceId) {
+    if (model.vision()) {
+      return null;
+    }
+    for (JsonNode message : body.path("messages")) {
+      if (hasImage(message)) {
+        return SimulatorFailure.imagesNotSupported(instanceId);
+      }
+    }
+    return null;
+  }
+
+  private static SimulatorFailure messages(JsonNode messages) {
+    Set<String> callIds = new HashSet<>();
+    for (JsonNode message : messages) {
+      String role = message.path("role").asText("");
+      if (!message.isObject() || role.isEmpty()) {
+        return SimulatorFailure.invalidMessages();
+      }
+      for (JsonNode call : message.path("tool_calls")) {
+        // Ollama-shaped history carries arguments as an object; LM Studio wants the JSON string (#830).
+        if (!call.path("function").path("arguments").isTextual()) {
+          return SimulatorFailure.invalidMessages();
+        }
+        callIds.add(call.path("id").asText(""));
+      }
+      if (role.equals("tool")) {
+        String id = message.path("tool_call_id").asText("");
+        if (id.isEmpty() || !callIds.contains(id) || hasImage(message)) {
+          return SimulatorFailure.invalidMessages();
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean hasImage(JsonNode message) {
+    for (JsonNode part : message.path("content")) {
+      if ("image_url".equals(part.path("type").asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,38 @@
+package io.github.ollamalmstudioproxy.simulator;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The knobs of {@link SimulatorScript} frozen when a request arrives, so that a test changing the script mid-stream
+ * does not change an answer that is already being generated.
+ *
+ * @param midStreamErrorAfter tokens before the scripted stream error, or -1 for none
+ * @param abruptCloseAfter tokens before the connection is dropped, or -1 for none
+ * @param finishReason overrides the computed finish reason when not null
+ * @param usagePrompt overrides {@code prompt_tokens} when not null (likewise {@code usageCompletion})
+ */
+record ScriptSnapshot(
+    List<String> tokens,
+    boolean tokensExplicit,
+    Duration tokenInterval,
+    List<String> reasoning,
+    String reasoningField,
+    List<ScriptedToolCall> toolCalls,
+    Duration prefillDelay,
+    boolean headersDuringPrefill,
+    int midStreamErrorAfter,
+    String midStreamErrorMessage,
+    boolean midStreamErrorEventLine,
+    int abruptCloseAfter,
+    boolean requireLoadBeforeInference,
+    Duration loadDelay,
+    String finishReason,
+    Integer usagePrompt,
+    Integer usageCompletion) {
+
+  /** Content pieces to stream: the default sentence is dropped when only tool calls were scripted. */
+  List<String> contentTokens() {
+    return toolCalls.isEmpty() || tokensExplicit ? tokens : List.of();
+  }
+}

@@ -1,0 +1,136 @@
+package io.github.ollamalmstudioproxy.simulator;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a simulator starts: where it listens, which LM Studio version it imitates and its initial catalogue.
+ *
+ * <p>The defaults follow the recommendation of reference §10: version 0.4, JIT loading on, auto-evict on, the
+ * single-loaded-model fallback on (the #619 quirk) and no authentication.
+ *
+ * @param version {@code "0.4"} (current) or {@code "0.3"} (legacy: no {@code /api/v1/*} routes, 404 "not found"
+ *     wording for unknown models, 0.3 response shapes)
+ * @param requireAuthToken the bearer token every request must carry; null turns authentication off
+ * @param preload instances loaded at start: model key to context length
+ */
+public record SimulatorOptions(
+    String host,
+    int port,
+    String version,
+    boolean jitEnabled,
+    boolean autoEvict,
+    boolean singleModelFallback,
+    String requireAuthToken,
+    List<SimulatorModel> models,
+    Map<String, Integer> preload) {
+
+  public SimulatorOptions {
+    requireNonNull(host, "host");
+    requireNonNull(version, "version");
+    if (!version.equals("0.4") && !version.equals("0.3")) {
+      throw new IllegalArgumentException("version must be \"0.4\" or \"0.3\", got \"" + version + "\"");
+    }
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+    models = List.copyOf(models);
+    preload = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(preload));
+    for (String key : preload.keySet()) {
+      if (models.stream().noneMatch(m -> m.answersTo(key))) {
+        throw new IllegalArgumentException("preload names a model that is not in the model list: " + key);
+      }
+    }
+  }
+
+  /** The defaults: 127.0.0.1, a free port, version 0.4, {@link SimulatorModel#defaults()} with qwen/qwen3-4b loaded. */
+  public static SimulatorOptions defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  boolean legacy() {
+    return version.equals("0.3");
+  }
+
+  /** Builder starting from the defaults. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port;
+    private String version = "0.4";
+    private boolean jitEnabled = true;
+    private boolean autoEvict = true;
+    private boolean singleModelFallback = true;
+    private String requireAuthToken;
+    private List<SimulatorModel> models = SimulatorModel.defaults();
+    private final Map<String, Integer> preload = new LinkedHashMap<>(Map.of("qwen/qwen3-4b", 4096));
+
+    private Builder() {}
+
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    /** 0 picks a free port. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder version(String version) {
+      this.version = version;
+      return this;
+    }
+
+    public Builder jitEnabled(boolean jitEnabled) {
+      this.jitEnabled = jitEnabled;
+      return this;
+    }
+
+    public Builder autoEvict(boolean autoEvict) {
+      this.autoEvict = autoEvict;
+      return this;
+    }
+
+    public Builder singleModelFallback(boolean singleModelFallback) {
+      this.singleModelFallback = singleModelFallback;
+      return this;
+    }
+
+    public Builder requireAuthToken(String token) {
+      this.requireAuthToken = token;
+      return this;
+    }
+
+    /** Replaces the downloaded models and clears the preload list (the defaults' preload may not apply). */
+    public Builder models(List<SimulatorModel> models) {
+      this.models = List.copyOf(models);
+      this.preload.clear();
+      return this;
+    }
+
+    /** Loads {@code key} at start with this context length (non-JIT, as if loaded with {@code lms load}). */
+    public Builder preload(String key, int contextLength) {
+      this.preload.put(key, contextLength);
+      return this;
+    }
+
+    /** Starts with nothing loaded. */
+    public Builder noPreload() {
+      this.preload.clear();
+      return this;
+    }
+
+    public SimulatorOptions build() {
+      return new SimulatorOptions(host, port, version, jitEnabled, autoEvict, singleModelFallback, requireAuthToken,
+          models, preload);
+    }
+  }
+}

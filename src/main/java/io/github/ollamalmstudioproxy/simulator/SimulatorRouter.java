@@ -1,0 +1,169 @@
+package io.github.ollamalmstudioproxy.simulator;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The simulator's front door: records each request, checks the bearer token, parses JSON bodies and dispatches on
+ * method and path. The route table is the {@code switch} in {@link #route}; anything else gets LM Studio's
+ * unknown-route answer, which is HTTP 200 (404 only under {@code /api/v1/*}).
+ */
+final class SimulatorRouter implements Handler<HttpServerRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(SimulatorRouter.class);
+  static final String AUTH_REQUIRED = "An LM Studio API token is required to make requests to this server, but none "
+      + "was provided using the Authorization header using the 'Bearer' scheme. Please provide a valid API token.";
+
+  private final SimEnv env;
+  private final RequestLog log;
+  private final AtomicLong sequence = new AtomicLong();
+  private final ModelListHandler modelLists;
+  private final NativeModelsHandler nativeModels;
+  private final ChatCompletionHandler chatV1;
+  private final ChatCompletionHandler chatV0;
+  private final CompletionHandler completionV1;
+  private final CompletionHandler completionV0;
+  private final EmbeddingsHandler embeddings;
+
+  SimulatorRouter(SimEnv env, RequestLog log) {
+    this.env = env;
+    this.log = log;
+    ModelResolver resolver = new ModelResolver(env.options(), env.catalog());
+    this.modelLists = new ModelListHandler(env);
+    this.nativeModels = new NativeModelsHandler(env);
+    this.chatV1 = new ChatCompletionHandler(env, resolver, false);
+    this.chatV0 = new ChatCompletionHandler(env, resolver, true);
+    this.completionV1 = new CompletionHandler(env, resolver, false);
+    this.completionV0 = new CompletionHandler(env, resolver, true);
+    this.embeddings = new EmbeddingsHandler(env, resolver);
+  }
+
+  @Override
+  public void handle(HttpServerRequest request) {
+    long received = System.nanoTime();
+    Context context = Vertx.currentContext();
+    request.body().onSuccess(body -> dispatch(request, body.toString(StandardCharsets.UTF_8), received, context));
+  }
+
+  private void dispatch(HttpServerRequest request, String body, long received, Context context) {
+    RecordedRequest record = new RecordedRequest(sequence.incrementAndGet(), request.method().name(), request.uri(),
+        headers(request), body, received);
+    Exchange exchange = new Exchange(request, record, context, log);
+    request.response().closeHandler(v -> exchange.clientClosed());
+    request.response().endHandler(v -> log.completed(record));
+    request.response().putHeader("X-Powered-By", "Express");
+    log.add(record);
+    if (request.response().closed()) {
+      exchange.clientClosed();
+      return;
+    }
+    if (!authorized(exchange)) {
+      return;
+    }
+    route(exchange, request.method(), request.path());
+  }
+
+  private void route(Exchange exchange, HttpMethod method, String path) {
+    boolean get = method.equals(HttpMethod.GET);
+    boolean post = method.equals(HttpMethod.POST);
+    boolean native1 = !env.options().legacy();
+    if (get && path.equals("/lmstudio-greeting")) {
+      exchange.sendJson(200, Json.object().put("lmstudio", true));
+    } else if (get && path.equals("/v1/models")) {
+      modelLists.openAiList(exchange);
+    } else if (get && path.equals("/api/v0/models")) {
+      modelLists.v0List(exchange);
+    } else if (get && path.startsWith("/api/v0/models/")) {
+      modelLists.v0One(exchange, path.substring("/api/v0/models/".length()));
+    } else if (get && native1 && path.equals("/api/v1/models")) {
+      nativeModels.list(exchange);
+    } else if (post && native1 && path.equals("/api/v1/models/load")) {
+      withJson(exchange, nativeModels::load);
+    } else if (post && native1 && path.equals("/api/v1/models/unload")) {
+      withJson(exchange, nativeModels::unload);
+    } else if (post && path.equals("/v1/chat/completions")) {
+      withJson(exchange, chatV1::handle);
+    } else if (post && path.equals("/api/v0/chat/completions")) {
+      withJson(exchange, chatV0::handle);
+    } else if (post && path.equals("/v1/completions")) {
+      withJson(exchange, completionV1::handle);
+    } else if (post && path.equals("/api/v0/completions")) {
+      withJson(exchange, completionV0::handle);
+    } else if (post && (path.equals("/v1/embeddings") || path.equals("/api/v0/embeddings"))) {
+      withJson(exchange, embeddings::handle);
+    } else {
+      unknown(exchange, method, path);
+    }
+  }
+
+  private void unknown(Exchange exchange, HttpMethod method, String path) {
+    String message = "Unexpected endpoint or method. (" + method.name() + " " + path + ")";
+    boolean notFound = !env.options().legacy() && path.startsWith("/api/v1/");
+    LOG.info("{}{}", message, notFound ? "" : ". Returning 200 anyway");
+    exchange.sendJson(notFound ? 404 : 200, Json.object().put("error", message));
+  }
+
+  /** Parses the body (empty means {@code {}}, as Express's JSON parser does) and answers 400 on a syntax error. */
+  private void withJson(Exchange exchange, Handler<Exchange> next) {
+    String body = exchange.record.body();
+    try {
+      exchange.body = body.isBlank() ? Json.object() : Json.parse(body);
+    } catch (JsonProcessingException e) {
+      String message = invalidJson(e);
+      LOG.warn("Received request for {} with invalid JSON: {}", exchange.record.pathOnly(), message);
+      exchange.fail(SimulatorFailure.bare(400, message));
+      return;
+    }
+    next.handle(exchange);
+  }
+
+  /** Words the error the way LM Studio's JSON.parse does: the problem, then its position, line and column. */
+  private static String invalidJson(JsonProcessingException e) {
+    JsonLocation at = e.getLocation();
+    String problem = e.getOriginalMessage().lines().findFirst().orElse("Invalid JSON");
+    if (at == null) {
+      return problem;
+    }
+    return problem + " in JSON at position " + Math.max(0, at.getCharOffset()) + " (line " + at.getLineNr()
+        + " column " + at.getColumnNr() + ")";
+  }
+
+  private boolean authorized(Exchange exchange) {
+    String token = env.options().requireAuthToken();
+    String header = exchange.request.getHeader("Authorization");
+    if (token == null) {
+      if (header != null) {
+        LOG.debug("A value was passed to the 'Authorization' header, but the server is not configured to "
+            + "authenticate via API token. The 'Authorization' header will be ignored.");
+      }
+      return true;
+    }
+    // The liveness probe stays open so tools can find the server before they hold a token (assumed, §1).
+    if (exchange.request.path().equals("/lmstudio-greeting") || ("Bearer " + token).equals(header)) {
+      return true;
+    }
+    String message = header == null ? AUTH_REQUIRED : "The provided LM Studio API token is invalid.";
+    exchange.fail(SimulatorFailure.native1(401, "invalid_request", "invalid_api_key", message, null));
+    return false;
+  }
+
+  private static Map<String, List<String>> headers(HttpServerRequest request) {
+    Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (String name : request.headers().names()) {
+      copy.put(name, List.copyOf(request.headers().getAll(name)));
+    }
+    return Collections.unmodifiableMap(copy);
+  }
+}

@@ -1,0 +1,257 @@
+package io.github.ollamalmstudioproxy.simulator;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Live, thread-safe behaviour knobs: what the simulated model answers, how fast, and which named fault it shows.
+ *
+ * <p>Each request takes a {@link ScriptSnapshot} when it arrives, so changes apply to the next requests. Setters return
+ * {@code this} for chaining; {@link #reset()} restores the defaults, which give a quick, pleasant demo answer.
+ */
+public final class SimulatorScript {
+  /** The demo answer, one piece per word as a tokenizer would split it. */
+  public static final List<String> DEFAULT_TOKENS = List.of("Hello", "!", " I", " am", " the", " LM", " Studio",
+      " simulator", ",", " answering", " in", " place", " of", " a", " real", " model", ".");
+  public static final Duration DEFAULT_TOKEN_INTERVAL = Duration.ofMillis(20);
+  public static final Duration DEFAULT_LOAD_DELAY = Duration.ofMillis(100);
+
+  private List<String> tokens;
+  private boolean tokensExplicit;
+  private Duration tokenInterval;
+  private List<String> reasoning;
+  private String reasoningField;
+  private final List<ScriptedToolCall> toolCalls = new ArrayList<>();
+  private Duration prefillDelay;
+  private boolean headersDuringPrefill;
+  private int midStreamErrorAfter;
+  private String midStreamErrorMessage;
+  private boolean midStreamErrorEventLine;
+  private int abruptCloseAfter;
+  private boolean requireLoadBeforeInference;
+  private Duration loadDelay;
+  private String finishReason;
+  private Integer usagePrompt;
+  private Integer usageCompletion;
+  private final Deque<SimulatorFailure> nextFailures = new ArrayDeque<>();
+  private SimulatorFailure alwaysFailure;
+
+  SimulatorScript() {
+    reset();
+  }
+
+  /** Back to the defaults, including an empty failure queue. */
+  public synchronized SimulatorScript reset() {
+    tokens = DEFAULT_TOKENS;
+    tokensExplicit = false;
+    tokenInterval = DEFAULT_TOKEN_INTERVAL;
+    reasoning = List.of();
+    reasoningField = "reasoning_content";
+    toolCalls.clear();
+    prefillDelay = Duration.ZERO;
+    headersDuringPrefill = false;
+    midStreamErrorAfter = -1;
+    midStreamErrorMessage = null;
+    midStreamErrorEventLine = false;
+    abruptCloseAfter = -1;
+    requireLoadBeforeInference = false;
+    loadDelay = DEFAULT_LOAD_DELAY;
+    finishReason = null;
+    usagePrompt = null;
+    usageCompletion = null;
+    nextFailures.clear();
+    alwaysFailure = null;
+    return this;
+  }
+
+  /** Content pieces, streamed one per token interval. An empty list answers with empty content. */
+  public synchronized SimulatorScript tokens(List<String> pieces) {
+    this.tokens = List.copyOf(pieces);
+    this.tokensExplicit = true;
+    return this;
+  }
+
+  /** Pause before each piece (reasoning, content and tool-call fragments alike); zero streams as fast as possible. */
+  public synchronized SimulatorScript tokenInterval(Duration interval) {
+    this.tokenInterval = nonNegative(interval, "tokenInterval");
+    return this;
+  }
+
+  /** Reasoning pieces streamed before the content, in the field chosen by {@link #reasoningField(String)}. */
+  public synchronized SimulatorScript reasoning(List<String> pieces) {
+    this.reasoning = List.copyOf(pieces);
+    return this;
+  }
+
+  /** {@code "reasoning_content"} (default, most models) or {@code "reasoning"} (gpt-oss since 0.3.23). */
+  public synchronized SimulatorScript reasoningField(String field) {
+    if (!field.equals("reasoning_content") && !field.equals("reasoning")) {
+      throw new IllegalArgumentException("reasoningField must be reasoning_content or reasoning, got " + field);
+    }
+    this.reasoningField = field;
+    return this;
+  }
+
+  /**
+   * Adds one tool call (call several times for parallel calls, each with its own {@code index}). The stream sends a
+   * first fragment with id, type, name and empty arguments, then argument fragments of a few characters, and ends with
+   * {@code finish_reason:"tool_calls"}. While tool calls are scripted the default demo sentence is not sent; content
+   * set explicitly with {@link #tokens(List)} still is, before the calls.
+   */
+  public synchronized SimulatorScript toolCall(String name, String argumentsJson) {
+    toolCalls.add(new ScriptedToolCall(name, argumentsJson));
+    return this;
+  }
+
+  public synchronized SimulatorScript clearToolCalls() {
+    toolCalls.clear();
+    return this;
+  }
+
+  /** Silence before the first byte of the answer, like prompt processing of a long prompt. */
+  public synchronized SimulatorScript prefillDelay(Duration delay) {
+    this.prefillDelay = nonNegative(delay, "prefillDelay");
+    return this;
+  }
+
+  /**
+   * Whether a streaming answer sends its 200 and SSE headers before the prefill silence. The default (false) sends
+   * nothing at all during prefill, which is the hardest case for a proxy that must notice its client leaving.
+   */
+  public synchronized SimulatorScript headersDuringPrefill(boolean headersFirst) {
+    this.headersDuringPrefill = headersFirst;
+    return this;
+  }
+
+  /** Queues a one-shot failure for the next inference request (chat, completions, embeddings). */
+  public synchronized SimulatorScript failNext(int status, String body) {
+    return failNext(SimulatorFailure.of(status, body));
+  }
+
+  public synchronized SimulatorScript failNext(SimulatorFailure failure) {
+    nextFailures.add(requireNonNull(failure, "failure"));
+    return this;
+  }
+
+  /** Every inference request fails this way (after queued one-shot failures) until {@link #clearFailures()}. */
+  public synchronized SimulatorScript failAlways(int status, String body) {
+    return failAlways(SimulatorFailure.of(status, body));
+  }
+
+  public synchronized SimulatorScript failAlways(SimulatorFailure failure) {
+    this.alwaysFailure = requireNonNull(failure, "failure");
+    return this;
+  }
+
+  public synchronized SimulatorScript clearFailures() {
+    nextFailures.clear();
+    alwaysFailure = null;
+    return this;
+  }
+
+  /** Queues {@link SimulatorFailure#noModelsLoaded()}. */
+  public SimulatorScript noModelsLoaded() {
+    return failNext(SimulatorFailure.noModelsLoaded());
+  }
+
+  /** Queues {@link SimulatorFailure#contextOverflow()}. */
+  public SimulatorScript contextOverflow() {
+    return failNext(SimulatorFailure.contextOverflow());
+  }
+
+  /** Queues {@link SimulatorFailure#invalidMessages()}. */
+  public SimulatorScript invalidMessages() {
+    return failNext(SimulatorFailure.invalidMessages());
+  }
+
+  /** Queues {@link SimulatorFailure#engineProtocolFailure()}. */
+  public SimulatorScript engineProtocolFailure() {
+    return failNext(SimulatorFailure.engineProtocolFailure());
+  }
+
+  /**
+   * After {@code afterTokens} pieces, a streaming answer sends {@code data: {"error":{"message":...}}} and ends
+   * without {@code [DONE]}; a non-streaming answer becomes a 400 with that error object.
+   */
+  public synchronized SimulatorScript midStreamError(int afterTokens, String message) {
+    return midStreamError(afterTokens, message, false);
+  }
+
+  /** As {@link #midStreamError(int, String)}, optionally preceded by an {@code event: error} line (live probe form). */
+  public synchronized SimulatorScript midStreamError(int afterTokens, String message, boolean eventLine) {
+    this.midStreamErrorAfter = nonNegative(afterTokens, "afterTokens");
+    this.midStreamErrorMessage = requireNonNull(message, "message");
+    this.midStreamErrorEventLine = eventLine;
+    return this;
+  }
+
+  /** After {@code tokens} pieces the server closes the connection: no error, no {@code [DONE]}, no last chunk. */
+  public synchronized SimulatorScript abruptCloseAfter(int tokens) {
+    this.abruptCloseAfter = nonNegative(tokens, "tokens");
+    return this;
+  }
+
+  /**
+   * When true, inference for a model without a loaded instance answers 400 "No models loaded" instead of loading it
+   * just in time, until a {@code POST /api/v1/models/load}: the JIT flakiness of reference §6, for retry-after-load.
+   */
+  public synchronized SimulatorScript requireLoadBeforeInference(boolean required) {
+    this.requireLoadBeforeInference = required;
+    return this;
+  }
+
+  /** How long an explicit load or a JIT load takes (the request waits, on a timer). */
+  public synchronized SimulatorScript loadDelay(Duration delay) {
+    this.loadDelay = nonNegative(delay, "loadDelay");
+    return this;
+  }
+
+  /** Overrides the final {@code finish_reason} (e.g. {@code "length"}); null restores the computed one. */
+  public synchronized SimulatorScript finishReason(String reason) {
+    this.finishReason = reason;
+    return this;
+  }
+
+  /** Overrides the reported usage; the total is their sum. */
+  public synchronized SimulatorScript usage(int promptTokens, int completionTokens) {
+    this.usagePrompt = promptTokens;
+    this.usageCompletion = completionTokens;
+    return this;
+  }
+
+  synchronized ScriptSnapshot snapshot() {
+    return new ScriptSnapshot(tokens, tokensExplicit, tokenInterval, reasoning, reasoningField, List.copyOf(toolCalls),
+        prefillDelay, headersDuringPrefill, midStreamErrorAfter, midStreamErrorMessage, midStreamErrorEventLine,
+        abruptCloseAfter, requireLoadBeforeInference, loadDelay, finishReason, usagePrompt, usageCompletion);
+  }
+
+  /** The failure this inference request must answer with, or null; consumes one queued failure. */
+  synchronized SimulatorFailure takeFailure() {
+    SimulatorFailure next = nextFailures.poll();
+    return next != null ? next : alwaysFailure;
+  }
+
+  synchronized Duration loadDelay() {
+    return loadDelay;
+  }
+
+  private static Duration nonNegative(Duration d, String name) {
+    requireNonNull(d, name);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative: " + d);
+    }
+    return d;
+  }
+
+  private static int nonNegative(int n, String name) {
+    if (n < 0) {
+      throw new IllegalArgumentException(name + " must not be negative: " + n);
+    }
+    return n;
+  }
+}
