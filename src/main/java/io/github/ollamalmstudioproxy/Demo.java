@@ -1,20 +1,34 @@
 package io.github.ollamalmstudioproxy;
 
+import io.github.ollamalmstudioproxy.simulator.LmStudioSimulator;
+import io.github.ollamalmstudioproxy.simulator.SimulatorOptions;
 import java.io.PrintWriter;
 import java.net.URI;
 
-/** The --demo backend: the built-in LM Studio simulator on a free loopback port. */
+/** The --demo backend: the built-in LM Studio simulator on a free loopback port, announced loudly. */
 final class Demo implements AutoCloseable {
-  private Demo() {}
+  private final LmStudioSimulator simulator;
 
-  static Demo start(PrintWriter err) {
-    throw new UnsupportedOperationException("the simulator is not merged yet");
+  private Demo(LmStudioSimulator simulator) {
+    this.simulator = simulator;
+  }
+
+  static Demo start(PrintWriter out) {
+    LmStudioSimulator simulator = LmStudioSimulator.start(SimulatorOptions.defaults());
+    out.println();
+    out.println("  *** DEMO MODE: answers come from the built-in LM Studio SIMULATOR at " + simulator.baseUrl()
+        + ", not from a real model. ***");
+    out.println("  *** Remove --demo to use LM Studio (start its server with 'lms server start').          ***");
+    out.println();
+    return new Demo(simulator);
   }
 
   URI backendUrl() {
-    return null;
+    return URI.create(simulator.baseUrl());
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    simulator.close();
+  }
 }

@@ -32,7 +32,8 @@ final class ProxyLauncher {
       }
       return false;
     }
-    log.info("ollama-lmstudio-proxy listening on http://{} -> backend {}", config.listen(), config.backend());
+    log.info("ollama-lmstudio-proxy listening on http://{}:{} -> backend {}", config.listen().host(), server.port(),
+        config.backend());
     if (!config.listen().isLoopback() && config.apiKey() == null) {
       log.warn("listening on {} without --api-key: anyone who can reach this address can use your models",
           config.listen());

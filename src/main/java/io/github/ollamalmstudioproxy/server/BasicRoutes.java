@@ -28,7 +28,7 @@ final class BasicRoutes {
 
   /** n8n, Enchanted and scripts compare this exact text. */
   private void root(RequestScope scope) {
-    scope.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end("Ollama is running");
+    send(scope, 200, "text/plain; charset=utf-8", "Ollama is running");
   }
 
   private void version(RequestScope scope) {
@@ -56,8 +56,17 @@ final class BasicRoutes {
   }
 
   static void json(RequestScope scope, int status, String body) {
-    scope.response().setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
-        .end(body);
+    send(scope, status, "application/json; charset=utf-8", body);
+  }
+
+  /** Sends a complete body; a HEAD request gets the same headers, Content-Length included, and no body. */
+  static void send(RequestScope scope, int status, String contentType, String body) {
+    var response = scope.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+    if (scope.request().method() == io.vertx.core.http.HttpMethod.HEAD) {
+      byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(bytes.length)).end();
+    } else {
+      response.end(body);
+    }
   }
 }

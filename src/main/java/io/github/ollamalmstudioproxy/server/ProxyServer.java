@@ -98,6 +98,11 @@ public final class ProxyServer {
     var response = request.response();
     response.putHeader(RequestIds.HEADER, scope.id());
     response.endHandler(v -> {
+      if (!response.ended()) {
+        // Vert.x also signals "end" when the connection closes under a response nobody ended: a hang-up.
+        clientClosed(scope);
+        return;
+      }
       if (scope.finish()) {
         active.remove(scope);
         AccessLog.write(scope, response.getStatusCode());

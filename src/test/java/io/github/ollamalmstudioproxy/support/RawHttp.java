@@ -33,9 +33,10 @@ public final class RawHttp implements AutoCloseable {
   }
 
   /** Sends a request with a JSON body (or none) and {@code Connection: close}. */
-  public RawHttp send(String method, String path, String body) {
+  public RawHttp send(String method, String path, String body, String... extraHeaders) {
     byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
     String head = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        + String.join("", java.util.Arrays.stream(extraHeaders).map(h -> h + "\r\n").toList())
         + (body == null ? "" : "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n") + "\r\n";
     try {
       OutputStream out = socket.getOutputStream();

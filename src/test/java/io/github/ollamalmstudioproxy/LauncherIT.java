@@ -1,0 +1,105 @@
+package io.github.ollamalmstudioproxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The proxy as a user runs it: a separate JVM process, started with --demo, stopped with SIGTERM. */
+class LauncherIT {
+  private static final Pattern LISTENING = Pattern.compile("ollama-lmstudio-proxy listening on http://127\\.0\\.0\\.1:(\\d+)");
+
+  @Test
+  void demoModeAnswersStreamingChatAndSigtermExitsZero() throws Exception {
+    Process process = start("--demo", "--listen", "127.0.0.1:0", "--drain-timeout", "2s");
+    try {
+      List<String> output = new ArrayList<>();
+      int port = awaitPort(process, output);
+      assertThat(String.join("\n", output)).contains("DEMO MODE", "SIMULATOR");
+
+      HttpResponse<String> chat = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+          .POST(HttpRequest.BodyPublishers.ofString(
+              "{\"model\":\"qwen/qwen3-4b\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(chat.statusCode()).isEqualTo(200);
+      assertThat(chat.body()).startsWith("data: {").contains("\"delta\":{\"role\":\"assistant\"")
+          .endsWith("data: [DONE]\n\n");
+
+      process.destroy(); // SIGTERM
+      assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+      assertThat(process.exitValue()).isZero();
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void badConfigurationExitsTwoWithOneLine() throws Exception {
+    Process process = start("--backend", "localhost:1234");
+    String err = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(err.strip()).isEqualTo(
+        "ollama-lmstudio-proxy: invalid --backend URL 'localhost:1234': it must start with http:// or https://");
+  }
+
+  private static Process start(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().keySet().removeIf(k -> k.startsWith("OLLAMA_"));
+    builder.redirectErrorStream(true);
+    return builder.start();
+  }
+
+  private static int awaitPort(Process process, List<String> output) throws Exception {
+    BufferedReader err = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
+      try {
+        String line;
+        while ((line = err.readLine()) != null) {
+          synchronized (output) {
+            output.add(line);
+          }
+          Matcher m = LISTENING.matcher(line);
+          if (m.find()) {
+            return Integer.parseInt(m.group(1));
+          }
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      throw new IllegalStateException("process ended before listening: " + output);
+    });
+    int found = port.get(Duration.ofSeconds(30).toSeconds(), TimeUnit.SECONDS);
+    Thread drain = new Thread(() -> {
+      try {
+        while (err.readLine() != null) {
+          // Keep the pipe empty so the process never blocks on logging.
+        }
+      } catch (java.io.IOException ignored) {
+        // The process ended.
+      }
+    });
+    drain.setDaemon(true);
+    drain.start();
+    return found;
+  }
+}
