@@ -64,7 +64,8 @@ final class FamilyTable {
     {"stablelm", "stablelm"},
     {"olmo-?2", "olmo2"},
     {"internlm-?2", "internlm2"},
-    {"glm-?4", "glm4"},
+    {"glm-?4(?![.\\d])", "glm4"},
+    {"glm-?4\\.", null},
     {"lfm-?2", "lfm2"},
   };
 

@@ -25,8 +25,9 @@ final class PsView {
     for (LoadedModel lm : snapshot.loaded()) {
       rows.add(new Row(lm, expiresAt(lm.instance(), now, knownExpiry)));
     }
-    // Ollama sorts by expires_at, latest first; the name keeps equal expiries (all "forever") in a stable order.
-    rows.sort(Comparator.comparing(Row::expiresAt).reversed().thenComparing(r -> r.loaded().ollamaName()));
+    // Ollama sorts by expires_at, latest first. The sort is stable, so equal expiries (typically all "forever")
+    // keep the backend's order: the model's first instance before its ":2" copy.
+    rows.sort(Comparator.comparing(Row::expiresAt).reversed());
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     ArrayNode models = body.putArray("models");
     rows.forEach(r -> models.add(entry(r.loaded(), r.expiresAt())));
