@@ -1,0 +1,34 @@
+package io.github.ollamalmstudioproxy.catalog;
+
+import java.util.List;
+
+/**
+ * The backend route a model list came from, richest first.
+ *
+ * <p>LM Studio 0.4+ serves all three; 0.3.6+ lacks {@code /api/v1}; llama-server, vLLM and other OpenAI-compatible
+ * servers only have {@code /v1/models}. {@link #probeOrder()} is the order to try them in.
+ */
+public enum CatalogSource {
+  /** LM Studio 0.4+: sizes, parameter labels, loaded instances with their context, capabilities, reasoning. */
+  LMSTUDIO_V1("/api/v1/models"),
+  /** LM Studio 0.3.6+: type, architecture, quantization, state and context lengths; no sizes. */
+  LMSTUDIO_V0("/api/v0/models"),
+  /** Any OpenAI-compatible server: ids only (llama-server adds {@code meta}); the rest is inferred from names. */
+  OPENAI("/v1/models");
+
+  private final String path;
+
+  CatalogSource(String path) {
+    this.path = path;
+  }
+
+  /** The GET path on the backend, e.g. {@code /api/v1/models}. */
+  public String path() {
+    return path;
+  }
+
+  /** Richest first: try each in turn and keep the first that answers with a recognisable list. */
+  public static List<CatalogSource> probeOrder() {
+    return List.of(LMSTUDIO_V1, LMSTUDIO_V0, OPENAI);
+  }
+}

@@ -1,0 +1,49 @@
+package io.github.ollamalmstudioproxy.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The Ollama model endpoints as JSON bodies, built from a {@link CatalogSnapshot}. Pure: the caller serialises the
+ * node and writes it with {@code Content-Type: application/json; charset=utf-8}.
+ */
+public final class OllamaViews {
+  private OllamaViews() {}
+
+  /** {@code GET /api/tags}: {@code {"models":[…]}}, never null. */
+  public static ObjectNode tags(CatalogSnapshot snapshot) {
+    return TagsView.tags(requireNonNull(snapshot, "snapshot"));
+  }
+
+  /**
+   * {@code POST /api/show} for the name the client sent (its {@code model}, or the deprecated {@code name}).
+   *
+   * @throws io.github.ollamalmstudioproxy.api.OllamaError 404 {@code model 'NAME' not found}
+   */
+  public static ObjectNode show(CatalogSnapshot snapshot, String requestedName) {
+    return ShowView.show(snapshot, snapshot.resolve(requestedName));
+  }
+
+  /** {@code POST /api/show} for a name already resolved. */
+  public static ObjectNode show(CatalogSnapshot snapshot, ResolvedModel resolved) {
+    return ShowView.show(requireNonNull(snapshot, "snapshot"), requireNonNull(resolved, "resolved"));
+  }
+
+  /** {@code GET /api/ps}: loaded instances only, {@code {"models":[…]}} never null. */
+  public static ObjectNode ps(CatalogSnapshot snapshot, Instant now) {
+    return ps(snapshot, now, Map.of());
+  }
+
+  /**
+   * {@code GET /api/ps} with expiries the caller tracks itself.
+   *
+   * @param expiresByInstanceId backend instance id → when it will be unloaded
+   */
+  public static ObjectNode ps(CatalogSnapshot snapshot, Instant now, Map<String, Instant> expiresByInstanceId) {
+    return PsView.ps(requireNonNull(snapshot, "snapshot"), requireNonNull(now, "now"),
+        requireNonNull(expiresByInstanceId, "expiresByInstanceId"));
+  }
+}

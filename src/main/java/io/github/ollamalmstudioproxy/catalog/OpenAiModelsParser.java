@@ -1,0 +1,69 @@
+package io.github.ollamalmstudioproxy.catalog;
+
+import static io.github.ollamalmstudioproxy.catalog.LenientJson.object;
+import static io.github.ollamalmstudioproxy.catalog.LenientJson.objects;
+import static io.github.ollamalmstudioproxy.catalog.LenientJson.positiveInt;
+import static io.github.ollamalmstudioproxy.catalog.LenientJson.positiveLong;
+import static io.github.ollamalmstudioproxy.catalog.LenientJson.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads any OpenAI-compatible {@code GET /v1/models}: ids only, so almost everything is inferred from the name.
+ *
+ * <p>llama-server adds {@code meta{n_ctx_train, n_params, size, n_embd}}: real numbers, used when present, and a
+ * sign of GGUF (llama.cpp loads nothing else). {@code key:N} ids are folded into instances of {@code key}: listing
+ * {@code key:2} means LM Studio has two copies loaded, the first one under the bare key. Other ids say nothing
+ * about what is loaded, so they are reported as not loaded.
+ */
+final class OpenAiModelsParser {
+  private OpenAiModelsParser() {}
+
+  static boolean recognises(JsonNode body) {
+    return body != null && body.isObject() && !body.has("error") && body.path("data").isArray();
+  }
+
+  static List<BackendModel> parse(JsonNode body) {
+    List<String> ids = new ArrayList<>();
+    Map<String, JsonNode> entryById = new HashMap<>();
+    for (JsonNode entry : objects(body, "data")) {
+      String id = text(entry, "id");
+      if (id != null && entryById.putIfAbsent(id, entry) == null) {
+        ids.add(id);
+      }
+    }
+    List<BackendModel> out = new ArrayList<>();
+    InstanceIds.fold(ids).forEach((id, extra) -> out.add(parseEntry(id, entryById.get(id), extra)));
+    return out;
+  }
+
+  private static BackendModel parseEntry(String id, JsonNode entry, List<String> extraInstances) {
+    BackendModel.Builder b = BackendModel.builder(id, CatalogSource.OPENAI);
+    b.type = NameInference.looksLikeEmbedding(id) ? ModelType.EMBEDDING : ModelType.LLM;
+    int slash = id.indexOf('/');
+    b.publisher = slash > 0 && id.indexOf('/', slash + 1) < 0 ? id.substring(0, slash) : null;
+    JsonNode meta = object(entry, "meta");
+    if (meta.isObject()) {
+      b.format = "gguf";
+      b.maxContextLength = positiveInt(meta, "n_ctx_train");
+      b.parameterCount = positiveLong(meta, "n_params");
+      b.sizeBytes = positiveLong(meta, "size");
+      b.embeddingLength = positiveInt(meta, "n_embd");
+      if (b.parameterCount != null) {
+        b.paramsString = ParameterSizes.display(b.parameterCount);
+      }
+    }
+    if (!extraInstances.isEmpty()) {
+      List<LoadedInstance> loaded = new ArrayList<>();
+      loaded.add(LoadedInstance.of(id, null));
+      extraInstances.forEach(i -> loaded.add(LoadedInstance.of(i, null)));
+      b.loadedInstances = loaded;
+    }
+    NameInference.fillGaps(b);
+    return b.build();
+  }
+}
