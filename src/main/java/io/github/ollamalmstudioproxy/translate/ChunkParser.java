@@ -1,0 +1,239 @@
+package io.github.ollamalmstudioproxy.translate;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+
+/**
+ * Reads the fields that matter from one OpenAI stream chunk with the streaming parser: no tree per token.
+ *
+ * <p>Understood: {@code choices[0].delta.{content, reasoning_content, reasoning, tool_calls}}, {@code choices[0].text}
+ * (completions), {@code choices[0].finish_reason}, {@code usage} (in its own {@code choices:[]} chunk or inline in the
+ * finish chunk) and llama-server's {@code timings}. A top-level {@code error} key is flagged. Everything else is
+ * skipped. The results are fields of this object, overwritten by each {@link #parse}.
+ */
+final class ChunkParser {
+  String content;
+  String reasoning;
+  String finishReason;
+  boolean toolFragment;
+  boolean hasError;
+  long promptTokens;
+  long completionTokens;
+  long timingsPromptN;
+  long timingsCacheN;
+  long timingsPredictedN;
+
+  private String reasoningAlt;
+
+  /**
+   * Parses one chunk; tool-call fragments go straight to {@code tools}.
+   *
+   * @throws IOException for invalid JSON or a chunk that is not an object
+   */
+  void parse(String json, ToolCallAccumulator tools) throws IOException {
+    content = null;
+    reasoning = null;
+    reasoningAlt = null;
+    finishReason = null;
+    toolFragment = false;
+    hasError = false;
+    promptTokens = completionTokens = -1;
+    timingsPromptN = timingsCacheN = timingsPredictedN = -1;
+    try (JsonParser p = Json.FACTORY.createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("chunk is not a JSON object");
+      }
+      String name;
+      while ((name = p.nextFieldName()) != null) {
+        JsonToken value = p.nextToken();
+        switch (name) {
+          case "choices":
+            if (value == JsonToken.START_ARRAY) {
+              choices(p, tools);
+            } else {
+              p.skipChildren();
+            }
+            break;
+          case "usage":
+            usage(p, value);
+            break;
+          case "timings":
+            timings(p, value);
+            break;
+          case "error":
+            hasError = value != JsonToken.VALUE_NULL;
+            p.skipChildren();
+            break;
+          default:
+            p.skipChildren();
+        }
+      }
+    }
+    // Some servers send both fields with the same text; reasoning_content is the older, more common one.
+    if (reasoning == null || reasoning.isEmpty()) {
+      reasoning = reasoningAlt;
+    }
+  }
+
+  /** Only the first choice: the proxy never asks for {@code n > 1}. */
+  private void choices(JsonParser p, ToolCallAccumulator tools) throws IOException {
+    boolean first = true;
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null; t = p.nextToken()) {
+      if (first && t == JsonToken.START_OBJECT) {
+        choice(p, tools);
+      } else {
+        p.skipChildren();
+      }
+      first = false;
+    }
+  }
+
+  private void choice(JsonParser p, ToolCallAccumulator tools) throws IOException {
+    String name;
+    while ((name = p.nextFieldName()) != null) {
+      JsonToken value = p.nextToken();
+      switch (name) {
+        case "delta":
+        case "message":
+          if (value == JsonToken.START_OBJECT) {
+            delta(p, tools);
+          } else {
+            p.skipChildren();
+          }
+          break;
+        case "text":
+          content = string(p, value);
+          break;
+        case "finish_reason":
+          finishReason = string(p, value);
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+  }
+
+  private void delta(JsonParser p, ToolCallAccumulator tools) throws IOException {
+    String name;
+    while ((name = p.nextFieldName()) != null) {
+      JsonToken value = p.nextToken();
+      switch (name) {
+        case "content":
+          content = string(p, value);
+          break;
+        case "reasoning_content":
+          reasoning = string(p, value);
+          break;
+        case "reasoning":
+          reasoningAlt = string(p, value);
+          break;
+        case "tool_calls":
+          if (value == JsonToken.START_ARRAY) {
+            for (JsonToken t = p.nextToken(); t == JsonToken.START_OBJECT; t = p.nextToken()) {
+              toolCall(p, tools);
+            }
+          } else {
+            p.skipChildren();
+          }
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+  }
+
+  private void toolCall(JsonParser p, ToolCallAccumulator tools) throws IOException {
+    int index = -1;
+    String id = null;
+    String fn = null;
+    String args = null;
+    String name;
+    while ((name = p.nextFieldName()) != null) {
+      JsonToken value = p.nextToken();
+      if (name.equals("index") && value == JsonToken.VALUE_NUMBER_INT) {
+        index = p.getIntValue();
+      } else if (name.equals("id")) {
+        id = string(p, value);
+      } else if (name.equals("function") && value == JsonToken.START_OBJECT) {
+        String f;
+        while ((f = p.nextFieldName()) != null) {
+          JsonToken v = p.nextToken();
+          if (f.equals("name")) {
+            fn = string(p, v);
+          } else if (f.equals("arguments")) {
+            // Some llama.cpp builds sent the arguments as an object instead of a JSON string.
+            args = v == JsonToken.START_OBJECT ? p.readValueAsTree().toString() : string(p, v);
+          } else {
+            p.skipChildren();
+          }
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+    toolFragment = true;
+    tools.fragment(index, id, fn, args);
+  }
+
+  private void usage(JsonParser p, JsonToken value) throws IOException {
+    if (value != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    String name;
+    while ((name = p.nextFieldName()) != null) {
+      JsonToken v = p.nextToken();
+      if (name.equals("prompt_tokens")) {
+        promptTokens = count(p, v);
+      } else if (name.equals("completion_tokens")) {
+        completionTokens = count(p, v);
+      } else {
+        p.skipChildren();
+      }
+    }
+  }
+
+  private void timings(JsonParser p, JsonToken value) throws IOException {
+    if (value != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    String name;
+    while ((name = p.nextFieldName()) != null) {
+      JsonToken v = p.nextToken();
+      switch (name) {
+        case "prompt_n":
+          timingsPromptN = count(p, v);
+          break;
+        case "cache_n":
+          timingsCacheN = count(p, v);
+          break;
+        case "predicted_n":
+          timingsPredictedN = count(p, v);
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+  }
+
+  private static String string(JsonParser p, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_STRING) {
+      return p.getText();
+    }
+    p.skipChildren();
+    return null;
+  }
+
+  private static long count(JsonParser p, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_NUMBER_INT) {
+      return p.getLongValue();
+    }
+    if (value == JsonToken.VALUE_NUMBER_FLOAT) {
+      return (long) p.getDoubleValue();
+    }
+    p.skipChildren();
+    return -1;
+  }
+}

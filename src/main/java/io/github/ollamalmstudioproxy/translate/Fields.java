@@ -1,0 +1,100 @@
+package io.github.ollamalmstudioproxy.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.ollamalmstudioproxy.api.OllamaError;
+
+/**
+ * Typed reads of request fields with Ollama's leniency: absent and {@code null} both mean "not given" (the Go client
+ * serialises many empty fields), while a value of the wrong type is a 400 that names the field.
+ */
+final class Fields {
+  private Fields() {}
+
+  static JsonNode get(JsonNode object, String field) {
+    JsonNode value = object.get(field);
+    return value == null || value.isNull() ? null : value;
+  }
+
+  static String string(JsonNode object, String field, String path) {
+    JsonNode value = get(object, field);
+    if (value == null) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw badType(path, "a string", value);
+    }
+    return value.textValue();
+  }
+
+  static boolean bool(JsonNode object, String field, boolean absent) {
+    JsonNode value = get(object, field);
+    if (value == null) {
+      return absent;
+    }
+    if (!value.isBoolean()) {
+      throw badType(field, "a boolean", value);
+    }
+    return value.booleanValue();
+  }
+
+  static ArrayNode array(JsonNode object, String field, String path) {
+    JsonNode value = get(object, field);
+    if (value == null) {
+      return null;
+    }
+    if (!value.isArray()) {
+      throw badType(path, "an array", value);
+    }
+    return (ArrayNode) value;
+  }
+
+  static ObjectNode object(JsonNode object, String field, String path) {
+    JsonNode value = get(object, field);
+    if (value == null) {
+      return null;
+    }
+    if (!value.isObject()) {
+      throw badType(path, "an object", value);
+    }
+    return (ObjectNode) value;
+  }
+
+  static ObjectNode body(JsonNode body) {
+    if (body == null || body.isNull() || body.isMissingNode()) {
+      throw OllamaError.badRequest("missing request body");
+    }
+    if (!body.isObject()) {
+      throw badType("request body", "a JSON object", body);
+    }
+    return (ObjectNode) body;
+  }
+
+  static boolean isEmpty(String s) {
+    return s == null || s.isEmpty();
+  }
+
+  static OllamaError badType(String path, String expected, JsonNode actual) {
+    return OllamaError.badRequest("invalid value for \"" + path + "\": expected " + expected + ", got " + typeName(actual));
+  }
+
+  static String typeName(JsonNode node) {
+    switch (node.getNodeType()) {
+      case STRING:
+        return "string";
+      case NUMBER:
+        return "number";
+      case BOOLEAN:
+        return "boolean";
+      case ARRAY:
+        return "array";
+      case OBJECT:
+        return "object";
+      case NULL:
+        return "null";
+      default:
+        return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+}

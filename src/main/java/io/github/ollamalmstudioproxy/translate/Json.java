@@ -1,0 +1,21 @@
+package io.github.ollamalmstudioproxy.translate;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+/** The one Jackson configuration of the translation layer; immutable after construction, so safe to share. */
+final class Json {
+  /**
+   * Characters outside the BMP (emoji) are written as real 4-byte UTF-8, as Ollama's Go encoder does, instead of
+   * Jackson's default pair of escaped surrogates.
+   */
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+  static final JsonFactory FACTORY = MAPPER.getFactory();
+  static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private Json() {}
+}

@@ -1,0 +1,110 @@
+package io.github.ollamalmstudioproxy.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.ollamalmstudioproxy.api.OllamaError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Ollama {@code options} mapped to OpenAI request fields.
+ *
+ * @param openAi the fields to copy into the OpenAI request ({@code max_tokens}, {@code temperature}, ...)
+ * @param ignored option names with no OpenAI/LM Studio equivalent, in request order (for a debug log line); this
+ *     includes {@code num_ctx}, which LM Studio only accepts at load time
+ */
+public record SamplingOptions(ObjectNode openAi, List<String> ignored) {
+
+  static final SamplingOptions NONE = new SamplingOptions(Json.NODES.objectNode(), List.of());
+
+  static SamplingOptions parse(ObjectNode options) {
+    if (options == null) {
+      return NONE;
+    }
+    ObjectNode out = Json.NODES.objectNode();
+    List<String> ignored = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : options.properties()) {
+      String key = e.getKey();
+      JsonNode value = e.getValue();
+      if (value.isNull()) {
+        continue;
+      }
+      switch (key) {
+        case "num_predict":
+          // Any negative value means "until a stop condition" in Ollama; LM Studio's -1 means the same, but other
+          // OpenAI servers reject negatives, so the field is simply left out.
+          long n = integer(key, value);
+          if (n >= 0) {
+            out.put("max_tokens", n);
+          }
+          break;
+        case "seed":
+          // Ollama's -1 asks for a random seed, which is what "no seed" means upstream.
+          long seed = integer(key, value);
+          if (seed >= 0) {
+            out.put("seed", seed);
+          }
+          break;
+        case "top_k":
+          out.put("top_k", integer(key, value));
+          break;
+        case "temperature":
+        case "top_p":
+        case "min_p":
+        case "repeat_penalty":
+        case "presence_penalty":
+        case "frequency_penalty":
+          out.set(key, number(key, value));
+          break;
+        case "stop":
+          ArrayNode stops = stops(value);
+          if (!stops.isEmpty()) {
+            out.set("stop", stops);
+          }
+          break;
+        default:
+          ignored.add(key);
+      }
+    }
+    return new SamplingOptions(out, List.copyOf(ignored));
+  }
+
+  private static long integer(String key, JsonNode value) {
+    if (!value.isNumber()) {
+      throw OllamaError.badRequest("option \"" + key + "\" must be of type integer, got " + Fields.typeName(value));
+    }
+    // Go decodes every JSON number as float64 and truncates it into an int option; 100.0 is therefore valid.
+    return value.isIntegralNumber() ? value.longValue() : (long) value.doubleValue();
+  }
+
+  private static JsonNode number(String key, JsonNode value) {
+    if (!value.isNumber()) {
+      throw OllamaError.badRequest("option \"" + key + "\" must be of type float, got " + Fields.typeName(value));
+    }
+    return value;
+  }
+
+  private static ArrayNode stops(JsonNode value) {
+    ArrayNode stops = Json.NODES.arrayNode();
+    if (value.isTextual()) {
+      if (!value.textValue().isEmpty()) {
+        stops.add(value.textValue());
+      }
+      return stops;
+    }
+    if (!value.isArray()) {
+      throw OllamaError.badRequest("option \"stop\" must be of type array, got " + Fields.typeName(value));
+    }
+    for (JsonNode stop : value) {
+      if (!stop.isTextual()) {
+        throw OllamaError.badRequest("option \"stop\" must contain only strings, got " + Fields.typeName(stop));
+      }
+      if (!stop.textValue().isEmpty()) {
+        stops.add(stop);
+      }
+    }
+    return stops;
+  }
+}

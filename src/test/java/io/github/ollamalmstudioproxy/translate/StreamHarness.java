@@ -1,0 +1,76 @@
+package io.github.ollamalmstudioproxy.translate;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs upstream SSE bytes through {@link SsePipe} the way the server will, and normalises the varying parts of the
+ * output: {@code created_at} becomes {@code "<created_at>"} and every {@code *_duration} {@code "<ns>"}, after
+ * checking that each was present with the right form.
+ */
+final class StreamHarness {
+  static final Pattern CREATED_AT =
+      Pattern.compile("\"created_at\":\"(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?Z)\"");
+  static final Pattern DURATION = Pattern.compile("\"(\\w+_duration)\":([^,}]*)");
+  /** Fake nanoTime: starts after upstreamSent and advances one millisecond per reading. */
+  static final long TICK = 1_000_000L;
+
+  private StreamHarness() {}
+
+  static RequestTimes times() {
+    return new RequestTimes(0, TICK / 2, RequestTimes.NO_LOAD);
+  }
+
+  /** Feeds {@code bytes} in pieces of {@code piece} bytes, then ends the body; returns the raw lines written. */
+  static List<byte[]> run(UpstreamHandler handler, byte[] bytes, int piece) {
+    List<byte[]> out = new ArrayList<>();
+    long[] clock = {0};
+    SsePipe pipe = new SsePipe(handler, out::add, () -> clock[0] += TICK);
+    for (int off = 0; off < bytes.length; off += piece) {
+      pipe.feed(bytes, off, Math.min(piece, bytes.length - off));
+    }
+    pipe.end();
+    return out;
+  }
+
+  static StreamTranslator translator(StreamSettings settings) {
+    return new StreamTranslator(settings, times(), Clock.systemUTC());
+  }
+
+  /** Checks the framing of every line (one object, one trailing LF, no blank line) and joins the normalised text. */
+  static String normalisedNdjson(List<byte[]> lines) {
+    StringBuilder sb = new StringBuilder();
+    for (byte[] line : lines) {
+      String text = new String(line, UTF_8);
+      assertThat(text).as("line framing").endsWith("\n").doesNotContain("\r");
+      assertThat(text.indexOf('\n')).as("exactly one LF, at the end: " + text).isEqualTo(text.length() - 1);
+      assertThat(text).as("no blank line").isNotEqualTo("\n").startsWith("{").endsWith("}\n");
+      JsonTestSupport.json(text);
+      sb.append(normalise(text));
+    }
+    return sb.toString();
+  }
+
+  static String normalise(String text) {
+    String s = text;
+    if (!s.startsWith("{\"error\"")) {
+      Matcher m = CREATED_AT.matcher(s);
+      assertThat(m.find()).as("created_at present and RFC 3339: " + text).isTrue();
+      s = m.replaceAll("\"created_at\":\"<created_at>\"");
+    }
+    Matcher d = DURATION.matcher(s);
+    StringBuilder sb = new StringBuilder();
+    while (d.find()) {
+      assertThat(d.group(2)).as(d.group(1) + " is a positive integer").matches("[1-9][0-9]*");
+      d.appendReplacement(sb, "\"" + d.group(1) + "\":\"<ns>\"");
+    }
+    d.appendTail(sb);
+    return sb.toString();
+  }
+}

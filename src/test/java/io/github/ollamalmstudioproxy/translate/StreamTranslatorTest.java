@@ -1,0 +1,215 @@
+package io.github.ollamalmstudioproxy.translate;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Exact output bytes of {@link StreamTranslator}, with a fixed wall clock and chosen nanoTimes. */
+class StreamTranslatorTest {
+  static final Clock CLOCK = Clock.fixed(Instant.parse("2025-10-17T23:14:07.414671000Z"), ZoneOffset.UTC);
+  static final String HEAD = "{\"model\":\"llama3.2\",\"created_at\":\"2025-10-17T23:14:07.414671Z\",";
+
+  private final StreamTranslator chat = new StreamTranslator(
+      new StreamSettings(StreamSettings.Shape.CHAT, "llama3.2", false, true), new RequestTimes(0, 100, 50), CLOCK);
+
+  @Test
+  void contentChunkIsOneCompactObjectAndOneNewline() {
+    assertThat(text(chat.onEvent(null, delta("\"content\":\"The\""), 1000)))
+        .isEqualTo(HEAD + "\"message\":{\"role\":\"assistant\",\"content\":\"The\"},\"done\":false}\n");
+  }
+
+  @Test
+  void thinkingChunkHasEmptyStringContentNotNull() {
+    assertThat(text(chat.onEvent(null, delta("\"reasoning_content\":\"hm\""), 1000)))
+        .isEqualTo(HEAD + "\"message\":{\"role\":\"assistant\",\"content\":\"\",\"thinking\":\"hm\"},\"done\":false}\n");
+  }
+
+  @Test
+  void chunksCarryingNothingAreNotEmitted() {
+    assertThat(chat.onEvent(null, delta("\"role\":\"assistant\""), 1)).isEmpty();
+    assertThat(chat.onEvent(null, delta("\"role\":\"assistant\",\"content\":null"), 2)).isEmpty();
+    assertThat(chat.onEvent(null, delta("\"content\":\"\""), 3)).isEmpty();
+    assertThat(chat.onEvent(null, "{\"choices\":[]}", 4)).isEmpty();
+    assertThat(chat.onEvent(null, "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}", 5)).isEmpty();
+  }
+
+  @Test
+  void finalLineCarriesExactMetricsInOllamaOrder() {
+    chat.onEvent(null, delta("\"content\":\"a\""), 1_000);
+    chat.onEvent(null, delta("\"content\":\"b\""), 3_000);
+    chat.onEvent(null, "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}", 3_500);
+    chat.onEvent(null, "{\"choices\":[],\"usage\":{\"prompt_tokens\":26,\"completion_tokens\":12,\"total_tokens\":38}}", 4_000);
+    assertThat(text(chat.onDone(5_000))).isEqualTo(HEAD
+        + "\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\","
+        + "\"total_duration\":5000,\"load_duration\":50,\"prompt_eval_count\":26,\"prompt_eval_duration\":900,"
+        + "\"eval_count\":12,\"eval_duration\":2000}\n");
+    assertThat(chat.isFinished()).isTrue();
+  }
+
+  @Test
+  void countsTheBackendDidNotGiveAreOmittedAndNoContextFieldIsInvented() {
+    StreamTranslator t = new StreamTranslator(
+        new StreamSettings(StreamSettings.Shape.GENERATE, "llama3.2", false, true), new RequestTimes(0, 100, -1), CLOCK);
+    t.onEvent(null, delta("\"content\":\"a\""), 1_000);
+    String done = text(t.onDone(2_000));
+    assertThat(done).isEqualTo(HEAD + "\"response\":\"\",\"done\":true,\"done_reason\":\"stop\","
+        + "\"total_duration\":2000,\"prompt_eval_duration\":900}\n");
+    assertThat(done).doesNotContain("context", "eval_count", "load_duration");
+  }
+
+  @Test
+  void usageInlineInTheFinishChunkIsRead() {
+    chat.onEvent(null, "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":\"length\"}],"
+        + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1}}", 1_000);
+    assertThat(text(chat.onDone(2_000)))
+        .contains("\"done_reason\":\"length\"", "\"prompt_eval_count\":3", "\"eval_count\":1");
+  }
+
+  @Test
+  void usagePreferredOverTimingsAndNullUsageIgnored() {
+    chat.onEvent(null, "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}],\"usage\":null}", 1_000);
+    chat.onEvent(null, "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],"
+        + "\"usage\":{\"prompt_tokens\":29,\"completion_tokens\":8},\"timings\":{\"prompt_n\":21,\"predicted_n\":7}}", 2_000);
+    assertThat(text(chat.onDone(3_000))).contains("\"prompt_eval_count\":29", "\"eval_count\":8");
+  }
+
+  @Test
+  void duplicatedReasoningFieldsAreShownOnce() {
+    assertThat(text(chat.onEvent(null, delta("\"reasoning_content\":\"r\",\"reasoning\":\"r\""), 1)))
+        .contains("\"thinking\":\"r\"");
+  }
+
+  @Test
+  void exactlyOneEndingWhateverArrivesAfterIt() {
+    chat.onEvent(null, delta("\"content\":\"a\""), 1_000);
+    assertThat(chat.onDone(2_000)).hasSize(1);
+    assertThat(chat.onDone(3_000)).isEmpty();
+    assertThat(chat.onEvent(null, delta("\"content\":\"late\""), 4_000)).isEmpty();
+    assertThat(chat.fail("boom")).isEmpty();
+    assertThat(chat.upstreamEnded(5_000)).isEmpty();
+    assertThat(chat.cancel(6_000)).isEmpty();
+  }
+
+  @Test
+  void errorEndsTheStreamWithoutDone() {
+    assertThat(text(chat.fail("connection reset"))).isEqualTo("{\"error\":\"connection reset\"}\n");
+    assertThat(chat.onDone(1)).isEmpty();
+    assertThat(chat.isFinished()).isTrue();
+  }
+
+  @Test
+  void upstreamEndWithoutDoneIsAnError() {
+    assertThat(text(chat.upstreamEnded(1)))
+        .isEqualTo("{\"error\":\"backend stream ended before it was complete (no [DONE])\"}\n");
+  }
+
+  @Test
+  void errorPayloadShapesBecomeOneErrorLine() {
+    assertThat(text(new StreamTranslatorTest().chat.onEvent(null, "{\"error\":\"bare\"}", 1)))
+        .isEqualTo("{\"error\":\"bare\"}\n");
+    assertThat(text(new StreamTranslatorTest().chat.onEvent("error", "{\"code\":500,\"message\":\"llama\"}", 1)))
+        .isEqualTo("{\"error\":\"llama\"}\n");
+    assertThat(text(new StreamTranslatorTest().chat.onEvent("error", "plain text", 1)))
+        .isEqualTo("{\"error\":\"plain text\"}\n");
+  }
+
+  @Test
+  void invalidChunkJsonIsAnErrorLine() {
+    assertThat(text(chat.onEvent(null, "{\"choices\":[", 1))).startsWith("{\"error\":\"invalid chunk from backend: ");
+    assertThat(chat.isFinished()).isTrue();
+  }
+
+  @Test
+  void errorMessageIsEscapedJson() {
+    assertThat(text(chat.fail("quote \" and\nnewline"))).isEqualTo("{\"error\":\"quote \\\" and\\nnewline\"}\n");
+  }
+
+  @Test
+  void cancelAfterOutputMarksPartialResponse() {
+    chat.onEvent(null, delta("\"content\":\"a\""), 1_000);
+    assertThat(text(chat.cancel(2_000))).isEqualTo(HEAD
+        + "\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\","
+        + "\"cancelled\":true,\"partial_response\":true,\"total_duration\":2000,\"load_duration\":50,"
+        + "\"prompt_eval_duration\":900}\n");
+  }
+
+  @Test
+  void cancelBeforeOutputIsNotPartial() {
+    assertThat(text(chat.cancel(2_000))).contains("\"cancelled\":true,\"partial_response\":false");
+  }
+
+  @Test
+  void toolCallsArriveWholeInOneLineBeforeTheFinalLine() {
+    chat.onEvent(null, toolDelta("{\"index\":0,\"id\":\"a\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"x\\\":\"}}"), 1);
+    chat.onEvent(null, toolDelta("{\"index\":0,\"function\":{\"arguments\":\"1}\"}}"), 2);
+    List<String> lines = lines(chat.onDone(3));
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).isEqualTo(HEAD + "\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":"
+        + "[{\"id\":\"a\",\"function\":{\"index\":0,\"name\":\"f\",\"arguments\":{\"x\":1}}}]},\"done\":false}\n");
+    assertThat(lines.get(1)).contains("\"done\":true,\"done_reason\":\"stop\"");
+  }
+
+  @Test
+  void toolCallFragmentsWithoutIndexAreSplitById() {
+    chat.onEvent(null, toolDelta("{\"id\":\"a\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}"), 1);
+    chat.onEvent(null, toolDelta("{\"id\":\"b\",\"function\":{\"name\":\"g\",\"arguments\":\"{\\\"y\\\":\"}}"), 2);
+    chat.onEvent(null, toolDelta("{\"function\":{\"arguments\":\"true}\"}}"), 3);
+    assertThat(lines(chat.onDone(4)).get(0)).contains(
+        "[{\"id\":\"a\",\"function\":{\"index\":0,\"name\":\"f\",\"arguments\":{}}},"
+            + "{\"id\":\"b\",\"function\":{\"index\":1,\"name\":\"g\",\"arguments\":{\"y\":true}}}]");
+  }
+
+  @Test
+  void toolArgumentsThatAreNotAnObjectAreAnError() {
+    chat.onEvent(null, toolDelta("{\"index\":0,\"id\":\"a\",\"function\":{\"name\":\"f\",\"arguments\":\"[1]\"}}"), 1);
+    assertThat(lines(chat.onDone(2)))
+        .containsExactly("{\"error\":\"backend returned invalid tool call arguments for \\\"f\\\"\"}\n");
+  }
+
+  @Test
+  void toolArgumentsSentAsAnObjectAreAccepted() {
+    chat.onEvent(null, toolDelta("{\"index\":0,\"id\":\"a\",\"function\":{\"name\":\"f\",\"arguments\":{\"k\":\"v\"}}}"), 1);
+    assertThat(lines(chat.onDone(2)).get(0)).contains("\"arguments\":{\"k\":\"v\"}");
+  }
+
+  @Test
+  void pendingThinkTagTextIsFlushedBeforeTheFinalLine() {
+    assertThat(chat.onEvent(null, delta("\"content\":\"<thi\""), 1)).isEmpty();
+    List<String> lines = lines(chat.onDone(2));
+    assertThat(lines.get(0)).contains("\"content\":\"<thi\"");
+    assertThat(lines.get(1)).contains("\"done\":true");
+  }
+
+  @Test
+  void createdAtHasTrailingZerosTrimmedLikeGo() {
+    Clock whole = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
+    StreamTranslator t = new StreamTranslator(
+        new StreamSettings(StreamSettings.Shape.CHAT, "m", false, true), new RequestTimes(0, 0, -1), whole);
+    assertThat(text(t.onEvent(null, delta("\"content\":\"x\""), 1))).contains("\"created_at\":\"2026-01-02T03:04:05Z\"");
+  }
+
+  static String delta(String fields) {
+    return "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{" + fields
+        + "},\"logprobs\":null,\"finish_reason\":null}]}";
+  }
+
+  static String toolDelta(String call) {
+    return delta("\"tool_calls\":[" + call + "]");
+  }
+
+  static String text(List<byte[]> lines) {
+    assertThat(lines).hasSize(1);
+    return new String(lines.get(0), UTF_8);
+  }
+
+  static List<String> lines(List<byte[]> lines) {
+    return lines.stream().map(b -> new String(b, UTF_8)).collect(Collectors.toCollection(ArrayList::new));
+  }
+}
