@@ -79,6 +79,7 @@ final class Generation {
       return;
     }
     sink.piece(pieces.get(next++));
+    exchange.record.tokenEmitted();
     schedule(script.tokenInterval(), this::step);
   }
 
