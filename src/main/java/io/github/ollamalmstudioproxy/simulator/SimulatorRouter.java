@@ -132,7 +132,9 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
   /** Words the error the way LM Studio's JSON.parse does: the problem, then its position, line and column. */
   private static String invalidJson(JsonProcessingException e) {
     JsonLocation at = e.getLocation();
-    String problem = e.getOriginalMessage().lines().findFirst().orElse("Invalid JSON");
+    // Jackson appends "(for Array starting at [Source: ...])"; LM Studio's messages carry no such detail.
+    String problem = e.getOriginalMessage().lines().findFirst().orElse("Invalid JSON")
+        .replaceAll(" \\(for \\w+ starting at \\[Source: [^\\]]*\\]\\)", "");
     if (at == null) {
       return problem;
     }
