@@ -62,7 +62,6 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
         headers(request), body, received);
     Exchange exchange = new Exchange(request, record, context, log);
     request.response().closeHandler(v -> exchange.clientClosed());
-    request.response().endHandler(v -> log.completed(record));
     request.response().putHeader("X-Powered-By", "Express");
     log.add(record);
     if (request.response().closed()) {
