@@ -39,7 +39,13 @@ final class ChatCompletionHandler {
       serve(exchange, script, use.instance());
     } else if (decision instanceof ModelResolver.Load load) {
       exchange.resume(env.loader().jitLoad(load.model(), script.loadDelay()),
-          loaded -> serve(exchange, script, loaded.result()));
+          loaded -> {
+            if (loaded.succeeded()) {
+              serve(exchange, script, loaded.result());
+            } else {
+              exchange.fail(SimulatorFailure.loadFailed(load.model().key(), String.valueOf(loaded.cause())));
+            }
+          });
     }
   }
 

@@ -110,6 +110,23 @@ class ScriptedFaultsTest {
     assertThat(body).contains(String.join("", SimulatorScript.DEFAULT_TOKENS));
   }
 
+  @Test
+  void aReaderThatStallsPausesGenerationInsteadOfBuffering() throws Exception {
+    // About 17 MB of events: more than loopback socket buffers can hold, so the write queue must fill up.
+    int pieces = 40_000;
+    simulator.script().tokens(java.util.Collections.nCopies(pieces, " token".repeat(33)));
+    try (Socket socket = http.rawPost("/v1/chat/completions", ASK + ",\"stream\":true}")) {
+      RecordedRequest request = simulator.log().awaitRequest("/v1/chat/completions", SimHttp.TIMEOUT);
+      Thread.sleep(500);
+      int whileStalled = request.tokensEmitted();
+
+      SimHttp.readUntil(socket.getInputStream(), "data: [DONE]\n\n");
+
+      assertThat(whileStalled).isLessThan(pieces);
+      assertThat(request.tokensEmitted()).isEqualTo(pieces);
+    }
+  }
+
   private static String readToEnd(InputStream in) throws java.io.IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     in.transferTo(out);

@@ -94,8 +94,10 @@ final class SimHttp {
   /** Reads from {@code in} until {@code marker} has been seen; returns everything read. */
   static String readUntil(InputStream in, String marker) throws IOException {
     StringBuilder seen = new StringBuilder();
-    byte[] buffer = new byte[1024];
-    while (seen.indexOf(marker) < 0) {
+    byte[] buffer = new byte[8192];
+    int searchFrom = 0;
+    while (seen.indexOf(marker, searchFrom) < 0) {
+      searchFrom = Math.max(0, seen.length() - marker.length());
       int n = in.read(buffer);
       if (n < 0) {
         throw new IOException("connection ended before " + marker + "; read: " + seen);
