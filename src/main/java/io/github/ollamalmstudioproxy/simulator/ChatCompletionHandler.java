@@ -63,7 +63,7 @@ final class ChatCompletionHandler {
     ChatWire wire = new ChatWire(Ids.chatCompletion(), exchange.createdSeconds, instance.id(),
         env.options().legacy(), script.reasoningField());
     boolean stream = body.path("stream").asBoolean(false);
-    GenerationSink sink;
+    Generation.Sink sink;
     if (stream) {
       boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
       sink = new ChatSinks.Sse(exchange, wire, includeUsage, usage, plan.finishReason());

@@ -52,7 +52,7 @@ final class CompletionHandler {
     new Generation(env.vertx(), exchange, script, plan, sink, stream).start();
   }
 
-  private final class Sink implements GenerationSink {
+  private final class Sink implements Generation.Sink {
     private final Exchange exchange;
     private final LoadedInstance instance;
     private final String finishReason;

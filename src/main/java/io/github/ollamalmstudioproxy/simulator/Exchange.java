@@ -97,13 +97,17 @@ final class Exchange {
     end(body);
   }
 
-  /** Ends the response with a last piece of body (may be empty) and records it as completed once written. */
+  /**
+   * Ends the response with a last piece of body (may be empty). It counts as completed before the bytes leave, so a
+   * client that has read the whole answer always finds {@link RecordedRequest#completed()} true.
+   */
   void end(String last) {
     if (clientGone || ended || response.ended()) {
       return;
     }
     ended = true;
-    response.end(last).onSuccess(v -> log.completed(record));
+    log.completed(record);
+    response.end(last);
   }
 
   /** Drops the connection without finishing the response: the scripted "abrupt close" fault. */

@@ -10,6 +10,6 @@
  *
  * <p>Request path, each step one class: {@code SimulatorRouter} (record, auth, JSON, route) → a handler per route
  * group → {@code ModelResolver} (a decision value) → {@code ModelLoader} (timed loads) → {@code Generation}
- * (timers, backpressure, faults, hang-ups) → a {@code GenerationSink} that writes SSE or one JSON body.
+ * (timers, backpressure, faults, hang-ups) → a {@code Generation.Sink} that writes SSE or one JSON body.
  */
 package io.github.ollamalmstudioproxy.simulator;
