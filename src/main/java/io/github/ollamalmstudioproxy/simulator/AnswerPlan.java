@@ -27,9 +27,9 @@ record AnswerPlan(List<Piece> pieces, String finishReason, int reasoningTokens) 
     List<Piece> pieces = new ArrayList<>();
     script.reasoning().forEach(r -> pieces.add(Piece.text(Kind.REASONING, r)));
     script.contentTokens().forEach(c -> pieces.add(Piece.text(Kind.CONTENT, c)));
-    List<ScriptedToolCall> calls = script.toolCalls();
+    List<ScriptSnapshot.ToolCall> calls = script.toolCalls();
     for (int index = 0; index < calls.size(); index++) {
-      ScriptedToolCall call = calls.get(index);
+      ScriptSnapshot.ToolCall call = calls.get(index);
       String id = Ids.toolCall();
       pieces.add(new Piece(Kind.TOOL_START, "", index, id, call.name()));
       for (String fragment : fragments(call.argumentsJson())) {

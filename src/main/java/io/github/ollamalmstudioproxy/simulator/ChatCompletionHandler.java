@@ -39,7 +39,13 @@ final class ChatCompletionHandler {
       serve(exchange, script, use.instance());
     } else if (decision instanceof ModelResolver.Load load) {
       exchange.resume(env.loader().jitLoad(load.model(), script.loadDelay()),
-          loaded -> serve(exchange, script, loaded.result()));
+          loaded -> {
+            if (loaded.succeeded()) {
+              serve(exchange, script, loaded.result());
+            } else {
+              exchange.fail(SimulatorFailure.loadFailed(load.model().key(), String.valueOf(loaded.cause())));
+            }
+          });
     }
   }
 
@@ -57,7 +63,7 @@ final class ChatCompletionHandler {
     ChatWire wire = new ChatWire(Ids.chatCompletion(), exchange.createdSeconds, instance.id(),
         env.options().legacy(), script.reasoningField());
     boolean stream = body.path("stream").asBoolean(false);
-    GenerationSink sink;
+    Generation.Sink sink;
     if (stream) {
       boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
       sink = new ChatSinks.Sse(exchange, wire, includeUsage, usage, plan.finishReason());

@@ -10,7 +10,7 @@ final class ChatSinks {
   private ChatSinks() {}
 
   /** Streams chunks; the finish chunk has {@code "delta":{}}; the usage chunk only with {@code include_usage}. */
-  static final class Sse implements GenerationSink {
+  static final class Sse implements Generation.Sink {
     private final SseWriter writer;
     private final ChatWire wire;
     private final boolean includeUsage;
@@ -53,7 +53,7 @@ final class ChatSinks {
   }
 
   /** Collects pieces and answers once with the non-streaming body ({@code /api/v0} adds measured stats). */
-  static final class Body implements GenerationSink {
+  static final class Body implements Generation.Sink {
     private final Exchange exchange;
     private final ChatWire wire;
     private final IntFunction<Usage> usage;

@@ -34,7 +34,13 @@ final class CompletionHandler {
       serve(exchange, script, use.instance());
     } else if (decision instanceof ModelResolver.Load load) {
       exchange.resume(env.loader().jitLoad(load.model(), script.loadDelay()),
-          loaded -> serve(exchange, script, loaded.result()));
+          loaded -> {
+            if (loaded.succeeded()) {
+              serve(exchange, script, loaded.result());
+            } else {
+              exchange.fail(SimulatorFailure.loadFailed(load.model().key(), String.valueOf(loaded.cause())));
+            }
+          });
     }
   }
 
@@ -46,7 +52,7 @@ final class CompletionHandler {
     new Generation(env.vertx(), exchange, script, plan, sink, stream).start();
   }
 
-  private final class Sink implements GenerationSink {
+  private final class Sink implements Generation.Sink {
     private final Exchange exchange;
     private final LoadedInstance instance;
     private final String finishReason;

@@ -35,6 +35,7 @@ final class Exchange {
   private final List<Runnable> clientGoneListeners = new ArrayList<>();
   private boolean clientGone;
   private boolean serverClosing;
+  private boolean ended;
 
   Exchange(HttpServerRequest request, RecordedRequest record, Context context, RequestLog log) {
     this.request = request;
@@ -58,7 +59,8 @@ final class Exchange {
   }
 
   void clientClosed() {
-    if (clientGone || serverClosing) {
+    // Vert.x may report a connection close after this response ended (keep-alive close); that is no hang-up.
+    if (clientGone || serverClosing || ended) {
       return;
     }
     clientGone = true;
@@ -91,7 +93,21 @@ final class Exchange {
     if (clientGone || response.ended()) {
       return;
     }
-    response.setStatusCode(status).putHeader("Content-Type", contentType).end(body);
+    response.setStatusCode(status).putHeader("Content-Type", contentType);
+    end(body);
+  }
+
+  /**
+   * Ends the response with a last piece of body (may be empty). It counts as completed before the bytes leave, so a
+   * client that has read the whole answer always finds {@link RecordedRequest#completed()} true.
+   */
+  void end(String last) {
+    if (clientGone || ended || response.ended()) {
+      return;
+    }
+    ended = true;
+    log.completed(record);
+    response.end(last);
   }
 
   /** Drops the connection without finishing the response: the scripted "abrupt close" fault. */

@@ -17,14 +17,14 @@ final class Generation {
   private final Exchange exchange;
   private final ScriptSnapshot script;
   private final List<AnswerPlan.Piece> pieces;
-  private final GenerationSink sink;
+  private final Sink sink;
   private final boolean streaming;
   private int next;
   private long timerId = -1;
   private boolean opened;
   private boolean stopped;
 
-  Generation(Vertx vertx, Exchange exchange, ScriptSnapshot script, AnswerPlan plan, GenerationSink sink,
+  Generation(Vertx vertx, Exchange exchange, ScriptSnapshot script, AnswerPlan plan, Sink sink,
       boolean streaming) {
     this.vertx = vertx;
     this.exchange = exchange;
@@ -79,6 +79,7 @@ final class Generation {
       return;
     }
     sink.piece(pieces.get(next++));
+    exchange.record.tokenEmitted();
     schedule(script.tokenInterval(), this::step);
   }
 
@@ -109,5 +110,19 @@ final class Generation {
         }
       });
     }
+  }
+
+  /** Where a generation sends its events: an SSE writer or a collector that answers with one JSON body. */
+  interface Sink {
+    /** Prefill is over (or headers go out early): a stream sends its 200 and SSE headers now. Called at most once. */
+    void open();
+
+    void piece(AnswerPlan.Piece piece);
+
+    /** All pieces sent: finish chunk, optional usage, {@code [DONE]}; or the whole JSON body. */
+    void finish(int emitted);
+
+    /** The scripted mid-stream error. */
+    void error(String message, boolean eventLine);
   }
 }

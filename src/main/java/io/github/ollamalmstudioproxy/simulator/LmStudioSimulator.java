@@ -59,8 +59,9 @@ public final class LmStudioSimulator implements AutoCloseable {
       RequestLog log = new RequestLog();
       SimEnv env = new SimEnv(options, catalog, script, vertx,
           new ModelLoader(vertx, catalog, options.autoEvict()));
+      // LM Studio is Express on Node: HTTP/1.1 only, so no h2c upgrade even when a client (the JDK's) offers one.
       HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host())
-          .setPort(options.port()));
+          .setPort(options.port()).setHttp2ClearTextEnabled(false));
       server.requestHandler(new SimulatorRouter(env, log));
       await(server.listen(), START_TIMEOUT_SECONDS);
       LmStudioSimulator simulator = new LmStudioSimulator(vertx, server, options, script, catalog, log);

@@ -2,6 +2,7 @@ package io.github.ollamalmstudioproxy.simulator;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One request as the simulator saw it. {@link #clientClosedNanos()} and {@link #completed()} change while the request
@@ -16,6 +17,7 @@ public final class RecordedRequest {
   private final long receivedNanos;
   private volatile Long clientClosedNanos;
   private volatile boolean completed;
+  private final AtomicInteger tokensEmitted = new AtomicInteger();
 
   RecordedRequest(long id, String method, String path, Map<String, List<String>> headers, String body,
       long receivedNanos) {
@@ -76,6 +78,15 @@ public final class RecordedRequest {
   /** True once the response ended normally (not for a client hang-up or a scripted abrupt close). */
   public boolean completed() {
     return completed;
+  }
+
+  /** Answer pieces (tokens) generated so far; it stops growing once the client is gone. */
+  public int tokensEmitted() {
+    return tokensEmitted.get();
+  }
+
+  void tokenEmitted() {
+    tokensEmitted.incrementAndGet();
   }
 
   void markClientClosed(long nanos) {

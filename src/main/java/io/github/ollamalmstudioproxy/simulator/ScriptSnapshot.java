@@ -1,5 +1,7 @@
 package io.github.ollamalmstudioproxy.simulator;
 
+import static java.util.Objects.requireNonNull;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -18,7 +20,7 @@ record ScriptSnapshot(
     Duration tokenInterval,
     List<String> reasoning,
     String reasoningField,
-    List<ScriptedToolCall> toolCalls,
+    List<ScriptSnapshot.ToolCall> toolCalls,
     Duration prefillDelay,
     boolean headersDuringPrefill,
     int midStreamErrorAfter,
@@ -34,5 +36,13 @@ record ScriptSnapshot(
   /** Content pieces to stream: the default sentence is dropped when only tool calls were scripted. */
   List<String> contentTokens() {
     return toolCalls.isEmpty() || tokensExplicit ? tokens : List.of();
+  }
+
+  /** One tool call the simulated model makes; {@code argumentsJson} is sent verbatim as the arguments string. */
+  record ToolCall(String name, String argumentsJson) {
+    ToolCall {
+      requireNonNull(name, "name");
+      requireNonNull(argumentsJson, "argumentsJson");
+    }
   }
 }

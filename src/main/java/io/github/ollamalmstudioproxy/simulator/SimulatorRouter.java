@@ -62,7 +62,6 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
         headers(request), body, received);
     Exchange exchange = new Exchange(request, record, context, log);
     request.response().closeHandler(v -> exchange.clientClosed());
-    request.response().endHandler(v -> log.completed(record));
     request.response().putHeader("X-Powered-By", "Express");
     log.add(record);
     if (request.response().closed()) {
@@ -132,7 +131,9 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
   /** Words the error the way LM Studio's JSON.parse does: the problem, then its position, line and column. */
   private static String invalidJson(JsonProcessingException e) {
     JsonLocation at = e.getLocation();
-    String problem = e.getOriginalMessage().lines().findFirst().orElse("Invalid JSON");
+    // Jackson appends "(for Array starting at [Source: ...])"; LM Studio's messages carry no such detail.
+    String problem = e.getOriginalMessage().lines().findFirst().orElse("Invalid JSON")
+        .replaceAll(" \\(for \\w+ starting at \\[Source: [^\\]]*\\]\\)", "");
     if (at == null) {
       return problem;
     }

@@ -26,7 +26,7 @@ public final class SimulatorScript {
   private Duration tokenInterval;
   private List<String> reasoning;
   private String reasoningField;
-  private final List<ScriptedToolCall> toolCalls = new ArrayList<>();
+  private final List<ScriptSnapshot.ToolCall> toolCalls = new ArrayList<>();
   private Duration prefillDelay;
   private boolean headersDuringPrefill;
   private int midStreamErrorAfter;
@@ -104,7 +104,7 @@ public final class SimulatorScript {
    * set explicitly with {@link #tokens(List)} still is, before the calls.
    */
   public synchronized SimulatorScript toolCall(String name, String argumentsJson) {
-    toolCalls.add(new ScriptedToolCall(name, argumentsJson));
+    toolCalls.add(new ScriptSnapshot.ToolCall(name, argumentsJson));
     return this;
   }
 

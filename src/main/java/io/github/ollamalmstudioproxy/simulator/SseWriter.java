@@ -53,8 +53,6 @@ final class SseWriter {
   }
 
   private void end() {
-    if (!exchange.clientGone() && !exchange.response.ended()) {
-      exchange.response.end();
-    }
+    exchange.end("");
   }
 }

@@ -1,0 +1,15 @@
+/**
+ * An in-process LM Studio for {@code --demo} and for integration tests (reference {@code lmstudio-api.md} §10).
+ *
+ * <p>Entry point: {@link io.github.ollamalmstudioproxy.simulator.LmStudioSimulator#start}. Public pieces:
+ * {@link io.github.ollamalmstudioproxy.simulator.SimulatorOptions} (how it starts),
+ * {@link io.github.ollamalmstudioproxy.simulator.SimulatorScript} (live knobs and named faults),
+ * {@link io.github.ollamalmstudioproxy.simulator.SimulatorFailure} (the literal LM Studio errors),
+ * {@link io.github.ollamalmstudioproxy.simulator.SimulatorCatalog} (downloaded models, loaded instances) and
+ * {@link io.github.ollamalmstudioproxy.simulator.RequestLog} (what arrived, and when a client hung up).
+ *
+ * <p>Request path, each step one class: {@code SimulatorRouter} (record, auth, JSON, route) → a handler per route
+ * group → {@code ModelResolver} (a decision value) → {@code ModelLoader} (timed loads) → {@code Generation}
+ * (timers, backpressure, faults, hang-ups) → a {@code Generation.Sink} that writes SSE or one JSON body.
+ */
+package io.github.ollamalmstudioproxy.simulator;
