@@ -1,0 +1,97 @@
+package io.github.ollamalmstudioproxy.server;
+
+import io.github.ollamalmstudioproxy.api.OllamaError;
+import io.github.ollamalmstudioproxy.backend.BackendClient;
+import io.github.ollamalmstudioproxy.catalog.CatalogListing;
+import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
+import io.github.ollamalmstudioproxy.catalog.CatalogSource;
+import io.github.ollamalmstudioproxy.catalog.FirstSeenRegistry;
+import io.github.ollamalmstudioproxy.catalog.ModelListProbe;
+import io.github.ollamalmstudioproxy.catalog.RefreshingCache;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backend's model list, fetched from its richest metadata route and cached briefly, with one refresh in flight.
+ *
+ * <p>Metadata questions ({@code /api/tags}, {@code /api/show}, {@code /api/ps}) are answered from here and never
+ * load a model. While the backend is down the last good list keeps being served (logged once per outage); with no
+ * list at all the answer is a 502 naming the backend.
+ */
+final class ModelCatalogService {
+  private static final Logger log = LoggerFactory.getLogger(ModelCatalogService.class);
+  /** Short enough that a model loaded in LM Studio's UI shows up in /api/ps within seconds. */
+  static final Duration TTL = Duration.ofSeconds(5);
+  private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(2);
+
+  private final BackendClient backend;
+  private final BackendFailures failures;
+  private final ModelListProbe probe;
+  private final RefreshingCache<CatalogListing> cache;
+  private final FirstSeenRegistry firstSeen = new FirstSeenRegistry();
+  private volatile CatalogListing snapshotOf;
+  private volatile CatalogSnapshot snapshot;
+  private volatile boolean servingStale;
+
+  ModelCatalogService(BackendClient backend, BackendFailures failures) {
+    this.backend = backend;
+    this.failures = failures;
+    this.probe = new ModelListProbe(this::httpGet, CatalogSource.probeOrder());
+    this.cache = new RefreshingCache<>(probe, TTL, RETRY_AFTER_FAILURE, Clock.systemUTC());
+  }
+
+  /** The current snapshot; fails with a 502 {@link OllamaError} when the backend never answered. */
+  Future<CatalogSnapshot> snapshot() {
+    CompletableFuture<CatalogListing> listing = cache.get();
+    if (listing.isDone() && !listing.isCompletedExceptionally()) {
+      return Future.succeededFuture(toSnapshot(listing.join()));
+    }
+    return Future.fromCompletionStage(listing).transform(result -> {
+      if (result.succeeded()) {
+        return Future.succeededFuture(toSnapshot(result.result()));
+      }
+      Throwable cause = result.cause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+          ? c.getCause() : result.cause();
+      return Future.failedFuture(new OllamaError(502, failures.message(cause)));
+    });
+  }
+
+  /** Forgets the cached list, e.g. after a model was loaded or unloaded. */
+  void invalidate() {
+    cache.invalidate();
+  }
+
+  private CatalogSnapshot toSnapshot(CatalogListing listing) {
+    reportStaleness();
+    if (listing != snapshotOf) {
+      snapshot = CatalogSnapshot.of(listing.source(), listing.models(), firstSeen, Instant.now());
+      snapshotOf = listing;
+    }
+    return snapshot;
+  }
+
+  private void reportStaleness() {
+    boolean stale = cache.lastFailure().isPresent();
+    if (stale && !servingStale) {
+      log.warn("backend model list unavailable ({}); serving the last good list",
+          cache.lastFailure().map(Throwable::getMessage).orElse("?"));
+    } else if (!stale && servingStale) {
+      log.info("backend model list available again");
+    }
+    servingStale = stale;
+  }
+
+  private CompletableFuture<ModelListProbe.Reply> httpGet(String path) {
+    return backend.open(HttpMethod.GET, path, null)
+        .compose(request -> request.send())
+        .compose(response -> response.body().map(body -> new ModelListProbe.Reply(response.statusCode(),
+            body.toString())))
+        .toCompletionStage().toCompletableFuture();
+  }
+}
