@@ -180,7 +180,8 @@ public final class SseDecoder {
     if (payload == null) {
       return;
     }
-    if (type == null && payload.equals("[DONE]")) {
+    // The end marker counts under any event name but "error" (some servers label every event "message").
+    if (payload.equals("[DONE]") && !"error".equals(type)) {
       listener.onDone();
     } else {
       listener.onEvent(type == null || type.isEmpty() ? null : type, payload);

@@ -17,11 +17,9 @@ import java.util.Map;
  */
 public record SamplingOptions(ObjectNode openAi, List<String> ignored) {
 
-  static final SamplingOptions NONE = new SamplingOptions(Json.NODES.objectNode(), List.of());
-
   static SamplingOptions parse(ObjectNode options) {
     if (options == null) {
-      return NONE;
+      return new SamplingOptions(Json.NODES.objectNode(), List.of());
     }
     ObjectNode out = Json.NODES.objectNode();
     List<String> ignored = new ArrayList<>();

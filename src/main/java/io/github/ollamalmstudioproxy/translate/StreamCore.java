@@ -6,12 +6,15 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * The per-request state shared by the streaming and the aggregating translator: what one upstream chunk means, the
  * tool calls, the usage and the token timestamps. It knows nothing of how the result is written.
  */
 final class StreamCore {
+  private static final String ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
+
   private final StreamSettings settings;
   private final RequestTimes times;
   private final ChunkParser parser = new ChunkParser();
@@ -26,6 +29,7 @@ final class StreamCore {
   private long timingsPredictedN = -1;
   private long firstToken = -1;
   private long lastToken = -1;
+  private SplittableRandom ids;
 
   /** Result of the last {@link #accept} or {@link #flush}: the output to pass on, null when there is none. */
   String content;
@@ -100,9 +104,24 @@ final class StreamCore {
         error = "backend returned invalid tool call arguments for \"" + call.name + "\"";
         return null;
       }
-      out.add(new ToolCallOut(call.id, call.name, args));
+      out.add(new ToolCallOut(call.id == null || call.id.isEmpty() ? syntheticId() : call.id, call.name, args));
     }
     return out;
+  }
+
+  /**
+   * Ollama's own form, {@code call_} and 8 of {@code [a-z0-9]}. Seeded by the request's start time: unique enough
+   * within one conversation (the only scope where ids are matched) and reproducible in tests.
+   */
+  private String syntheticId() {
+    if (ids == null) {
+      ids = new SplittableRandom(times.requestStartNanos());
+    }
+    char[] id = {'c', 'a', 'l', 'l', '_', 0, 0, 0, 0, 0, 0, 0, 0};
+    for (int i = 5; i < id.length; i++) {
+      id[i] = ID_CHARS.charAt(ids.nextInt(ID_CHARS.length()));
+    }
+    return new String(id);
   }
 
   FinalStats finish(long now, boolean cancelled, boolean partial) {

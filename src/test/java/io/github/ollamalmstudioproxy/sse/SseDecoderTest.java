@@ -30,6 +30,7 @@ class SseDecoderTest {
             List.of("[error] {\"code\":500,\"message\":\"boom\"}", "DONE")),
         c("multi-line data joined with LF", "data: a\ndata: b\ndata:\n\n", List.of("a\nb\n")),
         c("DONE marker", "data: a\n\ndata: [DONE]\n\n", List.of("a", "DONE")),
+        c("DONE marker under a message event name", "event: message\ndata: [DONE]\n\n", List.of("DONE")),
         c("id and retry are ignored", "id: 7\nretry: 100\ndata: a\n\n", List.of("a")),
         c("unknown field ignored", "foo: bar\ndata: a\n\n", List.of("a")),
         c("field without colon is a name with empty value", "data\n\n", List.of("")),

@@ -180,6 +180,23 @@ class StreamTranslatorTest {
   }
 
   @Test
+  void toolCallWithoutIdGetsOneInOllamasForm() {
+    chat.onEvent(null, toolDelta("{\"index\":0,\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}"), 1);
+    assertThat(lines(chat.onDone(2)).get(0))
+        .containsPattern("\"tool_calls\":\\[\\{\"id\":\"call_[a-z0-9]{8}\",\"function\":\\{\"index\":0,");
+  }
+
+  @Test
+  void loadAndUnloadBodiesHaveNoMetrics() {
+    assertThat(new String(LoadResponse.body(
+        new StreamSettings(StreamSettings.Shape.CHAT, "llama3.2", false, true), false, CLOCK), UTF_8))
+        .isEqualTo(HEAD + "\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"load\"}");
+    assertThat(new String(LoadResponse.body(
+        new StreamSettings(StreamSettings.Shape.GENERATE, "llama3.2", false, true), true, CLOCK), UTF_8))
+        .isEqualTo(HEAD + "\"response\":\"\",\"done\":true,\"done_reason\":\"unload\"}");
+  }
+
+  @Test
   void pendingThinkTagTextIsFlushedBeforeTheFinalLine() {
     assertThat(chat.onEvent(null, delta("\"content\":\"<thi\""), 1)).isEmpty();
     List<String> lines = lines(chat.onDone(2));
