@@ -1,7 +1,10 @@
 package io.github.ollamalmstudioproxy.server;
 
 import io.github.ollamalmstudioproxy.api.OllamaError;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ollamalmstudioproxy.backend.BackendClient;
+import io.github.ollamalmstudioproxy.backend.JsonPost;
+import io.github.ollamalmstudioproxy.backend.StreamingPost;
 import io.github.ollamalmstudioproxy.backend.ReadinessProbe;
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
@@ -43,6 +46,15 @@ public final class ProxyServer {
     new BasicRoutes(config.ollamaVersion(), new ReadinessProbe(backend), failures).register(routes);
     routes.get("/metrics", scope -> scope.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+    ObjectMapper json = new ObjectMapper();
+    JsonBodyReader bodies = new JsonBodyReader(json, config.maxBodyBytes(), config.logBodies());
+    OllamaReplies replies = new OllamaReplies(json, failures);
+    ModelCatalogService catalog = new ModelCatalogService(backend, failures);
+    ModelLoads loads = new ModelLoads(new JsonPost(backend), catalog, json, metrics);
+    new ModelRoutes(catalog, bodies, replies).register(routes);
+    new EmbedRoutes(catalog, bodies, replies, new JsonPost(backend), json).register(routes);
+    TranslatedRelay relay = new TranslatedRelay(new StreamingPost(backend), replies, json, metrics);
+    new ChatRoutes(bodies, catalog, loads, relay, replies).register(routes);
     boolean inboundKey = config.apiKey() != null;
     for (String prefix : new String[] {"/v1/", "/api/v0/", "/api/v1/"}) {
       routes.prefix(prefix, new PassthroughHandler(backend, prefix, inboundKey, failures, metrics));
