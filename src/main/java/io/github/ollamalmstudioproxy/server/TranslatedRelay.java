@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ollamalmstudioproxy.api.OllamaError;
 import io.github.ollamalmstudioproxy.backend.StreamingPost;
+import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.backend.UpstreamStream;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.translate.BackendErrors;
@@ -13,7 +14,6 @@ import io.github.ollamalmstudioproxy.translate.SsePipe;
 import io.github.ollamalmstudioproxy.translate.StreamSettings;
 import io.github.ollamalmstudioproxy.translate.StreamTranslator;
 import io.github.ollamalmstudioproxy.translate.UpstreamRequest;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import java.nio.charset.StandardCharsets;
@@ -31,20 +31,24 @@ final class TranslatedRelay {
   private static final Logger log = LoggerFactory.getLogger(TranslatedRelay.class);
 
   private final StreamingPost post;
+  private final BackendAttempts attempts;
   private final OllamaReplies replies;
   private final ObjectMapper json;
   private final ProxyMetrics metrics;
   private final Clock clock = Clock.systemUTC();
 
-  TranslatedRelay(StreamingPost post, OllamaReplies replies, ObjectMapper json, ProxyMetrics metrics) {
+  TranslatedRelay(StreamingPost post, BackendAttempts attempts, OllamaReplies replies, ObjectMapper json,
+      ProxyMetrics metrics) {
     this.post = post;
+    this.attempts = attempts;
     this.replies = replies;
     this.json = json;
     this.metrics = metrics;
   }
 
   /** Sends {@code request} upstream and relays the answer; {@code loadNanos} is the time already spent loading. */
-  void run(RequestScope scope, UpstreamRequest request, StreamSettings settings, boolean stream, long loadNanos) {
+  void run(RequestScope scope, ResolvedModel model, UpstreamRequest request, StreamSettings settings, boolean stream,
+      long loadNanos) {
     if (!request.ignored().isEmpty() && log.isDebugEnabled()) {
       log.debug("{} ignored (the backend cannot honour them): {}", scope.id(), request.ignored());
     }
@@ -56,8 +60,8 @@ final class TranslatedRelay {
       return;
     }
     scope.onCancel(metrics::upstreamAbortedByHangUp);
-    Future<UpstreamStream> sent = post.send(request.path(), body, scope);
-    sent.onSuccess(upstream -> relay(scope, upstream, settings, stream, loadNanos))
+    attempts.run(scope, model, loadNanos, () -> post.send(request.path(), body, scope))
+        .onSuccess(sent -> relay(scope, sent.value(), settings, stream, sent.loadNanos()))
         .onFailure(e -> replies.fail(scope, e));
   }
 
