@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,14 +37,17 @@ final class ModelLoads {
   private static final long MAX_POLL_MILLIS = 2_000;
 
   private final Vertx vertx;
+  private final Duration loadTimeout;
   private final JsonPost post;
   private final ModelCatalogService catalog;
   private final ObjectMapper json;
   private final ProxyMetrics metrics;
   private final Map<String, Future<Long>> inFlight = new ConcurrentHashMap<>();
 
-  ModelLoads(Vertx vertx, JsonPost post, ModelCatalogService catalog, ObjectMapper json, ProxyMetrics metrics) {
+  ModelLoads(Vertx vertx, Duration loadTimeout, JsonPost post, ModelCatalogService catalog, ObjectMapper json,
+      ProxyMetrics metrics) {
     this.vertx = vertx;
+    this.loadTimeout = loadTimeout;
     this.post = post;
     this.catalog = catalog;
     this.json = json;
@@ -55,6 +59,11 @@ final class ModelLoads {
    * loaded). A client that goes away stops waiting at once; the shared load goes on for the others.
    */
   Future<Long> ensureLoaded(CatalogSnapshot snapshot, ResolvedModel model, CancelSignal cancel) {
+    return ensureLoaded(snapshot, model, cancel, System.nanoTime() + loadTimeout.toNanos());
+  }
+
+  private Future<Long> ensureLoaded(CatalogSnapshot snapshot, ResolvedModel model, CancelSignal cancel,
+      long deadlineNanos) {
     if (snapshot.source() != CatalogSource.LMSTUDIO_V1 || snapshot.isLoaded(model.model().key())) {
       return Future.succeededFuture(0L);
     }
@@ -68,7 +77,7 @@ final class ModelLoads {
         mine.handle(done);
       });
     }
-    return waitFor(shared, cancel);
+    return waitFor(shared, model, cancel, deadlineNanos);
   }
 
   /**
@@ -84,7 +93,8 @@ final class ModelLoads {
       if (snapshot.source() != CatalogSource.LMSTUDIO_V1) {
         return pause(250, cancel);
       }
-      return ensureLoaded(snapshot, model, cancel).compose(v -> poll(model, cancel, deadlineNanos, 100));
+      return ensureLoaded(snapshot, model, cancel, deadlineNanos)
+          .compose(v -> poll(model, cancel, deadlineNanos, 100));
     }).map(v -> System.nanoTime() - start);
   }
 
@@ -152,8 +162,12 @@ final class ModelLoads {
     });
   }
 
-  private static Future<Long> waitFor(Future<Long> shared, CancelSignal cancel) {
+  /** Waits for a shared load without owning it: a hang-up or the deadline ends this wait, not the load. */
+  private Future<Long> waitFor(Future<Long> shared, ResolvedModel model, CancelSignal cancel, long deadlineNanos) {
     Promise<Long> mine = Promise.promise();
+    long remainingMillis = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
+    long timer = vertx.setTimer(remainingMillis, t -> mine.tryFail(new OllamaError(504,
+        "timed out waiting for model '" + model.ollamaName() + "' to load (--load-timeout)")));
     cancel.onCancel(() -> mine.tryFail(new ClientGoneException()));
     shared.onComplete(done -> {
       if (done.succeeded()) {
@@ -162,6 +176,6 @@ final class ModelLoads {
         mine.tryFail(done.cause());
       }
     });
-    return mine.future();
+    return mine.future().onComplete(done -> vertx.cancelTimer(timer));
   }
 }

@@ -53,7 +53,7 @@ public final class ProxyServer {
     JsonBodyReader bodies = new JsonBodyReader(json, config.maxBodyBytes(), config.logBodies());
     OllamaReplies replies = new OllamaReplies(json, failures);
     ModelCatalogService catalog = new ModelCatalogService(backend, failures);
-    ModelLoads loads = new ModelLoads(vertx, new JsonPost(backend), catalog, json, metrics);
+    ModelLoads loads = new ModelLoads(vertx, config.loadTimeout(), new JsonPost(backend), catalog, json, metrics);
     BackendAttempts attempts = new BackendAttempts(new RetryPolicy(config.loadRetries()), loads,
         config.loadTimeout(), metrics);
     new ModelRoutes(catalog, bodies, replies).register(routes);

@@ -18,6 +18,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +87,13 @@ final class TranslatedRelay {
         upstream.abort();
         out.end();
       });
-      feed(answer, pipe, () -> failed[0], ended -> {
+      feed(answer, pipe, () -> failed[0], broken -> {
+        if (!out.started() && broken instanceof TimeoutException) {
+          // Nothing reached the client yet: a timeout is a 504 like any other before the first byte.
+          replies.fail(scope, broken);
+        }
+        pipe.fail(brokenMessage(broken));
+      }, ended -> {
         if (!ended) {
           // The stream ended early (an error line): stop the backend instead of letting it generate.
           upstream.abort();
@@ -96,7 +103,12 @@ final class TranslatedRelay {
     } else {
       ResponseAggregator aggregator = new ResponseAggregator(settings, times, clock);
       SsePipe pipe = new SsePipe(aggregator, line -> {}, System::nanoTime);
-      feed(answer, pipe, () -> aggregator.failure() != null, ended -> {
+      feed(answer, pipe, () -> aggregator.failure() != null, broken -> {
+        if (broken instanceof TimeoutException) {
+          replies.fail(scope, broken);
+        }
+        pipe.fail(brokenMessage(broken));
+      }, ended -> {
         if (!ended) {
           upstream.abort();
         }
@@ -107,6 +119,12 @@ final class TranslatedRelay {
         }
       });
     }
+  }
+
+  private static String brokenMessage(Throwable broken) {
+    return broken instanceof TimeoutException
+        ? "the backend went silent: " + broken.getMessage()
+        : "the backend connection broke off mid-response: " + broken.getMessage();
   }
 
   /** An error line before any output becomes a proper error status: the client has received nothing yet. */
@@ -126,7 +144,7 @@ final class TranslatedRelay {
    * final line the backend body ends on its own right after, so it is not reset: its connection can be reused.
    */
   private static void feed(HttpClientResponse answer, SsePipe pipe, java.util.function.BooleanSupplier failed,
-      java.util.function.Consumer<Boolean> onFinished) {
+      java.util.function.Consumer<Throwable> onBroken, java.util.function.Consumer<Boolean> onFinished) {
     boolean[] finished = {false};
     java.util.function.Consumer<Boolean> finishOnce = ended -> {
       if (!finished[0]) {
@@ -146,7 +164,9 @@ final class TranslatedRelay {
       finishOnce.accept(true);
     });
     answer.exceptionHandler(e -> {
-      pipe.fail("the backend connection broke: " + e.getMessage());
+      if (!finished[0]) {
+        onBroken.accept(e);
+      }
       finishOnce.accept(false);
     });
     answer.resume();
