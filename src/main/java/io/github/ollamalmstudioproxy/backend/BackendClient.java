@@ -26,6 +26,7 @@ public final class BackendClient {
   /** Enough connections for a thousand concurrent streams; each stream holds one for its whole life. */
   private static final int MAX_CONNECTIONS = 2048;
 
+  private final Vertx vertx;
   private final HttpClientAgent client;
   private final URI base;
   private final String basePath;
@@ -36,6 +37,7 @@ public final class BackendClient {
 
   public BackendClient(Vertx vertx, URI base, String apiKey, Duration connectTimeout, Duration firstByteTimeout,
       Duration idleTimeout) {
+    this.vertx = vertx;
     this.base = requireNonNull(base, "base");
     String path = base.getRawPath() == null ? "" : base.getRawPath();
     this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
@@ -64,7 +66,8 @@ public final class BackendClient {
 
   /**
    * Opens a request to {@code pathAndQuery} (which must start with '/') on the backend. The first-byte timeout guards
-   * the silence before the response headers; call {@link #streaming(HttpClientRequest)} once they arrived.
+   * the silence before the response headers (and, as a backstop, any later silence); streams add an
+   * {@link #watchIdle idle watch} for the tighter between-chunks bound.
    */
   public Future<HttpClientRequest> open(HttpMethod method, String pathAndQuery, MultiMap headers) {
     if (!pathAndQuery.startsWith("/")) {
@@ -88,9 +91,13 @@ public final class BackendClient {
     return client.request(options);
   }
 
-  /** Switches a request whose response has started from the first-byte timeout to the between-chunks timeout. */
-  public void streaming(HttpClientRequest request) {
-    request.idleTimeout(idleTimeout.toMillis());
+  /**
+   * Starts watching the gaps between chunks of a response that has begun, calling {@code onIdle} once if a gap
+   * outlasts the idle timeout. (Vert.x's own per-request idle timeout is not re-armed for this: a timer set after the
+   * response started outlived the request and kept it reachable.)
+   */
+  public IdleWatch watchIdle(Runnable onIdle) {
+    return new IdleWatch(vertx, idleTimeout, onIdle);
   }
 
   public Future<Void> close() {

@@ -38,13 +38,17 @@ public final class StreamingPost {
       return request.send(body).compose(response -> {
         if (isStream(response)) {
           response.pause();
-          backend.streaming(request);
           return Future.succeededFuture(new UpstreamStream(request, response, sent));
         }
         return readError(response).compose(text -> Future.failedFuture(
             new BackendHttpError(response.statusCode(), text)));
       });
     }).recover(e -> cancel.cancelled() ? Future.failedFuture(new ClientGoneException()) : Future.failedFuture(e));
+  }
+
+  /** Watches the gaps between chunks of a stream this class returned (see {@link BackendClient#watchIdle}). */
+  public IdleWatch watchIdle(Runnable onIdle) {
+    return backend.watchIdle(onIdle);
   }
 
   private static boolean isStream(HttpClientResponse response) {

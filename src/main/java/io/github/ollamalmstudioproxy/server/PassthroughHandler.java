@@ -2,6 +2,7 @@ package io.github.ollamalmstudioproxy.server;
 
 import io.github.ollamalmstudioproxy.backend.BackendClient;
 import io.github.ollamalmstudioproxy.backend.HopByHopHeaders;
+import io.github.ollamalmstudioproxy.backend.IdleWatch;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientRequest;
@@ -9,7 +10,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.streams.Pipe;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,19 +87,48 @@ final class PassthroughHandler implements RouteHandler {
     if (scope.cancelled()) {
       return;
     }
-    backend.streaming(upstream);
     response.setStatusCode(answer.statusCode());
     HopByHopHeaders.copy(answer.headers(), response.headers(), RESPONSE_EXCLUDED);
     if (!answer.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
       response.setChunked(true);
     }
-    Pipe<io.vertx.core.buffer.Buffer> pipe = answer.pipe().endOnFailure(false);
-    pipe.to(response).onFailure(e -> {
-      if (!scope.cancelled()) {
-        log.warn("{} backend response broke off: {}", scope.id(), e.toString());
-        upstream.reset();
-        response.reset();
+    metrics.streamStarted();
+    boolean[] done = {false};
+    IdleWatch[] watch = {null};
+    Runnable finish = () -> {
+      if (!done[0]) {
+        done[0] = true;
+        watch[0].stop();
+        metrics.streamEnded();
+      }
+    };
+    watch[0] = backend.watchIdle(() -> broken(scope, upstream, watch[0].timeout(), finish));
+    scope.onCancel(finish);
+    // A hand-written pump rather than Pipe: each chunk also feeds the idle watch.
+    answer.handler(chunk -> {
+      watch[0].touch();
+      response.write(chunk);
+      if (response.writeQueueFull()) {
+        answer.pause();
+        response.drainHandler(v -> answer.resume());
       }
     });
+    answer.endHandler(v -> {
+      finish.run();
+      if (!response.ended() && !response.closed()) {
+        response.end();
+      }
+    });
+    answer.exceptionHandler(e -> broken(scope, upstream, e, finish));
+  }
+
+  /** The backend broke off mid-body: reset the client too, so a truncated body never looks complete. */
+  private static void broken(RequestScope scope, HttpClientRequest upstream, Throwable cause, Runnable finish) {
+    finish.run();
+    if (!scope.cancelled()) {
+      log.warn("{} backend response broke off: {}", scope.id(), cause.toString());
+      upstream.reset();
+      scope.response().reset();
+    }
   }
 }

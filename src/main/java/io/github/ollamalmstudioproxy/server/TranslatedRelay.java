@@ -3,6 +3,7 @@ package io.github.ollamalmstudioproxy.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ollamalmstudioproxy.api.OllamaError;
+import io.github.ollamalmstudioproxy.backend.IdleWatch;
 import io.github.ollamalmstudioproxy.backend.StreamingPost;
 import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.backend.UpstreamStream;
@@ -87,7 +88,7 @@ final class TranslatedRelay {
         upstream.abort();
         out.end();
       });
-      feed(answer, pipe, () -> failed[0], broken -> {
+      feed(upstream, pipe, () -> failed[0], broken -> {
         if (!out.started() && broken instanceof TimeoutException) {
           // Nothing reached the client yet: a timeout is a 504 like any other before the first byte.
           replies.fail(scope, broken);
@@ -103,7 +104,7 @@ final class TranslatedRelay {
     } else {
       ResponseAggregator aggregator = new ResponseAggregator(settings, times, clock);
       SsePipe pipe = new SsePipe(aggregator, line -> {}, System::nanoTime);
-      feed(answer, pipe, () -> aggregator.failure() != null, broken -> {
+      feed(upstream, pipe, () -> aggregator.failure() != null, broken -> {
         if (broken instanceof TimeoutException) {
           replies.fail(scope, broken);
         }
@@ -143,16 +144,26 @@ final class TranslatedRelay {
    * when the translator gave up early on an error (false), in which case the backend must be stopped. After a normal
    * final line the backend body ends on its own right after, so it is not reset: its connection can be reused.
    */
-  private static void feed(HttpClientResponse answer, SsePipe pipe, java.util.function.BooleanSupplier failed,
+  private void feed(UpstreamStream upstream, SsePipe pipe, java.util.function.BooleanSupplier failed,
       java.util.function.Consumer<Throwable> onBroken, java.util.function.Consumer<Boolean> onFinished) {
+    HttpClientResponse answer = upstream.response();
     boolean[] finished = {false};
+    IdleWatch[] watch = {null};
     java.util.function.Consumer<Boolean> finishOnce = ended -> {
       if (!finished[0]) {
         finished[0] = true;
+        watch[0].stop();
         onFinished.accept(ended);
       }
     };
+    watch[0] = post.watchIdle(() -> {
+      if (!finished[0]) {
+        onBroken.accept(watch[0].timeout());
+        finishOnce.accept(false);
+      }
+    });
     answer.handler(buffer -> {
+      watch[0].touch();
       byte[] bytes = buffer.getBytes();
       pipe.feed(bytes, 0, bytes.length);
       if (pipe.isFinished() && failed.getAsBoolean()) {

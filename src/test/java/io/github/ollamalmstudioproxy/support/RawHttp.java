@@ -78,6 +78,23 @@ public final class RawHttp implements AutoCloseable {
     return received.toString();
   }
 
+  /** Reads at least {@code bytes} bytes (fewer if the server closes first). */
+  public String readSome(int bytes) {
+    byte[] buffer = new byte[8192];
+    try {
+      while (received.length() < bytes) {
+        int n = in.read(buffer);
+        if (n < 0) {
+          break;
+        }
+        received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return received.toString();
+  }
+
   /** Reads the whole response until the server closes. */
   public String readAll() {
     byte[] buffer = new byte[8192];

@@ -1,0 +1,56 @@
+package io.github.ollamalmstudioproxy.backend;
+
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Fires once when a streaming response stays silent longer than the idle timeout.
+ *
+ * <p>One timer per stream, re-armed only when it fires early: a chunk costs one field write, not a timer reset, which
+ * keeps the per-token path cheap with a thousand concurrent streams. Used on the stream's event loop only.
+ */
+public final class IdleWatch {
+  private final Vertx vertx;
+  private final long idleNanos;
+  private final Runnable onIdle;
+  private long lastNanos;
+  private long timer;
+  private boolean stopped;
+
+  IdleWatch(Vertx vertx, Duration idle, Runnable onIdle) {
+    this.vertx = vertx;
+    this.idleNanos = idle.toNanos();
+    this.onIdle = onIdle;
+    this.lastNanos = System.nanoTime();
+    this.timer = vertx.setTimer(Math.max(1, idle.toMillis()), t -> check());
+  }
+
+  /** Data arrived. */
+  public void touch() {
+    lastNanos = System.nanoTime();
+  }
+
+  public void stop() {
+    stopped = true;
+    vertx.cancelTimer(timer);
+  }
+
+  /** The exception a silent stream ends with, so callers map it like any other timeout. */
+  public TimeoutException timeout() {
+    return new TimeoutException("no data from the backend for " + idleNanos / 1_000_000 + " ms (--idle-timeout)");
+  }
+
+  private void check() {
+    if (stopped) {
+      return;
+    }
+    long silent = System.nanoTime() - lastNanos;
+    if (silent >= idleNanos) {
+      stopped = true;
+      onIdle.run();
+    } else {
+      timer = vertx.setTimer(Math.max(1, (idleNanos - silent) / 1_000_000), t -> check());
+    }
+  }
+}
