@@ -49,6 +49,18 @@ public final class RawHttp implements AutoCloseable {
     return this;
   }
 
+  /** Sends {@code request} exactly as given (head and body), for requests a library would normalise. */
+  public RawHttp sendRaw(String request) {
+    try {
+      OutputStream out = socket.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return this;
+  }
+
   /** Reads until {@code marker} has been received; returns everything received so far. */
   public String readUntil(String marker) {
     byte[] buffer = new byte[8192];
