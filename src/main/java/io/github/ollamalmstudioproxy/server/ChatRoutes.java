@@ -49,7 +49,7 @@ final class ChatRoutes {
         }
         UpstreamRequest upstream = OllamaToOpenAi.chat(request, model.backendId());
         return loads.ensureLoaded(snapshot, model, scope)
-            .onSuccess(loadNanos -> relay.run(scope, upstream, settings, request.stream(), loadNanos))
+            .onSuccess(loadNanos -> relay.run(scope, model, upstream, settings, request.stream(), loadNanos))
             .mapEmpty();
       });
     }).onFailure(e -> replies.fail(scope, e));
@@ -67,7 +67,7 @@ final class ChatRoutes {
         }
         UpstreamRequest upstream = OllamaToOpenAi.generate(request, model.backendId());
         return loads.ensureLoaded(snapshot, model, scope)
-            .onSuccess(loadNanos -> relay.run(scope, upstream, settings, request.stream(), loadNanos))
+            .onSuccess(loadNanos -> relay.run(scope, model, upstream, settings, request.stream(), loadNanos))
             .mapEmpty();
       });
     }).onFailure(e -> replies.fail(scope, e));
