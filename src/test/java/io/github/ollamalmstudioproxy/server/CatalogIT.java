@@ -95,6 +95,15 @@ class CatalogIT {
   }
 
   @Test
+  void headOnTagsAnswers200WithoutABody() {
+    HttpResponse<String> head = harness.send(HttpRequest.newBuilder(harness.url("/api/tags"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+  }
+
+  @Test
   void showAcceptsModelAndItsDeprecatedAliasName() {
     HttpResponse<String> byModel = harness.post("/api/show", "{\"model\":\"qwen/qwen3-4b\"}");
     HttpResponse<String> byName = harness.post("/api/show", "{\"name\":\"qwen/qwen3-4b:latest\"}");

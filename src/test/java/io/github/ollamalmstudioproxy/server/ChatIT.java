@@ -1,8 +1,10 @@
 package io.github.ollamalmstudioproxy.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
 import io.github.ollamalmstudioproxy.support.Ndjson;
 import io.github.ollamalmstudioproxy.support.ProxyHarness;
 import io.github.ollamalmstudioproxy.support.RawHttp;
@@ -62,6 +64,34 @@ class ChatIT {
     assertThat(done.path("message").path("role").asText()).isEqualTo("assistant");
     assertThat(done.path("message").has("content")).isTrue();
     assertThat(done.path("created_at").asText()).matches(CREATED_AT);
+  }
+
+  @Test
+  void eachLineLeavesAsSoonAsItIsProducedNotWhenTheAnswerEnds() {
+    harness.simulator().script().tokenInterval(Duration.ofMillis(150));
+    HttpResponse<Stream<String>> response = harness.sendLines(HttpRequest.newBuilder(harness.url("/api/chat"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"qwen/qwen3-4b\"," + HI + "}")).build());
+    RecordedRequest upstream = harness.simulator().log().awaitRequest("/v1/chat/completions", Upstream.WAIT);
+    java.util.Iterator<String> lines = response.body().iterator();
+
+    assertThat(Ndjson.json(lines.next()).path("message").path("content").asText()).isEqualTo("The");
+    assertThat(upstream.completed()).as("first line arrived while the backend was still generating").isFalse();
+    lines.forEachRemaining(l -> { });
+  }
+
+  @Test
+  void concurrentStreamsStayWholeAndSeparate() throws Exception {
+    harness.simulator().script().tokenInterval(Duration.ofMillis(5));
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      String body = "{\"model\":\"qwen/qwen3-4b\",\"options\":{\"seed\":" + i + "}," + HI + "}";
+      answers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> chat(body)));
+    }
+    for (java.util.concurrent.CompletableFuture<HttpResponse<String>> answer : answers) {
+      Ndjson out = Ndjson.of(answer.get(10, java.util.concurrent.TimeUnit.SECONDS)).endsWithOneDone();
+      assertThat(out.joined("content")).isEqualTo(String.join("", TOKENS));
+    }
+    await().atMost(Upstream.WAIT).until(() -> harness.proxy().activeRequests() == 0);
   }
 
   @Test

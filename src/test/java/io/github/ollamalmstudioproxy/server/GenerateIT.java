@@ -101,6 +101,8 @@ class GenerateIT {
     assertThat(harness.simulator().log().byPath("/v1/chat/completions")).isEmpty();
     assertThat(out.joined("response")).isEqualTo("Once upon a");
     assertThat(out.last().path("done_reason").asText()).isEqualTo("length");
+    assertThat(out.last().path("eval_count").asInt()).as("usage inline in the last text chunk").isEqualTo(3);
+    assertThat(out.last().path("prompt_eval_count").asInt()).isPositive();
   }
 
   @Test

@@ -66,6 +66,10 @@ class LegacyBackendIT {
       HttpResponse<String> preload = harness.post("/api/chat", "{\"model\":\"google/gemma-3-4b\"}");
 
       assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
+      Ndjson streamed = Ndjson.of(harness.post("/api/chat", "{\"model\":\"qwen/qwen3-4b\","
+          + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).endsWithOneDone();
+      assertThat(streamed.body()).as("0.3 repeats the role in every delta; none is an empty line")
+          .allSatisfy(l -> assertThat(l.path("message").path("content").asText()).isNotEmpty());
       assertThat(Ndjson.json(chat.body()).path("done_reason").asText()).isEqualTo("stop");
       assertThat(Ndjson.json(preload.body()).path("done_reason").asText()).isEqualTo("load");
       assertThat(harness.simulator().log().byPath("/api/v1/models/load")).isEmpty();

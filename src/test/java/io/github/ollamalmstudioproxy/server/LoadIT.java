@@ -1,12 +1,14 @@
 package io.github.ollamalmstudioproxy.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ollamalmstudioproxy.simulator.LoadedInstance;
 import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
 import io.github.ollamalmstudioproxy.support.Ndjson;
 import io.github.ollamalmstudioproxy.support.ProxyHarness;
+import io.github.ollamalmstudioproxy.support.RawHttp;
 import io.github.ollamalmstudioproxy.support.Upstream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -127,6 +129,23 @@ class LoadIT {
         .containsExactly("google/gemma-3-4b");
     List<RecordedRequest> chats = harness.simulator().log().byPath("/v1/chat/completions");
     assertThat(chats).hasSize(3);
+  }
+
+  @Test
+  void clientHangingUpWhileItsModelLoadsNeverReachesInferenceButTheLoadCompletes() {
+    harness.simulator().script().loadDelay(Duration.ofMillis(300));
+    RawHttp client = RawHttp.connect(harness.port()).send("POST", "/api/chat",
+        "{\"model\":\"google/gemma-3-4b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    harness.simulator().log().awaitRequest("/api/v1/models/load", Upstream.WAIT);
+    client.hangUp();
+
+    await().atMost(Upstream.WAIT).until(() -> !harness.simulator().catalog().instancesOf("google/gemma-3-4b").isEmpty());
+    await().pollDelay(Duration.ofMillis(200)).atMost(Upstream.WAIT).until(() -> harness.proxy().activeRequests() == 0);
+    assertThat(harness.simulator().log().byPath("/v1/chat/completions")).isEmpty();
+    HttpResponse<String> next = harness.post("/api/chat", "{\"model\":\"google/gemma-3-4b\",\"stream\":false,"
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(next.statusCode()).isEqualTo(200);
+    assertThat(harness.simulator().log().loadCalls()).as("the finished load is reused").isEqualTo(1);
   }
 
   @Test
