@@ -165,6 +165,22 @@ class CatalogIT {
   }
 
   @Test
+  void embeddingModelDoesNotSupportChatOrGenerateAndIsNeverLoadedForThem() {
+    String name = "text-embedding-nomic-embed-text-v1.5";
+    HttpResponse<String> chat = harness.post("/api/chat", "{\"model\":\"" + name + "\",\"messages\":[{\"role\":"
+        + "\"user\",\"content\":\"hi\"}]}");
+    HttpResponse<String> preload = harness.post("/api/chat", "{\"model\":\"" + name + "\"}");
+    HttpResponse<String> generate = harness.post("/api/generate", "{\"model\":\"" + name + "\",\"prompt\":\"hi\"}");
+
+    assertThat(chat.statusCode()).isEqualTo(400);
+    assertThat(chat.body()).isEqualTo("{\"error\":\"\\\"" + name + "\\\" does not support chat\"}");
+    assertThat(preload.statusCode()).isEqualTo(400);
+    assertThat(generate.statusCode()).isEqualTo(400);
+    assertThat(generate.body()).isEqualTo("{\"error\":\"\\\"" + name + "\\\" does not support generate\"}");
+    assertThat(Upstream.inference(harness)).isEmpty();
+  }
+
+  @Test
   void namesResolveCaseInsensitivelyWithOrWithoutLatestAndWithoutAUniquePublisher() {
     for (String name : List.of("qwen/qwen3-4b", "QWEN/Qwen3-4B:latest", "qwen3-4b", "qwen3-4b:latest")) {
       HttpResponse<String> response = harness.post("/api/chat", "{\"model\":\"" + name + "\",\"stream\":false,"
