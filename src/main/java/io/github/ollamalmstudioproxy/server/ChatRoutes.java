@@ -1,5 +1,6 @@
 package io.github.ollamalmstudioproxy.server;
 
+import io.github.ollamalmstudioproxy.api.OllamaError;
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
 import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.translate.ChatRequest;
@@ -43,7 +44,7 @@ final class ChatRoutes {
       scope.model(request.model());
       StreamSettings settings = StreamSettings.of(request);
       return catalog.snapshot().compose(snapshot -> {
-        ResolvedModel model = snapshot.resolve(request.model());
+        ResolvedModel model = completionModel(snapshot, request.model(), "chat", request.isUnloadRequest());
         if (request.isLoadRequest()) {
           return loadOrUnload(scope, snapshot, model, settings, request.isUnloadRequest());
         }
@@ -61,7 +62,7 @@ final class ChatRoutes {
       scope.model(request.model());
       StreamSettings settings = StreamSettings.of(request);
       return catalog.snapshot().compose(snapshot -> {
-        ResolvedModel model = snapshot.resolve(request.model());
+        ResolvedModel model = completionModel(snapshot, request.model(), "generate", request.isUnloadRequest());
         if (request.isLoadRequest()) {
           return loadOrUnload(scope, snapshot, model, settings, request.isUnloadRequest());
         }
@@ -71,6 +72,19 @@ final class ChatRoutes {
             .mapEmpty();
       });
     }).onFailure(e -> replies.fail(scope, e));
+  }
+
+  /**
+   * Resolves the name and refuses embedding models as Ollama does ({@code "<model>" does not support chat}), before
+   * anything reaches the backend: LM Studio would load the embedding model first and only then fail. Unloading one
+   * stays allowed.
+   */
+  private static ResolvedModel completionModel(CatalogSnapshot snapshot, String name, String route, boolean unload) {
+    ResolvedModel model = snapshot.resolve(name);
+    if (!unload && model.model().isEmbedding()) {
+      throw OllamaError.badRequest("\"" + name + "\" does not support " + route);
+    }
+    return model;
   }
 
   /** Ollama's preload and eject: plain JSON at once, no generation, even when streaming was asked for. */

@@ -38,6 +38,8 @@ public final class SimulatorScript {
   private String finishReason;
   private Integer usagePrompt;
   private Integer usageCompletion;
+  private boolean omitUsage;
+  private boolean omitDone;
   private final Deque<SimulatorFailure> nextFailures = new ArrayDeque<>();
   private SimulatorFailure alwaysFailure;
 
@@ -64,6 +66,8 @@ public final class SimulatorScript {
     finishReason = null;
     usagePrompt = null;
     usageCompletion = null;
+    omitUsage = false;
+    omitDone = false;
     nextFailures.clear();
     alwaysFailure = null;
     return this;
@@ -224,10 +228,26 @@ public final class SimulatorScript {
     return this;
   }
 
+  /**
+   * When true, a streamed chat answer sends no usage chunk even with {@code include_usage}, as OpenAI-compatible
+   * servers that ignore {@code stream_options} do.
+   */
+  public synchronized SimulatorScript omitUsage(boolean omit) {
+    this.omitUsage = omit;
+    return this;
+  }
+
+  /** When true, a streamed chat answer ends cleanly after its last chunk but without {@code data: [DONE]}. */
+  public synchronized SimulatorScript omitDone(boolean omit) {
+    this.omitDone = omit;
+    return this;
+  }
+
   synchronized ScriptSnapshot snapshot() {
     return new ScriptSnapshot(tokens, tokensExplicit, tokenInterval, reasoning, reasoningField, List.copyOf(toolCalls),
         prefillDelay, headersDuringPrefill, midStreamErrorAfter, midStreamErrorMessage, midStreamErrorEventLine,
-        abruptCloseAfter, requireLoadBeforeInference, loadDelay, finishReason, usagePrompt, usageCompletion);
+        abruptCloseAfter, requireLoadBeforeInference, loadDelay, finishReason, usagePrompt, usageCompletion,
+        omitUsage, omitDone);
   }
 
   /** The failure this inference request must answer with, or null; consumes one queued failure. */
