@@ -12,6 +12,7 @@ import io.github.ollamalmstudioproxy.translate.UpstreamRequest;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
+import java.util.function.Function;
 
 /**
  * {@code /api/chat} and {@code /api/generate}: validate, resolve the model name against the catalog (an unknown name
@@ -39,39 +40,37 @@ final class ChatRoutes {
   }
 
   private void chat(RequestScope scope) {
-    bodies.read(scope).compose(body -> {
+    bodies.read(scope).map(body -> {
       ChatRequest request = ChatRequest.parse(body);
-      scope.model(request.model());
-      StreamSettings settings = StreamSettings.of(request);
-      return catalog.snapshot().compose(snapshot -> {
-        ResolvedModel model = completionModel(snapshot, request.model(), "chat", request.isUnloadRequest());
-        if (request.isLoadRequest()) {
-          return loadOrUnload(scope, snapshot, model, settings, request.isUnloadRequest());
-        }
-        UpstreamRequest upstream = OllamaToOpenAi.chat(request, model.backendId());
-        return loads.ensureLoaded(snapshot, model, scope)
-            .onSuccess(loadNanos -> relay.run(scope, model, upstream, settings, request.stream(), loadNanos))
-            .mapEmpty();
-      });
-    }).onFailure(e -> replies.fail(scope, e));
+      return new Turn("chat", request.model(), request.stream(), request.isLoadRequest(), request.isUnloadRequest(),
+          StreamSettings.of(request), backendId -> OllamaToOpenAi.chat(request, backendId));
+    }).compose(turn -> serve(scope, turn)).onFailure(e -> replies.fail(scope, e));
   }
 
   private void generate(RequestScope scope) {
-    bodies.read(scope).compose(body -> {
+    bodies.read(scope).map(body -> {
       GenerateRequest request = GenerateRequest.parse(body);
-      scope.model(request.model());
-      StreamSettings settings = StreamSettings.of(request);
-      return catalog.snapshot().compose(snapshot -> {
-        ResolvedModel model = completionModel(snapshot, request.model(), "generate", request.isUnloadRequest());
-        if (request.isLoadRequest()) {
-          return loadOrUnload(scope, snapshot, model, settings, request.isUnloadRequest());
-        }
-        UpstreamRequest upstream = OllamaToOpenAi.generate(request, model.backendId());
-        return loads.ensureLoaded(snapshot, model, scope)
-            .onSuccess(loadNanos -> relay.run(scope, model, upstream, settings, request.stream(), loadNanos))
-            .mapEmpty();
-      });
-    }).onFailure(e -> replies.fail(scope, e));
+      return new Turn("generate", request.model(), request.stream(), request.isLoadRequest(),
+          request.isUnloadRequest(), StreamSettings.of(request), backendId -> OllamaToOpenAi.generate(request, backendId));
+    }).compose(turn -> serve(scope, turn)).onFailure(e -> replies.fail(scope, e));
+  }
+
+  /** What chat and generate have in common once their bodies are validated. */
+  private record Turn(String route, String model, boolean stream, boolean load, boolean unload,
+      StreamSettings settings, Function<String, UpstreamRequest> upstream) {}
+
+  private Future<Void> serve(RequestScope scope, Turn turn) {
+    scope.model(turn.model());
+    return catalog.snapshot().compose(snapshot -> {
+      ResolvedModel model = completionModel(snapshot, turn.model(), turn.route(), turn.unload());
+      if (turn.load()) {
+        return loadOrUnload(scope, snapshot, model, turn.settings(), turn.unload());
+      }
+      UpstreamRequest upstream = turn.upstream().apply(model.backendId());
+      return loads.ensureLoaded(snapshot, model, scope)
+          .onSuccess(loadNanos -> relay.run(scope, model, upstream, turn.settings(), turn.stream(), loadNanos))
+          .mapEmpty();
+    });
   }
 
   /**

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ollamalmstudioproxy.api.OllamaError;
 import io.github.ollamalmstudioproxy.backend.JsonPost;
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
+import io.github.ollamalmstudioproxy.catalog.CatalogSource;
 import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.catalog.embed.EmbedBodies;
 import io.github.ollamalmstudioproxy.catalog.embed.EmbeddingMath;
@@ -112,7 +113,13 @@ final class EmbedRoutes {
   /** Ollama's embed routes word "not found" their own way, and clients offer a pull on seeing it. */
   private static ResolvedModel resolve(CatalogSnapshot snapshot, String model) {
     try {
-      return snapshot.resolve(model);
+      ResolvedModel resolved = snapshot.resolve(model);
+      // LM Studio embeds only with embedding models and says "No models loaded" otherwise; its metadata is real, so
+      // refuse up front with the reason. Other servers (llama-server with pooling) may embed with any model.
+      if (snapshot.source() != CatalogSource.OPENAI && !resolved.model().isEmbedding()) {
+        throw OllamaError.badRequest("\"" + model + "\" does not support embedding");
+      }
+      return resolved;
     } catch (OllamaError e) {
       if (e.status() == 404) {
         throw new OllamaError(404, "model \"" + model + "\" not found, try pulling it first");

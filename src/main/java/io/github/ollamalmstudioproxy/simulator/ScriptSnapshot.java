@@ -15,6 +15,7 @@ import java.util.List;
  * @param usagePrompt overrides {@code prompt_tokens} when not null (likewise {@code usageCompletion})
  * @param omitUsage a streamed chat answer sends no usage chunk
  * @param omitDone a streamed chat answer ends without {@code [DONE]}
+ * @param stallAfter tokens before the stream goes silent for {@code stall}, or -1 for none
  */
 record ScriptSnapshot(
     List<String> tokens,
@@ -35,7 +36,9 @@ record ScriptSnapshot(
     Integer usagePrompt,
     Integer usageCompletion,
     boolean omitUsage,
-    boolean omitDone) {
+    boolean omitDone,
+    int stallAfter,
+    Duration stall) {
 
   /** Content pieces to stream: the default sentence is dropped when only tool calls were scripted. */
   List<String> contentTokens() {

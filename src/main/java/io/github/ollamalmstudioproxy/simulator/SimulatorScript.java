@@ -40,6 +40,8 @@ public final class SimulatorScript {
   private Integer usageCompletion;
   private boolean omitUsage;
   private boolean omitDone;
+  private int stallAfter;
+  private Duration stall;
   private final Deque<SimulatorFailure> nextFailures = new ArrayDeque<>();
   private SimulatorFailure alwaysFailure;
 
@@ -68,6 +70,8 @@ public final class SimulatorScript {
     usageCompletion = null;
     omitUsage = false;
     omitDone = false;
+    stallAfter = -1;
+    stall = Duration.ZERO;
     nextFailures.clear();
     alwaysFailure = null;
     return this;
@@ -243,11 +247,18 @@ public final class SimulatorScript {
     return this;
   }
 
+  /** After {@code tokens} pieces the stream goes silent for {@code duration}, then carries on: a stalled engine. */
+  public synchronized SimulatorScript stallAfter(int tokens, Duration duration) {
+    this.stallAfter = nonNegative(tokens, "tokens");
+    this.stall = nonNegative(duration, "duration");
+    return this;
+  }
+
   synchronized ScriptSnapshot snapshot() {
     return new ScriptSnapshot(tokens, tokensExplicit, tokenInterval, reasoning, reasoningField, List.copyOf(toolCalls),
         prefillDelay, headersDuringPrefill, midStreamErrorAfter, midStreamErrorMessage, midStreamErrorEventLine,
         abruptCloseAfter, requireLoadBeforeInference, loadDelay, finishReason, usagePrompt, usageCompletion,
-        omitUsage, omitDone);
+        omitUsage, omitDone, stallAfter, stall);
   }
 
   /** The failure this inference request must answer with, or null; consumes one queued failure. */

@@ -49,7 +49,9 @@ class BadInputIT {
             + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 400, "temperature"),
         Arguments.of("/api/show", "{}", 400, "model is required"),
         Arguments.of("/api/embed", "{\"model\":\"text-embedding-nomic-embed-text-v1.5\",\"input\":5}", 400,
-            "invalid input type"));
+            "invalid input type"),
+        Arguments.of("/api/embed", "{\"model\":\"qwen/qwen3-4b\",\"input\":\"a\"}", 400,
+            "\\\"qwen/qwen3-4b\\\" does not support embedding"));
   }
 
   @ParameterizedTest(name = "{0} {1} -> {2}")

@@ -40,6 +40,21 @@ class TimeoutsAndFaultsIT {
   }
 
   @Test
+  void gapBetweenChunksPastTheIdleTimeoutEndsTheStreamWithAnErrorLineAndResetsTheBackend() {
+    try (ProxyHarness harness = ProxyHarness.start("--idle-timeout", "300ms")) {
+      harness.simulator().script().tokens(Collections.nCopies(6, "z")).tokenInterval(Duration.ofMillis(5))
+          .stallAfter(2, Duration.ofSeconds(3));
+      HttpResponse<String> response = harness.post("/api/chat", CHAT.formatted(true));
+      assertThat(response.statusCode()).isEqualTo(200);
+      List<String> lines = response.body().lines().toList();
+      assertThat(lines).hasSize(3);
+      assertThat(lines.get(2)).startsWith("{\"error\":\"the backend went silent").contains("--idle-timeout");
+      harness.simulator().log().awaitClientClose(harness.simulator().log().byPath("/v1/chat/completions").get(0),
+          Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
   void backendKilledMidStreamEndsTheStreamWithOneErrorLineAndNoDone() {
     try (ProxyHarness harness = ProxyHarness.start()) {
       harness.simulator().script().tokens(Collections.nCopies(20, "x")).tokenInterval(Duration.ofMillis(5))
