@@ -2,12 +2,14 @@ package io.github.ollamalmstudioproxy.server;
 
 import io.github.ollamalmstudioproxy.api.OllamaError;
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
+import io.github.ollamalmstudioproxy.catalog.CatalogSource;
 import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.translate.ChatRequest;
 import io.github.ollamalmstudioproxy.translate.GenerateRequest;
 import io.github.ollamalmstudioproxy.translate.LoadResponse;
 import io.github.ollamalmstudioproxy.translate.OllamaToOpenAi;
 import io.github.ollamalmstudioproxy.translate.StreamSettings;
+import io.github.ollamalmstudioproxy.translate.Think;
 import io.github.ollamalmstudioproxy.translate.UpstreamRequest;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -43,7 +45,7 @@ final class ChatRoutes {
     bodies.read(scope).map(body -> {
       ChatRequest request = ChatRequest.parse(body);
       return new Turn("chat", request.model(), request.stream(), request.isLoadRequest(), request.isUnloadRequest(),
-          StreamSettings.of(request), backendId -> OllamaToOpenAi.chat(request, backendId));
+          request.think(), StreamSettings.of(request), backendId -> OllamaToOpenAi.chat(request, backendId));
     }).compose(turn -> serve(scope, turn)).onFailure(e -> replies.fail(scope, e));
   }
 
@@ -51,12 +53,13 @@ final class ChatRoutes {
     bodies.read(scope).map(body -> {
       GenerateRequest request = GenerateRequest.parse(body);
       return new Turn("generate", request.model(), request.stream(), request.isLoadRequest(),
-          request.isUnloadRequest(), StreamSettings.of(request), backendId -> OllamaToOpenAi.generate(request, backendId));
+          request.isUnloadRequest(), request.think(), StreamSettings.of(request),
+          backendId -> OllamaToOpenAi.generate(request, backendId));
     }).compose(turn -> serve(scope, turn)).onFailure(e -> replies.fail(scope, e));
   }
 
   /** What chat and generate have in common once their bodies are validated. */
-  private record Turn(String route, String model, boolean stream, boolean load, boolean unload,
+  private record Turn(String route, String model, boolean stream, boolean load, boolean unload, Think think,
       StreamSettings settings, Function<String, UpstreamRequest> upstream) {}
 
   private Future<Void> serve(RequestScope scope, Turn turn) {
@@ -66,6 +69,7 @@ final class ChatRoutes {
       if (turn.load()) {
         return loadOrUnload(scope, snapshot, model, turn.settings(), turn.unload());
       }
+      refuseThinkingWithout(snapshot, model, turn);
       UpstreamRequest upstream = turn.upstream().apply(model.backendId());
       return loads.ensureLoaded(snapshot, model, scope)
           .onSuccess(loadNanos -> relay.run(scope, model, upstream, turn.settings(), turn.stream(), loadNanos))
@@ -84,6 +88,17 @@ final class ChatRoutes {
       throw OllamaError.badRequest("\"" + name + "\" does not support " + route);
     }
     return model;
+  }
+
+  /**
+   * Asking a model that cannot think to think is a 400 in Ollama. Only LM Studio 0.4+ reports reasoning support
+   * reliably ({@code capabilities.reasoning}); elsewhere the request is passed on and the backend decides.
+   */
+  private static void refuseThinkingWithout(CatalogSnapshot snapshot, ResolvedModel model, Turn turn) {
+    if (turn.think() != null && turn.think().enabled() && snapshot.source() == CatalogSource.LMSTUDIO_V1
+        && !model.model().capabilities().thinking()) {
+      throw OllamaError.badRequest("\"" + turn.model() + "\" does not support thinking");
+    }
   }
 
   /** Ollama's preload and eject: plain JSON at once, no generation, even when streaming was asked for. */

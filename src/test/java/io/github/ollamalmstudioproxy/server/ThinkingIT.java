@@ -133,4 +133,16 @@ class ThinkingIT {
   private static HttpResponse<String> chat(String body) {
     return harness.post("/api/chat", body);
   }
+
+  @Test
+  void askingAModelWithoutReasoningToThinkIsA400LikeOllamaButThinkFalseIsFine() {
+    HttpResponse<String> refused = harness.post("/api/chat", "{\"model\":\"meta-llama-3.1-8b-instruct\","
+        + "\"think\":true,\"stream\":false,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).isEqualTo("{\"error\":\"\\\"meta-llama-3.1-8b-instruct\\\" does not support thinking\"}");
+
+    HttpResponse<String> allowed = harness.post("/api/chat", "{\"model\":\"meta-llama-3.1-8b-instruct\","
+        + "\"think\":false,\"stream\":false,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(allowed.statusCode()).isEqualTo(200);
+  }
 }
