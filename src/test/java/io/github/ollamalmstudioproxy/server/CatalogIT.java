@@ -8,6 +8,7 @@ import io.github.ollamalmstudioproxy.simulator.SimulatorModel.ModelType;
 import io.github.ollamalmstudioproxy.simulator.SimulatorOptions;
 import io.github.ollamalmstudioproxy.support.Ndjson;
 import io.github.ollamalmstudioproxy.support.ProxyHarness;
+import io.github.ollamalmstudioproxy.support.SimulatorBackedTest;
 import io.github.ollamalmstudioproxy.support.Upstream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,35 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code /api/tags}, {@code /api/show} and {@code /api/ps} from LM Studio 0.4's native metadata, name resolution that
  * refuses unknown names before the backend sees them, and the model-management routes that answer 501.
  */
-class CatalogIT {
+class CatalogIT extends SimulatorBackedTest {
   private static final String HEX64 = "[0-9a-f]{64}";
-  private static ProxyHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = ProxyHarness.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    harness.simulator().script().reset();
-    harness.simulator().log().clear();
-  }
-
   @Test
   void tagsListsEveryModelWithNameAndModelTaggedDigestDetailsAndCapabilities() {
     HttpResponse<String> response = harness.get("/api/tags");

@@ -6,15 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
 import io.github.ollamalmstudioproxy.simulator.SimulatorFailure;
 import io.github.ollamalmstudioproxy.support.Ndjson;
-import io.github.ollamalmstudioproxy.support.ProxyHarness;
+import io.github.ollamalmstudioproxy.support.SimulatorBackedTest;
 import io.github.ollamalmstudioproxy.support.RawHttp;
 import io.github.ollamalmstudioproxy.support.Upstream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,26 +21,13 @@ import org.junit.jupiter.api.Test;
  * own words; after it, one {@code {"error"}} line ends the stream and no fake {@code done} follows. A client that hangs
  * up releases the backend at once, also while a non-streaming answer is being aggregated.
  */
-class ChatErrorsIT {
+class ChatErrorsIT extends SimulatorBackedTest {
   private static final String STREAM = "{\"model\":\"qwen/qwen3-4b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
   private static final String NON_STREAM = STREAM.replace("{\"model\"", "{\"stream\":false,\"model\"");
   private static final Duration BOUND = Duration.ofSeconds(1);
-  private static ProxyHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = ProxyHarness.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
-
   @BeforeEach
-  void reset() {
-    harness.simulator().script().reset().tokenInterval(Duration.ofMillis(1));
-    harness.simulator().log().clear();
+  void script() {
+    harness.simulator().script().tokenInterval(Duration.ofMillis(1));
   }
 
   @Test

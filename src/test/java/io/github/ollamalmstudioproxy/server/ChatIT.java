@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
 import io.github.ollamalmstudioproxy.support.Ndjson;
-import io.github.ollamalmstudioproxy.support.ProxyHarness;
+import io.github.ollamalmstudioproxy.support.SimulatorBackedTest;
 import io.github.ollamalmstudioproxy.support.RawHttp;
 import io.github.ollamalmstudioproxy.support.Upstream;
 import java.net.http.HttpRequest;
@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,26 +23,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code /api/chat} end to end: what the backend receives, and the NDJSON or JSON the client gets back. */
-class ChatIT {
+class ChatIT extends SimulatorBackedTest {
   private static final String CREATED_AT = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,9})?Z";
   private static final String HI = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
   private static final List<String> TOKENS = List.of("The", " sky", " is", " blue", " ✓");
-  private static ProxyHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = ProxyHarness.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
-
   @BeforeEach
-  void reset() {
-    harness.simulator().script().reset().tokens(TOKENS).tokenInterval(Duration.ofMillis(1));
-    harness.simulator().log().clear();
+  void script() {
+    harness.simulator().script().tokens(TOKENS).tokenInterval(Duration.ofMillis(1));
   }
 
   @Test

@@ -5,38 +5,17 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ollamalmstudioproxy.support.Ndjson;
-import io.github.ollamalmstudioproxy.support.ProxyHarness;
+import io.github.ollamalmstudioproxy.support.SimulatorBackedTest;
 import io.github.ollamalmstudioproxy.support.Upstream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code /api/embed} (batch, normalised, {@code dimensions}) and the legacy {@code /api/embeddings}. */
-class EmbedIT {
+class EmbedIT extends SimulatorBackedTest {
   private static final String MODEL = "text-embedding-nomic-embed-text-v1.5";
-  private static ProxyHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = ProxyHarness.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    harness.simulator().script().reset();
-    harness.simulator().log().clear();
-  }
-
   @Test
   void embedAnswersOneUnitVectorPerInputInOrderFromOneBackendCall() {
     HttpResponse<String> response = harness.post("/api/embed",

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ollamalmstudioproxy.support.Ndjson;
-import io.github.ollamalmstudioproxy.support.ProxyHarness;
+import io.github.ollamalmstudioproxy.support.SimulatorBackedTest;
 import io.github.ollamalmstudioproxy.support.Upstream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,24 +19,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code /api/generate}: rendered as a chat completion like Ollama renders it, or sent raw to {@code /v1/completions};
  * answers carry {@code response} instead of {@code message}.
  */
-class GenerateIT {
+class GenerateIT extends SimulatorBackedTest {
   private static final List<String> TOKENS = List.of("Once", " upon", " a", " time");
-  private static ProxyHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = ProxyHarness.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
-
   @BeforeEach
-  void reset() {
-    harness.simulator().script().reset().tokens(TOKENS).tokenInterval(Duration.ofMillis(1));
-    harness.simulator().log().clear();
+  void script() {
+    harness.simulator().script().tokens(TOKENS).tokenInterval(Duration.ofMillis(1));
   }
 
   @Test

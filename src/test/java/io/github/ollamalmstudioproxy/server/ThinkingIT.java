@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ollamalmstudioproxy.support.Ndjson;
-import io.github.ollamalmstudioproxy.support.ProxyHarness;
+import io.github.ollamalmstudioproxy.support.SimulatorBackedTest;
 import io.github.ollamalmstudioproxy.support.Upstream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,25 +16,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Reasoning goes to {@code thinking}, never into {@code content}; {@code think} maps to {@code reasoning_effort}. */
-class ThinkingIT {
+class ThinkingIT extends SimulatorBackedTest {
   private static final String HI = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
-  private static ProxyHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = ProxyHarness.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
-
   @BeforeEach
-  void reset() {
-    harness.simulator().script().reset().tokenInterval(Duration.ofMillis(1))
+  void script() {
+    harness.simulator().script().tokenInterval(Duration.ofMillis(1))
         .reasoning(List.of("The user", " greets", " me.")).tokens(List.of("Hello", "!"));
-    harness.simulator().log().clear();
   }
 
   @Test

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ollamalmstudioproxy.support.Ndjson;
-import io.github.ollamalmstudioproxy.support.ProxyHarness;
+import io.github.ollamalmstudioproxy.support.SimulatorBackedTest;
 import io.github.ollamalmstudioproxy.support.Upstream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,27 +18,14 @@ import org.junit.jupiter.api.Test;
  * each tool result paired with its call. The simulator rejects unpaired results exactly as LM Studio does, so a
  * 200 already proves the pairing is consistent; the recorded body proves it is the right one.
  */
-class ToolCallIT {
+class ToolCallIT extends SimulatorBackedTest {
   private static final String TOOLS = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
       + "\"description\":\"Weather for a city\",\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":"
       + "{\"type\":\"string\"}},\"required\":[\"city\"]}}}]";
   private static final String HI = "\"messages\":[{\"role\":\"user\",\"content\":\"weather in Tokyo?\"}]";
-  private static ProxyHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = ProxyHarness.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
-
   @BeforeEach
-  void reset() {
-    harness.simulator().script().reset().tokenInterval(Duration.ofMillis(1));
-    harness.simulator().log().clear();
+  void script() {
+    harness.simulator().script().tokenInterval(Duration.ofMillis(1));
   }
 
   @Test
