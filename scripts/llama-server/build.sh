@@ -4,7 +4,7 @@
 #
 # Result (cached outside the repository, keyed by the package version):
 #   ~/.cache/ollama-lmstudio-proxy/llama-server-3.21.1/bin/llama-server
-#   ~/.cache/ollama-lmstudio-proxy/llama-server-3.21.1/llama.cpp/   (gguf-py and models/ggml-vocab-*.gguf)
+#   ~/.cache/ollama-lmstudio-proxy/llama-server-3.21.1/llama.cpp/   (gguf-py and models/ggml-vocab-llama-spm.gguf)
 # Prints the cache directory on the last line. Skips the build when the binary already exists.
 # Takes about 9 minutes on 2 cores. See shared/reference/llama-server.md §6.
 set -euo pipefail
@@ -40,7 +40,7 @@ cd "$work"
 # npm pack downloads the tarball without installing it: no install scripts run.
 npm pack --silent "node-llama-cpp@$version" >/dev/null
 tar xzf "node-llama-cpp-$version.tgz" package/llama/gitRelease.bundle
-git clone -q package/llama/gitRelease.bundle llama.cpp
+git -c advice.detachedHead=false clone -q package/llama/gitRelease.bundle llama.cpp
 rm -rf package "node-llama-cpp-$version.tgz"
 
 # Nothing may be downloaded at configure time (no prebuilt web UI) and no OpenSSL is needed.
@@ -54,8 +54,12 @@ cmake --build llama.cpp/build -j"$(nproc)" --target llama-server >build.log 2>&1
 
 mkdir -p bin
 cp llama.cpp/build/bin/llama-server bin/
-# Keep only what the tests need: the binary, gguf-py and the vocab-only models (the build tree is ~70 MB).
-rm -rf llama.cpp/build llama.cpp/.git
+# Keep only what the tests need: the binary, gguf-py and one vocab-only model (the whole tree is ~270 MB).
+mkdir -p keep/models
+mv llama.cpp/gguf-py llama.cpp/LICENSE keep/
+mv llama.cpp/models/ggml-vocab-llama-spm.gguf keep/models/
+rm -rf llama.cpp build.log
+mv keep llama.cpp
 rm -rf "$cache"
 mv "$work" "$cache"
 echo "built $cache/bin/llama-server" >&2
