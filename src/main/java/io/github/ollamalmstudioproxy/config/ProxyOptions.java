@@ -60,6 +60,19 @@ public final class ProxyOptions {
       description = "Longest gap allowed between two chunks of a backend response. Default: ${DEFAULT-VALUE}")
   String idleTimeout;
 
+  @Option(names = "--load-timeout", paramLabel = "DURATION", defaultValue = "120s",
+      description = "How long a request may wait for its model to load before it fails. Default: ${DEFAULT-VALUE}")
+  String loadTimeout;
+
+  @Option(names = "--load-retries", paramLabel = "N", defaultValue = "2",
+      description = "Replays of a request after its model was loaded or the engine failed transiently."
+          + " Default: ${DEFAULT-VALUE}")
+  String loadRetries;
+
+  @Option(names = "--max-in-flight", paramLabel = "N", defaultValue = "512",
+      description = "Requests the backend may have in flight; more get 503 'server busy'. Default: ${DEFAULT-VALUE}")
+  String maxInFlight;
+
   @Option(names = "--max-body-size", paramLabel = "BYTES", defaultValue = "64MiB",
       description = "Largest request body accepted (images are large); bigger bodies get 413. Default: ${DEFAULT-VALUE}")
   String maxBodySize;

@@ -1,7 +1,11 @@
 package io.github.ollamalmstudioproxy.server;
 
 import io.github.ollamalmstudioproxy.api.OllamaError;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ollamalmstudioproxy.backend.BackendClient;
+import io.github.ollamalmstudioproxy.backend.JsonPost;
+import io.github.ollamalmstudioproxy.backend.RetryPolicy;
+import io.github.ollamalmstudioproxy.backend.StreamingPost;
 import io.github.ollamalmstudioproxy.backend.ReadinessProbe;
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
@@ -30,12 +34,14 @@ public final class ProxyServer {
   private final RequestGate gate;
   private final ActiveRequests active = new ActiveRequests();
   private final ProxyMetrics metrics;
+  private final Admission admission;
   private HttpServer server;
 
   private ProxyServer(Vertx vertx, ProxyConfig config, ProxyMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
+    this.admission = new Admission(config.maxInFlight());
     this.backend = new BackendClient(vertx, config.backend(), config.backendApiKey(), config.connectTimeout(),
         config.firstByteTimeout(), config.idleTimeout());
     this.gate = new RequestGate(new CorsPolicy(config.origins()), config.apiKey());
@@ -43,6 +49,17 @@ public final class ProxyServer {
     new BasicRoutes(config.ollamaVersion(), new ReadinessProbe(backend), failures).register(routes);
     routes.get("/metrics", scope -> scope.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+    ObjectMapper json = new ObjectMapper();
+    JsonBodyReader bodies = new JsonBodyReader(json, config.maxBodyBytes(), config.logBodies());
+    OllamaReplies replies = new OllamaReplies(json, failures);
+    ModelCatalogService catalog = new ModelCatalogService(backend, failures);
+    ModelLoads loads = new ModelLoads(vertx, config.loadTimeout(), new JsonPost(backend), catalog, json, metrics);
+    BackendAttempts attempts = new BackendAttempts(new RetryPolicy(config.loadRetries()), loads,
+        config.loadTimeout(), metrics);
+    new ModelRoutes(catalog, bodies, replies).register(routes);
+    new EmbedRoutes(catalog, bodies, replies, new JsonPost(backend), attempts, json).register(routes);
+    TranslatedRelay relay = new TranslatedRelay(new StreamingPost(backend), attempts, replies, json, metrics);
+    new ChatRoutes(bodies, catalog, loads, relay, replies).register(routes);
     boolean inboundKey = config.apiKey() != null;
     for (String prefix : new String[] {"/v1/", "/api/v0/", "/api/v1/"}) {
       routes.prefix(prefix, new PassthroughHandler(backend, prefix, inboundKey, failures, metrics));
@@ -104,7 +121,7 @@ public final class ProxyServer {
         return;
       }
       if (scope.finish()) {
-        active.remove(scope);
+        done(scope);
         AccessLog.write(scope, response.getStatusCode());
         metrics.request(scope.route(), response.getStatusCode());
       }
@@ -128,6 +145,14 @@ public final class ProxyServer {
     if (!match.isPublic() && !gate.authorized(scope)) {
       return;
     }
+    if (Admission.counts(match.template())) {
+      if (!admission.tryAcquire()) {
+        log.warn("{} refused: {} requests in flight (--max-in-flight)", scope.id(), admission.inFlight());
+        ErrorResponses.ollama(response, 503, Admission.BUSY);
+        return;
+      }
+      scope.admitted();
+    }
     try {
       match.handler().handle(scope);
     } catch (OllamaError e) {
@@ -139,6 +164,13 @@ public final class ProxyServer {
     }
   }
 
+  private void done(RequestScope scope) {
+    active.remove(scope);
+    if (scope.wasAdmitted()) {
+      admission.release();
+    }
+  }
+
   /** Called when the client connection closed; only a cancellation if the response had not ended. */
   private void clientClosed(RequestScope scope) {
     if (scope.request().response().ended()) {
@@ -146,7 +178,7 @@ public final class ProxyServer {
     }
     scope.clientWentAway();
     if (scope.finish()) {
-      active.remove(scope);
+      done(scope);
       AccessLog.write(scope, AccessLog.CLIENT_CLOSED_REQUEST);
       metrics.request(scope.route(), AccessLog.CLIENT_CLOSED_REQUEST);
     }

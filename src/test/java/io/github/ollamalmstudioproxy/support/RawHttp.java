@@ -49,6 +49,18 @@ public final class RawHttp implements AutoCloseable {
     return this;
   }
 
+  /** Sends bytes exactly as given, for malformed or hand-framed requests. */
+  public RawHttp sendRaw(String request) {
+    try {
+      OutputStream out = socket.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    } catch (IOException e) {
+      // The server may close early (e.g. after a 413); what it answered is still readable.
+    }
+    return this;
+  }
+
   /** Reads until {@code marker} has been received; returns everything received so far. */
   public String readUntil(String marker) {
     byte[] buffer = new byte[8192];
