@@ -23,7 +23,6 @@ import org.springframework.ai.ollama.api.OllamaApi;
 import org.springframework.ai.ollama.api.OllamaChatOptions;
 import org.springframework.ai.ollama.api.OllamaEmbeddingOptions;
 import org.springframework.ai.tool.function.FunctionToolCallback;
-import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -38,9 +37,9 @@ class SpringAiTest extends ClientTestBase {
 
   @BeforeEach
   void client() {
-    // The JDK connector: no Reactor Netty on the classpath, so Netty stays the proxy's own version.
+    // Spring's defaults, as a Spring Boot app gets them: WebClient finds Reactor Netty on the class path.
     api = OllamaApi.builder().baseUrl(proxy.baseUrl()).restClientBuilder(RestClient.builder())
-        .webClientBuilder(WebClient.builder().clientConnector(new JdkClientHttpConnector())).build();
+        .webClientBuilder(WebClient.builder()).build();
   }
 
   @Test
