@@ -100,6 +100,18 @@ public final class BackendClient {
     return new IdleWatch(vertx, idleTimeout, onIdle);
   }
 
+  /**
+   * True when a request failed because its connection closed before any answer arrived. A pooled keep-alive
+   * connection can be closed by the backend just as it is reused (llama-server announces keep-alive but closes after
+   * a stream); such a request never reached the backend's handler, so sending it again on a fresh connection is safe,
+   * once, as HTTP clients such as OkHttp and Go's do.
+   */
+  public static boolean closedBeforeAnswer(Throwable failure) {
+    return failure instanceof io.vertx.core.http.HttpClosedException
+        || (failure instanceof io.vertx.core.VertxException
+            && String.valueOf(failure.getMessage()).contains("Connection was closed"));
+  }
+
   public Future<Void> close() {
     return client.close();
   }

@@ -26,6 +26,11 @@ public final class StreamingPost {
   }
 
   public Future<UpstreamStream> send(String path, Buffer body, CancelSignal cancel) {
+    return sendOnce(path, body, cancel).recover(e -> BackendClient.closedBeforeAnswer(e) && !cancel.cancelled()
+        ? sendOnce(path, body, cancel) : Future.failedFuture(e));
+  }
+
+  private Future<UpstreamStream> sendOnce(String path, Buffer body, CancelSignal cancel) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add(HttpHeaders.CONTENT_TYPE, "application/json")
         .add(HttpHeaders.ACCEPT, "text/event-stream");

@@ -8,6 +8,7 @@ import io.github.ollamalmstudioproxy.translate.ChatRequest;
 import io.github.ollamalmstudioproxy.translate.GenerateRequest;
 import io.github.ollamalmstudioproxy.translate.LoadResponse;
 import io.github.ollamalmstudioproxy.translate.OllamaToOpenAi;
+import io.github.ollamalmstudioproxy.translate.ResponseFormat;
 import io.github.ollamalmstudioproxy.translate.StreamSettings;
 import io.github.ollamalmstudioproxy.translate.Think;
 import io.github.ollamalmstudioproxy.translate.UpstreamRequest;
@@ -71,6 +72,9 @@ final class ChatRoutes {
       }
       refuseThinkingWithout(snapshot, model, turn);
       UpstreamRequest upstream = turn.upstream().apply(model.backendId());
+      if (snapshot.source() == CatalogSource.OPENAI) {
+        ResponseFormat.preferJsonObject(upstream.body());
+      }
       return loads.ensureLoaded(snapshot, model, scope)
           .onSuccess(loadNanos -> relay.run(scope, model, upstream, turn.settings(), turn.stream(), loadNanos))
           .mapEmpty();

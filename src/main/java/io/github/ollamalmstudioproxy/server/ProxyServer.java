@@ -73,6 +73,9 @@ public final class ProxyServer {
         .setHost(config.listen().host())
         .setPort(config.listen().port())
         .setTcpNoDelay(true)
+        // Ollama speaks HTTP/1.1 only; an h2c upgrade would let clients such as the JDK's switch to HTTP/2, where
+        // connection-level headers like "Connection: close" are forbidden.
+        .setHttp2ClearTextEnabled(false)
         .setCompressionSupported(false)
         .setDecompressionSupported(false);
     return vertx.createHttpServer(options)
