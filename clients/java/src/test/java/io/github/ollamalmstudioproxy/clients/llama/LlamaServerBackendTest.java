@@ -49,8 +49,6 @@ class LlamaServerBackendTest {
    * A pause before each request so that the proxy has seen llama-server close the previous connection; without it the
    * tests trip over the known gap shown by {@link #backToBackRequestsDoNotHitTheConnectionLlamaServerJustClosed}.
    */
-  private static final Duration SETTLE = Duration.ofMillis(50);
-
   @TempDir
   static Path work;
   private static LlamaServer llama;
@@ -232,12 +230,10 @@ class LlamaServerBackendTest {
   }
 
   /**
-   * Known gap: llama-server serves exactly the models it lists and has no load/unload API, so they are always loaded;
-   * the proxy reports none in {@code /api/ps}. ollama-vscode polls {@code /api/ps} for {@code context_length} while a
-   * request runs, and Open WebUI shows nothing loaded.
+   * llama-server serves exactly the models it lists and has no load/unload API, so they are always loaded and
+   * {@code /api/ps} lists them: ollama-vscode polls it for {@code context_length} while a request runs.
    */
   @Test
-  @Tag("known-gap")
   void psListsTheAlwaysLoadedModelOfABackendWithoutLoadState() throws Exception {
     JsonNode ps = getJson("/api/ps");
 
@@ -246,12 +242,10 @@ class LlamaServerBackendTest {
   }
 
   /**
-   * Known gap: {@code format:"json"} becomes {@code response_format:{type:"json_schema"}} (LM Studio refuses
-   * {@code json_object}), and this llama-server build answers every {@code json_schema} with 400 "Failed to initialize
-   * samplers: std::exception" while it accepts {@code json_object}. The proxy passes that 400 through faithfully.
+   * {@code format:"json"} must reach a generic OpenAI server as {@code json_object}: this llama-server build answers
+   * every {@code json_schema} with 400 "Failed to initialize samplers: std::exception" (LM Studio needs the schema).
    */
   @Test
-  @Tag("known-gap")
   void formatJsonIsAnsweredByABackendThatOnlyTakesJsonObject() throws Exception {
     HttpResponse<String> response = post("/api/chat", "{\"model\":\"" + MODEL + "\",\"stream\":false,\"format\":\"json\","
         + "\"options\":{\"temperature\":0,\"seed\":7,\"num_predict\":5},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
@@ -260,19 +254,15 @@ class LlamaServerBackendTest {
   }
 
   /**
-   * Known gap (intermittent 502 in normal use): this llama-server build answers every streamed response with
-   * {@code Keep-Alive: timeout=5, max=100} but closes the connection right after the last chunk. The proxy always
-   * streams upstream, returns the connection to its pool, and a request that follows within a few milliseconds is
-   * sent on the closing connection: the client gets 502 "cannot reach LM Studio ... connection closed by the backend".
-   * Fix: when a reused pooled connection closes before any response byte, retry the request once on a new connection
-   * (what OkHttp and Go's net/http do for stale pooled connections).
+   * This llama-server build answers every streamed response with {@code Keep-Alive: timeout=5, max=100} but closes the
+   * connection right after the last chunk, so a request that follows at once can be sent on a closing pooled
+   * connection; the proxy must replay it on a fresh one instead of answering 502.
    */
   @Test
-  @Tag("known-gap")
   void backToBackRequestsDoNotHitTheConnectionLlamaServerJustClosed() throws Exception {
     List<Integer> statuses = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      statuses.add(sendNow("/api/chat", chat(false, 2)).statusCode());
+      statuses.add(post("/api/chat", chat(false, 2)).statusCode());
     }
 
     assertThat(statuses).containsOnly(200);
@@ -329,7 +319,6 @@ class LlamaServerBackendTest {
   }
 
   private static JsonNode getJson(String path) throws Exception {
-    Thread.sleep(SETTLE.toMillis());
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(url(path)).timeout(Duration.ofSeconds(30))
         .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -337,11 +326,6 @@ class LlamaServerBackendTest {
   }
 
   private static HttpResponse<String> post(String path, String json) throws Exception {
-    Thread.sleep(SETTLE.toMillis());
-    return sendNow(path, json);
-  }
-
-  private static HttpResponse<String> sendNow(String path, String json) throws Exception {
     return http.send(HttpRequest.newBuilder(url(path)).timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
         HttpResponse.BodyHandlers.ofString());
