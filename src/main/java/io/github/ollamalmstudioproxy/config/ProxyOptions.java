@@ -78,7 +78,8 @@ public final class ProxyOptions {
   String maxBodySize;
 
   @Option(names = "--log-bodies", paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
-      description = "Log request bodies at debug level. Off by default: prompts stay out of logs.")
+      description = "Log the request bodies of Ollama routes at debug level (passthrough bodies are streamed, never"
+          + " logged). Off by default: prompts stay out of logs.")
   String logBodies;
 
   @Option(names = "--demo", paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
