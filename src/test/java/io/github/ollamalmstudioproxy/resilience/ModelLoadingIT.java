@@ -85,7 +85,8 @@ class ModelLoadingIT {
       harness.simulator().log().awaitRequest("/api/v1/models/load", Duration.ofSeconds(5));
       long hungUp = client.hangUp();
 
-      await().atMost(Duration.ofSeconds(1)).until(() -> harness.proxy().activeRequests() == 0);
+      await().pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(1))
+          .until(() -> harness.proxy().activeRequests() == 0);
       System.out.printf("hang-up while loading: request released %.1f ms after the client left%n",
           (System.nanoTime() - hungUp) / 1e6);
       // The shared load finishes for the others; this request must not be replayed after it.
