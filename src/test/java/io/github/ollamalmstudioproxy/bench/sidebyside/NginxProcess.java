@@ -106,6 +106,21 @@ final class NginxProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** CPU ticks of the master and its workers together. */
+  long cpuTicks() {
+    long ticks = ProcStats.read(process.pid()).cpuTicks();
+    try {
+      String children = java.nio.file.Files.readString(
+          Path.of("/proc", Long.toString(process.pid()), "task", Long.toString(process.pid()), "children")).trim();
+      for (String child : children.isEmpty() ? new String[0] : children.split("\\s+")) {
+        ticks += ProcStats.read(Long.parseLong(child)).cpuTicks();
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return ticks;
+  }
+
   @Override
   public void close() {
     if (process.isAlive()) {
