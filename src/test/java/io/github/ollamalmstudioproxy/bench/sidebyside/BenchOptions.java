@@ -84,7 +84,7 @@ record BenchOptions(
           200, 30, 2, 20, 50, 20, 1, 500_000_000L, 1, 5, 1);
     }
     return new BenchOptions(false, root, out, jar, java17, jdk25, proxyOpts, compare, nginx, phases,
-        3000, 1000, 12, 50, 1000, 100, 2, 4_000_000_000L, 3, 50, 5);
+        3000, 1000, 12, 50, 1000, 100, 2, 4_000_000_000L, 3, 100, 5);
   }
 
   /** The flags {@code bin/ollama-lmstudio-proxy} uses when OLLAMA_PROXY_JAVA_OPTS is unset. */
