@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
@@ -26,6 +27,7 @@ public final class BackendClient {
   /** Enough connections for a thousand concurrent streams; each stream holds one for its whole life. */
   private static final int MAX_CONNECTIONS = 2048;
 
+  private final Vertx vertx;
   private final HttpClientAgent client;
   private final URI base;
   private final String basePath;
@@ -36,6 +38,7 @@ public final class BackendClient {
 
   public BackendClient(Vertx vertx, URI base, String apiKey, Duration connectTimeout, Duration firstByteTimeout,
       Duration idleTimeout) {
+    this.vertx = vertx;
     this.base = requireNonNull(base, "base");
     String path = base.getRawPath() == null ? "" : base.getRawPath();
     this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
@@ -64,7 +67,7 @@ public final class BackendClient {
 
   /**
    * Opens a request to {@code pathAndQuery} (which must start with '/') on the backend. The first-byte timeout guards
-   * the silence before the response headers; call {@link #streaming(HttpClientRequest)} once they arrived.
+   * the silence before the response headers; call {@link #streaming} once they arrived.
    */
   public Future<HttpClientRequest> open(HttpMethod method, String pathAndQuery, MultiMap headers) {
     if (!pathAndQuery.startsWith("/")) {
@@ -88,9 +91,14 @@ public final class BackendClient {
     return client.request(options);
   }
 
-  /** Switches a request whose response has started from the first-byte timeout to the between-chunks timeout. */
-  public void streaming(HttpClientRequest request) {
-    request.idleTimeout(idleTimeout.toMillis());
+  /**
+   * Switches a request whose response has started from the first-byte timeout (which Vert.x cancelled when the headers
+   * came) to the between-chunks timeout. The caller touches the watch on each chunk; it stops when the response ends.
+   */
+  public IdleWatch streaming(HttpClientRequest request, HttpClientResponse response) {
+    IdleWatch watch = new IdleWatch(vertx, request, idleTimeout.toMillis());
+    response.end().onComplete(v -> watch.stop());
+    return watch;
   }
 
   public Future<Void> close() {

@@ -38,8 +38,8 @@ public final class StreamingPost {
       return request.send(body).compose(response -> {
         if (isStream(response)) {
           response.pause();
-          backend.streaming(request);
-          return Future.succeededFuture(new UpstreamStream(request, response, sent));
+          IdleWatch idle = backend.streaming(request, response);
+          return Future.succeededFuture(new UpstreamStream(request, response, sent, idle));
         }
         return readError(response).compose(text -> Future.failedFuture(
             new BackendHttpError(response.statusCode(), text)));

@@ -2,6 +2,7 @@ package io.github.ollamalmstudioproxy.server;
 
 import io.github.ollamalmstudioproxy.backend.BackendClient;
 import io.github.ollamalmstudioproxy.backend.HopByHopHeaders;
+import io.github.ollamalmstudioproxy.backend.IdleWatch;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientRequest;
@@ -87,13 +88,13 @@ final class PassthroughHandler implements RouteHandler {
     if (scope.cancelled()) {
       return;
     }
-    backend.streaming(upstream);
+    IdleWatch idle = backend.streaming(upstream, answer);
     response.setStatusCode(answer.statusCode());
     HopByHopHeaders.copy(answer.headers(), response.headers(), RESPONSE_EXCLUDED);
     if (!answer.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
       response.setChunked(true);
     }
-    Pipe<io.vertx.core.buffer.Buffer> pipe = answer.pipe().endOnFailure(false);
+    Pipe<io.vertx.core.buffer.Buffer> pipe = new TouchingStream(answer, idle).pipe().endOnFailure(false);
     pipe.to(response).onFailure(e -> {
       if (!scope.cancelled()) {
         log.warn("{} backend response broke off: {}", scope.id(), e.toString());

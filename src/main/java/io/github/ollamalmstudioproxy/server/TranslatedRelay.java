@@ -3,6 +3,7 @@ package io.github.ollamalmstudioproxy.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ollamalmstudioproxy.api.OllamaError;
+import io.github.ollamalmstudioproxy.backend.IdleWatch;
 import io.github.ollamalmstudioproxy.backend.StreamingPost;
 import io.github.ollamalmstudioproxy.backend.UpstreamStream;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
@@ -82,7 +83,7 @@ final class TranslatedRelay {
         upstream.abort();
         out.end();
       });
-      feed(answer, pipe, () -> failed[0], ended -> {
+      feed(answer, upstream.idle(), pipe, () -> failed[0], ended -> {
         if (!ended) {
           // The stream ended early (an error line): stop the backend instead of letting it generate.
           upstream.abort();
@@ -92,7 +93,7 @@ final class TranslatedRelay {
     } else {
       ResponseAggregator aggregator = new ResponseAggregator(settings, times, clock);
       SsePipe pipe = new SsePipe(aggregator, line -> {}, System::nanoTime);
-      feed(answer, pipe, () -> aggregator.failure() != null, ended -> {
+      feed(answer, upstream.idle(), pipe, () -> aggregator.failure() != null, ended -> {
         if (!ended) {
           upstream.abort();
         }
@@ -121,8 +122,8 @@ final class TranslatedRelay {
    * when the translator gave up early on an error (false), in which case the backend must be stopped. After a normal
    * final line the backend body ends on its own right after, so it is not reset: its connection can be reused.
    */
-  private static void feed(HttpClientResponse answer, SsePipe pipe, java.util.function.BooleanSupplier failed,
-      java.util.function.Consumer<Boolean> onFinished) {
+  private static void feed(HttpClientResponse answer, IdleWatch idle, SsePipe pipe,
+      java.util.function.BooleanSupplier failed, java.util.function.Consumer<Boolean> onFinished) {
     boolean[] finished = {false};
     java.util.function.Consumer<Boolean> finishOnce = ended -> {
       if (!finished[0]) {
@@ -131,6 +132,7 @@ final class TranslatedRelay {
       }
     };
     answer.handler(buffer -> {
+      idle.touch();
       byte[] bytes = buffer.getBytes();
       pipe.feed(bytes, 0, bytes.length);
       if (pipe.isFinished() && failed.getAsBoolean()) {
