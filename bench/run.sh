@@ -29,10 +29,21 @@ cleanup() {
     kill "$bench_pid" 2>/dev/null || true
     sleep 2
   fi
-  # Children the benchmark JVM registered: stopped one by one, by id, if it could not stop them itself.
+  # Children the benchmark JVM registered: stopped one by one, by id, if it could not stop them itself; SIGKILL for
+  # any that ignore SIGTERM for ten seconds (a JVM out of memory may never finish its graceful shutdown).
+  local left=() i
   while read -r pid; do
-    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && kill "$pid" 2>/dev/null || true
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null && left+=("$pid")
+    fi
   done < "$pidfile"
+  for ((i = 0; i < 20 && ${#left[@]} > 0; i++)); do
+    sleep 0.5
+    local alive=()
+    for pid in "${left[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+    left=("${alive[@]+"${alive[@]}"}")
+  done
+  for pid in "${left[@]+"${left[@]}"}"; do kill -9 "$pid" 2>/dev/null || true; done
   rm -f "$pidfile"
 }
 trap cleanup EXIT
