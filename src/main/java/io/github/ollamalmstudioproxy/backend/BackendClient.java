@@ -8,7 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
@@ -67,7 +66,8 @@ public final class BackendClient {
 
   /**
    * Opens a request to {@code pathAndQuery} (which must start with '/') on the backend. The first-byte timeout guards
-   * the silence before the response headers; call {@link #streaming} once they arrived.
+   * the silence before the response headers (and, as a backstop, any later silence); streams add an
+   * {@link #watchIdle idle watch} for the tighter between-chunks bound.
    */
   public Future<HttpClientRequest> open(HttpMethod method, String pathAndQuery, MultiMap headers) {
     if (!pathAndQuery.startsWith("/")) {
@@ -92,13 +92,24 @@ public final class BackendClient {
   }
 
   /**
-   * Switches a request whose response has started from the first-byte timeout (which Vert.x cancelled when the headers
-   * came) to the between-chunks timeout. The caller touches the watch on each chunk; it stops when the response ends.
+   * Starts watching the gaps between chunks of a response that has begun, calling {@code onIdle} once if a gap
+   * outlasts the idle timeout. (Vert.x's own per-request idle timeout is not re-armed for this: a timer set after the
+   * response started outlived the request and kept it reachable.)
    */
-  public IdleWatch streaming(HttpClientRequest request, HttpClientResponse response) {
-    IdleWatch watch = new IdleWatch(vertx, request, idleTimeout.toMillis());
-    response.end().onComplete(v -> watch.stop());
-    return watch;
+  public IdleWatch watchIdle(Runnable onIdle) {
+    return new IdleWatch(vertx, idleTimeout, onIdle);
+  }
+
+  /**
+   * True when a request failed because its connection closed before any answer arrived. A pooled keep-alive
+   * connection can be closed by the backend just as it is reused (llama-server announces keep-alive but closes after
+   * a stream); such a request never reached the backend's handler, so sending it again on a fresh connection is safe,
+   * once, as HTTP clients such as OkHttp and Go's do.
+   */
+  public static boolean closedBeforeAnswer(Throwable failure) {
+    return failure instanceof io.vertx.core.http.HttpClosedException
+        || (failure instanceof io.vertx.core.VertxException
+            && String.valueOf(failure.getMessage()).contains("Connection was closed"));
   }
 
   public Future<Void> close() {

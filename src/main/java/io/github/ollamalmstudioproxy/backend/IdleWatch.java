@@ -1,59 +1,56 @@
 package io.github.ollamalmstudioproxy.backend;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientRequest;
+import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The between-chunks timeout of one backend response: resets the request when no data came for the idle timeout,
- * and stops for good when the response ends.
+ * Fires once when a streaming response stays silent longer than the idle timeout.
  *
- * <p>Why not {@link HttpClientRequest#idleTimeout(long)}: once the response has started, Vert.x (5.0.7) offers no way to
- * cancel that timer, and each armed timer keeps its finished request, response and handlers reachable until it fires.
- * With the 5 min default the proxy held every backend exchange of the last five minutes; the side-by-side benchmark
- * ran a 256 MB heap out of memory after about 130,000 requests. This watch re-arms itself only while the response is
- * open, and {@link #touch()} costs one field write per chunk.
- *
- * <p>All methods run on the request's event loop.
+ * <p>One timer per stream, re-armed only when it fires early: a chunk costs one field write, not a timer reset, which
+ * keeps the per-token path cheap with a thousand concurrent streams. Used on the stream's event loop only.
  */
 public final class IdleWatch {
   private final Vertx vertx;
-  private final HttpClientRequest request;
-  private final long timeoutMillis;
-  private long lastDataNanos = System.nanoTime();
-  private long timerId;
+  private final long idleNanos;
+  private final Runnable onIdle;
+  private long lastNanos;
+  private long timer;
   private boolean stopped;
 
-  IdleWatch(Vertx vertx, HttpClientRequest request, long timeoutMillis) {
+  IdleWatch(Vertx vertx, Duration idle, Runnable onIdle) {
     this.vertx = vertx;
-    this.request = request;
-    this.timeoutMillis = timeoutMillis;
-    this.timerId = vertx.setTimer(timeoutMillis, this::check);
+    this.idleNanos = idle.toNanos();
+    this.onIdle = onIdle;
+    this.lastNanos = System.nanoTime();
+    this.timer = vertx.setTimer(Math.max(1, idle.toMillis()), t -> check());
   }
 
   /** Data arrived. */
   public void touch() {
-    lastDataNanos = System.nanoTime();
+    lastNanos = System.nanoTime();
   }
 
-  /** The response ended or failed: no more timeouts, and nothing left that keeps it reachable. */
   public void stop() {
-    if (!stopped) {
-      stopped = true;
-      vertx.cancelTimer(timerId);
-    }
+    stopped = true;
+    vertx.cancelTimer(timer);
   }
 
-  private void check(long id) {
+  /** The exception a silent stream ends with, so callers map it like any other timeout. */
+  public TimeoutException timeout() {
+    return new TimeoutException("no data from the backend for " + idleNanos / 1_000_000 + " ms (--idle-timeout)");
+  }
+
+  private void check() {
     if (stopped) {
       return;
     }
-    long idleMillis = (System.nanoTime() - lastDataNanos) / 1_000_000;
-    if (idleMillis >= timeoutMillis) {
+    long silent = System.nanoTime() - lastNanos;
+    if (silent >= idleNanos) {
       stopped = true;
-      request.reset(0, new TimeoutException("the backend sent no data for " + timeoutMillis + " ms"));
+      onIdle.run();
     } else {
-      timerId = vertx.setTimer(Math.max(1, timeoutMillis - idleMillis), this::check);
+      timer = vertx.setTimer(Math.max(1, (idleNanos - silent) / 1_000_000), t -> check());
     }
   }
 }

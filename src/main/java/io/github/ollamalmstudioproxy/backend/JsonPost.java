@@ -18,6 +18,11 @@ public final class JsonPost {
   }
 
   public Future<Buffer> send(String path, Buffer body, CancelSignal cancel) {
+    return sendOnce(path, body, cancel).recover(e -> BackendClient.closedBeforeAnswer(e) && !cancel.cancelled()
+        ? sendOnce(path, body, cancel) : Future.failedFuture(e));
+  }
+
+  private Future<Buffer> sendOnce(String path, Buffer body, CancelSignal cancel) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add(HttpHeaders.CONTENT_TYPE, "application/json")
         .add(HttpHeaders.ACCEPT, "application/json");

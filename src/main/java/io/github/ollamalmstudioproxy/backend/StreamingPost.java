@@ -26,6 +26,11 @@ public final class StreamingPost {
   }
 
   public Future<UpstreamStream> send(String path, Buffer body, CancelSignal cancel) {
+    return sendOnce(path, body, cancel).recover(e -> BackendClient.closedBeforeAnswer(e) && !cancel.cancelled()
+        ? sendOnce(path, body, cancel) : Future.failedFuture(e));
+  }
+
+  private Future<UpstreamStream> sendOnce(String path, Buffer body, CancelSignal cancel) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add(HttpHeaders.CONTENT_TYPE, "application/json")
         .add(HttpHeaders.ACCEPT, "text/event-stream");
@@ -38,13 +43,17 @@ public final class StreamingPost {
       return request.send(body).compose(response -> {
         if (isStream(response)) {
           response.pause();
-          IdleWatch idle = backend.streaming(request, response);
-          return Future.succeededFuture(new UpstreamStream(request, response, sent, idle));
+          return Future.succeededFuture(new UpstreamStream(request, response, sent));
         }
         return readError(response).compose(text -> Future.failedFuture(
             new BackendHttpError(response.statusCode(), text)));
       });
     }).recover(e -> cancel.cancelled() ? Future.failedFuture(new ClientGoneException()) : Future.failedFuture(e));
+  }
+
+  /** Watches the gaps between chunks of a stream this class returned (see {@link BackendClient#watchIdle}). */
+  public IdleWatch watchIdle(Runnable onIdle) {
+    return backend.watchIdle(onIdle);
   }
 
   private static boolean isStream(HttpClientResponse response) {

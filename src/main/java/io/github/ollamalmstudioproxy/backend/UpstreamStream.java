@@ -8,9 +8,8 @@ import io.vertx.core.http.HttpClientResponse;
  * handlers and resumes it.
  *
  * @param sentNanos {@link System#nanoTime()} when the request went out (prompt evaluation is timed from here)
- * @param idle the between-chunks timeout: touch it on each chunk
  */
-public record UpstreamStream(HttpClientRequest request, HttpClientResponse response, long sentNanos, IdleWatch idle) {
+public record UpstreamStream(HttpClientRequest request, HttpClientResponse response, long sentNanos) {
   /** Stops the backend at once (never drains it): a drained stream keeps the model generating for nobody. */
   public void abort() {
     request.reset();

@@ -17,8 +17,8 @@ import java.util.Map;
  *
  * <p>llama-server adds {@code meta{n_ctx_train, n_params, size, n_embd}}: real numbers, used when present, and a
  * sign of GGUF (llama.cpp loads nothing else). {@code key:N} ids are folded into instances of {@code key}: listing
- * {@code key:2} means LM Studio has two copies loaded, the first one under the bare key. Other ids say nothing
- * about what is loaded, so they are reported as not loaded.
+ * {@code key:2} means LM Studio has two copies loaded, the first one under the bare key. A llama-server model is
+ * always loaded. Other ids say nothing about what is loaded, so they are reported as not loaded.
  */
 final class OpenAiModelsParser {
   private OpenAiModelsParser() {}
@@ -57,7 +57,10 @@ final class OpenAiModelsParser {
         b.paramsString = ParameterSizes.display(b.parameterCount);
       }
     }
-    if (!extraInstances.isEmpty()) {
+    if (meta.isObject() && extraInstances.isEmpty()) {
+      // llama-server serves the one model it was started with for its whole life: it is always loaded.
+      b.loadedInstances = List.of(LoadedInstance.of(id, positiveInt(meta, "n_ctx")));
+    } else if (!extraInstances.isEmpty()) {
       List<LoadedInstance> loaded = new ArrayList<>();
       loaded.add(LoadedInstance.of(id, null));
       extraInstances.forEach(i -> loaded.add(LoadedInstance.of(i, null)));

@@ -53,6 +53,9 @@ public final class CommandLineConfig {
         positive("--connect-timeout", o.connectTimeout),
         positive("--first-byte-timeout", o.firstByteTimeout),
         positive("--idle-timeout", o.idleTimeout),
+        positive("--load-timeout", o.loadTimeout),
+        count("--load-retries", o.loadRetries, 0),
+        count("--max-in-flight", o.maxInFlight, 1),
         ByteSizes.parse("--max-body-size", o.maxBodySize),
         bool("--log-bodies", o.logBodies),
         bool("--demo", o.demo));
@@ -95,6 +98,19 @@ public final class CommandLineConfig {
       throw new ConfigException("invalid duration for " + option + ": '" + text + "' must be positive");
     }
     return d;
+  }
+
+  private static int count(String option, String text, int min) {
+    try {
+      int n = Integer.parseInt(text.trim());
+      if (n >= min) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below with the accepted range.
+    }
+    throw new ConfigException("invalid value for " + option + ": '" + text + "' (a whole number of at least " + min
+        + ")");
   }
 
   private static boolean bool(String option, String text) {

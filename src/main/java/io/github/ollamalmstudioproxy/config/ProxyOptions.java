@@ -60,12 +60,26 @@ public final class ProxyOptions {
       description = "Longest gap allowed between two chunks of a backend response. Default: ${DEFAULT-VALUE}")
   String idleTimeout;
 
+  @Option(names = "--load-timeout", paramLabel = "DURATION", defaultValue = "120s",
+      description = "How long a request may wait for its model to load before it fails. Default: ${DEFAULT-VALUE}")
+  String loadTimeout;
+
+  @Option(names = "--load-retries", paramLabel = "N", defaultValue = "2",
+      description = "Replays of a request after its model was loaded or the engine failed transiently."
+          + " Default: ${DEFAULT-VALUE}")
+  String loadRetries;
+
+  @Option(names = "--max-in-flight", paramLabel = "N", defaultValue = "512",
+      description = "Requests the backend may have in flight; more get 503 'server busy'. Default: ${DEFAULT-VALUE}")
+  String maxInFlight;
+
   @Option(names = "--max-body-size", paramLabel = "BYTES", defaultValue = "64MiB",
       description = "Largest request body accepted (images are large); bigger bodies get 413. Default: ${DEFAULT-VALUE}")
   String maxBodySize;
 
   @Option(names = "--log-bodies", paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
-      description = "Log request bodies at debug level. Off by default: prompts stay out of logs.")
+      description = "Log the request bodies of Ollama routes at debug level (passthrough bodies are streamed, never"
+          + " logged). Off by default: prompts stay out of logs.")
   String logBodies;
 
   @Option(names = "--demo", paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",

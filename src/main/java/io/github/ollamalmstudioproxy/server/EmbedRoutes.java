@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ollamalmstudioproxy.api.OllamaError;
 import io.github.ollamalmstudioproxy.backend.JsonPost;
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
+import io.github.ollamalmstudioproxy.catalog.CatalogSource;
 import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.catalog.embed.EmbedBodies;
 import io.github.ollamalmstudioproxy.catalog.embed.EmbeddingMath;
@@ -27,10 +28,12 @@ final class EmbedRoutes {
   private final JsonBodyReader bodies;
   private final OllamaReplies replies;
   private final JsonPost post;
+  private final BackendAttempts attempts;
   private final ObjectMapper json;
 
   EmbedRoutes(ModelCatalogService catalog, JsonBodyReader bodies, OllamaReplies replies, JsonPost post,
-      ObjectMapper json) {
+      BackendAttempts attempts, ObjectMapper json) {
+    this.attempts = attempts;
     this.catalog = catalog;
     this.bodies = bodies;
     this.replies = replies;
@@ -53,9 +56,9 @@ final class EmbedRoutes {
         if (inputs.isEmpty()) {
           return Future.succeededFuture(EmbedBodies.embed(model, List.of(), null, null, null));
         }
-        return fetch(scope, resolved, inputs).map(result -> EmbedBodies.embed(model,
-            EmbeddingMath.normalizeAll(result.vectors(), dimensions), System.nanoTime() - scope.startNanos(),
-            null, result.promptTokens() == null || result.promptTokens() == 0 ? null : result.promptTokens()));
+        return fetch(scope, resolved, inputs).map(outcome -> EmbedBodies.embed(model,
+            EmbeddingMath.normalizeAll(outcome.value().vectors(), dimensions), System.nanoTime() - scope.startNanos(),
+            outcome.loadNanos() > 0 ? outcome.loadNanos() : null, promptCount(outcome.value())));
       });
     }).onSuccess(view -> replies.json(scope, view)).onFailure(e -> replies.fail(scope, e));
   }
@@ -76,17 +79,24 @@ final class EmbedRoutes {
           return Future.succeededFuture(EmbedBodies.legacyEmbedding(new double[0]));
         }
         return fetch(scope, resolved, List.of(text))
-            .map(result -> EmbedBodies.legacyEmbedding(result.vectors().get(0)));
+            .map(outcome -> EmbedBodies.legacyEmbedding(outcome.value().vectors().get(0)));
       });
     }).onSuccess(view -> replies.json(scope, view)).onFailure(e -> replies.fail(scope, e));
   }
 
-  private Future<OpenAiEmbeddings.Result> fetch(RequestScope scope, ResolvedModel model, List<String> inputs) {
+  /** The backend's count, unless it is 0: LM Studio always reports 0, which is no count at all. */
+  private static Integer promptCount(OpenAiEmbeddings.Result result) {
+    return result.promptTokens() == null || result.promptTokens() == 0 ? null : result.promptTokens();
+  }
+
+  private Future<BackendAttempts.Outcome<OpenAiEmbeddings.Result>> fetch(RequestScope scope, ResolvedModel model,
+      List<String> inputs) {
     ObjectNode request = json.createObjectNode().put("model", model.backendId());
     ArrayNode input = request.putArray("input");
     inputs.forEach(input::add);
     request.put("encoding_format", "float");
-    return post.send("/v1/embeddings", Buffer.buffer(request.toString()), scope).map(answer -> {
+    Buffer body = Buffer.buffer(request.toString());
+    return attempts.run(scope, model, 0, () -> post.send("/v1/embeddings", body, scope).map(answer -> {
       try {
         OpenAiEmbeddings.Result result = OpenAiEmbeddings.parse(json.readTree(answer.getBytes()));
         if (result.vectors().size() != inputs.size()) {
@@ -97,13 +107,19 @@ final class EmbedRoutes {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-    });
+    }));
   }
 
   /** Ollama's embed routes word "not found" their own way, and clients offer a pull on seeing it. */
   private static ResolvedModel resolve(CatalogSnapshot snapshot, String model) {
     try {
-      return snapshot.resolve(model);
+      ResolvedModel resolved = snapshot.resolve(model);
+      // LM Studio embeds only with embedding models and says "No models loaded" otherwise; its metadata is real, so
+      // refuse up front with the reason. Other servers (llama-server with pooling) may embed with any model.
+      if (snapshot.source() != CatalogSource.OPENAI && !resolved.model().isEmbedding()) {
+        throw OllamaError.badRequest("\"" + model + "\" does not support embedding");
+      }
+      return resolved;
     } catch (OllamaError e) {
       if (e.status() == 404) {
         throw new OllamaError(404, "model \"" + model + "\" not found, try pulling it first");

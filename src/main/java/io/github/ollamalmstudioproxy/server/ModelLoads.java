@@ -13,7 +13,9 @@ import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,13 +33,21 @@ import org.slf4j.LoggerFactory;
 final class ModelLoads {
   private static final Logger log = LoggerFactory.getLogger(ModelLoads.class);
 
+  /** Polling for a model to show up as loaded starts fast and backs off to this. */
+  private static final long MAX_POLL_MILLIS = 2_000;
+
+  private final Vertx vertx;
+  private final Duration loadTimeout;
   private final JsonPost post;
   private final ModelCatalogService catalog;
   private final ObjectMapper json;
   private final ProxyMetrics metrics;
   private final Map<String, Future<Long>> inFlight = new ConcurrentHashMap<>();
 
-  ModelLoads(JsonPost post, ModelCatalogService catalog, ObjectMapper json, ProxyMetrics metrics) {
+  ModelLoads(Vertx vertx, Duration loadTimeout, JsonPost post, ModelCatalogService catalog, ObjectMapper json,
+      ProxyMetrics metrics) {
+    this.vertx = vertx;
+    this.loadTimeout = loadTimeout;
     this.post = post;
     this.catalog = catalog;
     this.json = json;
@@ -49,6 +59,11 @@ final class ModelLoads {
    * loaded). A client that goes away stops waiting at once; the shared load goes on for the others.
    */
   Future<Long> ensureLoaded(CatalogSnapshot snapshot, ResolvedModel model, CancelSignal cancel) {
+    return ensureLoaded(snapshot, model, cancel, System.nanoTime() + loadTimeout.toNanos());
+  }
+
+  private Future<Long> ensureLoaded(CatalogSnapshot snapshot, ResolvedModel model, CancelSignal cancel,
+      long deadlineNanos) {
     if (snapshot.source() != CatalogSource.LMSTUDIO_V1 || snapshot.isLoaded(model.model().key())) {
       return Future.succeededFuture(0L);
     }
@@ -62,7 +77,51 @@ final class ModelLoads {
         mine.handle(done);
       });
     }
-    return waitFor(shared, cancel);
+    return waitFor(shared, model, cancel, deadlineNanos);
+  }
+
+  /**
+   * Called after the backend said the model is not loaded: loads it where the backend has a load API (only when no
+   * instance exists: the catalog is re-read first), then polls the loaded state with backoff instead of sleeping a
+   * fixed time. Backends that load on first use get one short pause, after which the replayed request loads it.
+   * Completes with the nanoseconds spent; fails when {@code deadlineNanos} passes or the client leaves.
+   */
+  Future<Long> awaitLoaded(ResolvedModel model, CancelSignal cancel, long deadlineNanos) {
+    long start = System.nanoTime();
+    catalog.invalidate();
+    return catalog.snapshot().compose(snapshot -> {
+      if (snapshot.source() != CatalogSource.LMSTUDIO_V1) {
+        return pause(250, cancel);
+      }
+      return ensureLoaded(snapshot, model, cancel, deadlineNanos)
+          .compose(v -> poll(model, cancel, deadlineNanos, 100));
+    }).map(v -> System.nanoTime() - start);
+  }
+
+  private Future<Void> poll(ResolvedModel model, CancelSignal cancel, long deadlineNanos, long delayMillis) {
+    catalog.invalidate();
+    return catalog.snapshot().compose(snapshot -> {
+      if (snapshot.isLoaded(model.model().key())) {
+        return Future.succeededFuture();
+      }
+      if (System.nanoTime() + delayMillis * 1_000_000 > deadlineNanos) {
+        return Future.failedFuture(new OllamaError(504, "timed out waiting for model '" + model.ollamaName()
+            + "' to load (--load-timeout)"));
+      }
+      return pause(delayMillis, cancel)
+          .compose(v -> poll(model, cancel, deadlineNanos, Math.min(delayMillis * 2, MAX_POLL_MILLIS)));
+    });
+  }
+
+  /** A wait that ends early, failed, when the client goes away. */
+  Future<Void> pause(long millis, CancelSignal cancel) {
+    Promise<Void> done = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, millis), t -> done.tryComplete());
+    cancel.onCancel(() -> {
+      vertx.cancelTimer(timer);
+      done.tryFail(new ClientGoneException());
+    });
+    return done.future();
   }
 
   /** Unloads every loaded instance of the model; fails with 501 where the backend has no unload API. */
@@ -103,8 +162,12 @@ final class ModelLoads {
     });
   }
 
-  private static Future<Long> waitFor(Future<Long> shared, CancelSignal cancel) {
+  /** Waits for a shared load without owning it: a hang-up or the deadline ends this wait, not the load. */
+  private Future<Long> waitFor(Future<Long> shared, ResolvedModel model, CancelSignal cancel, long deadlineNanos) {
     Promise<Long> mine = Promise.promise();
+    long remainingMillis = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
+    long timer = vertx.setTimer(remainingMillis, t -> mine.tryFail(new OllamaError(504,
+        "timed out waiting for model '" + model.ollamaName() + "' to load (--load-timeout)")));
     cancel.onCancel(() -> mine.tryFail(new ClientGoneException()));
     shared.onComplete(done -> {
       if (done.succeeded()) {
@@ -113,6 +176,6 @@ final class ModelLoads {
         mine.tryFail(done.cause());
       }
     });
-    return mine.future();
+    return mine.future().onComplete(done -> vertx.cancelTimer(timer));
   }
 }

@@ -4,13 +4,14 @@ import io.github.ollamalmstudioproxy.backend.BackendClient;
 import io.github.ollamalmstudioproxy.backend.HopByHopHeaders;
 import io.github.ollamalmstudioproxy.backend.IdleWatch;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.streams.Pipe;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,22 @@ final class PassthroughHandler implements RouteHandler {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     HopByHopHeaders.copy(request.headers(), headers, requestExcluded);
     String pathAndQuery = request.query() == null ? request.path() : request.path() + "?" + request.query();
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    boolean bodiless = (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD)
+        && (length == null || length.equals("0")) && request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null;
+    if (bodiless) {
+      request.resume();
+    }
+    send(scope, pathAndQuery, headers, bodiless ? 1 : 0);
+  }
+
+  /**
+   * Opens the backend request and sends the client's body through it. A request without a body is sent again once if
+   * a reused connection was closed under it (see {@link BackendClient#closedBeforeAnswer}); one with a streamed body
+   * cannot be replayed.
+   */
+  private void send(RequestScope scope, String pathAndQuery, MultiMap headers, int replays) {
+    HttpServerRequest request = scope.request();
     backend.open(request.method(), pathAndQuery, headers).onComplete(opened -> {
       if (opened.failed()) {
         failures.beforeResponse(scope, opened.cause(), ErrorResponses::openAi);
@@ -73,11 +90,14 @@ final class PassthroughHandler implements RouteHandler {
       if (scope.cancelled()) {
         return;
       }
-      upstream.send(request).onComplete(sent -> {
-        if (sent.failed()) {
-          failures.beforeResponse(scope, sent.cause(), ErrorResponses::openAi);
+      Future<HttpClientResponse> sent = replays > 0 ? upstream.send() : upstream.send(request);
+      sent.onComplete(answered -> {
+        if (answered.succeeded()) {
+          relay(scope, upstream, answered.result());
+        } else if (replays > 0 && BackendClient.closedBeforeAnswer(answered.cause()) && !scope.cancelled()) {
+          send(scope, pathAndQuery, headers, replays - 1);
         } else {
-          relay(scope, upstream, sent.result());
+          failures.beforeResponse(scope, answered.cause(), ErrorResponses::openAi);
         }
       });
     });
@@ -88,19 +108,48 @@ final class PassthroughHandler implements RouteHandler {
     if (scope.cancelled()) {
       return;
     }
-    IdleWatch idle = backend.streaming(upstream, answer);
     response.setStatusCode(answer.statusCode());
     HopByHopHeaders.copy(answer.headers(), response.headers(), RESPONSE_EXCLUDED);
     if (!answer.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
       response.setChunked(true);
     }
-    Pipe<io.vertx.core.buffer.Buffer> pipe = new TouchingStream(answer, idle).pipe().endOnFailure(false);
-    pipe.to(response).onFailure(e -> {
-      if (!scope.cancelled()) {
-        log.warn("{} backend response broke off: {}", scope.id(), e.toString());
-        upstream.reset();
-        response.reset();
+    metrics.streamStarted();
+    boolean[] done = {false};
+    IdleWatch[] watch = {null};
+    Runnable finish = () -> {
+      if (!done[0]) {
+        done[0] = true;
+        watch[0].stop();
+        metrics.streamEnded();
+      }
+    };
+    watch[0] = backend.watchIdle(() -> broken(scope, upstream, watch[0].timeout(), finish));
+    scope.onCancel(finish);
+    // A hand-written pump rather than Pipe: each chunk also feeds the idle watch.
+    answer.handler(chunk -> {
+      watch[0].touch();
+      response.write(chunk);
+      if (response.writeQueueFull()) {
+        answer.pause();
+        response.drainHandler(v -> answer.resume());
       }
     });
+    answer.endHandler(v -> {
+      finish.run();
+      if (!response.ended() && !response.closed()) {
+        response.end();
+      }
+    });
+    answer.exceptionHandler(e -> broken(scope, upstream, e, finish));
+  }
+
+  /** The backend broke off mid-body: reset the client too, so a truncated body never looks complete. */
+  private static void broken(RequestScope scope, HttpClientRequest upstream, Throwable cause, Runnable finish) {
+    finish.run();
+    if (!scope.cancelled()) {
+      log.warn("{} backend response broke off: {}", scope.id(), cause.toString());
+      upstream.reset();
+      scope.response().reset();
+    }
   }
 }

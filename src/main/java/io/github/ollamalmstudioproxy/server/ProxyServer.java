@@ -4,6 +4,7 @@ import io.github.ollamalmstudioproxy.api.OllamaError;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ollamalmstudioproxy.backend.BackendClient;
 import io.github.ollamalmstudioproxy.backend.JsonPost;
+import io.github.ollamalmstudioproxy.backend.RetryPolicy;
 import io.github.ollamalmstudioproxy.backend.StreamingPost;
 import io.github.ollamalmstudioproxy.backend.ReadinessProbe;
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
@@ -33,12 +34,14 @@ public final class ProxyServer {
   private final RequestGate gate;
   private final ActiveRequests active = new ActiveRequests();
   private final ProxyMetrics metrics;
+  private final Admission admission;
   private HttpServer server;
 
   private ProxyServer(Vertx vertx, ProxyConfig config, ProxyMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
+    this.admission = new Admission(config.maxInFlight());
     this.backend = new BackendClient(vertx, config.backend(), config.backendApiKey(), config.connectTimeout(),
         config.firstByteTimeout(), config.idleTimeout());
     this.gate = new RequestGate(new CorsPolicy(config.origins()), config.apiKey());
@@ -50,10 +53,12 @@ public final class ProxyServer {
     JsonBodyReader bodies = new JsonBodyReader(json, config.maxBodyBytes(), config.logBodies());
     OllamaReplies replies = new OllamaReplies(json, failures);
     ModelCatalogService catalog = new ModelCatalogService(backend, failures);
-    ModelLoads loads = new ModelLoads(new JsonPost(backend), catalog, json, metrics);
+    ModelLoads loads = new ModelLoads(vertx, config.loadTimeout(), new JsonPost(backend), catalog, json, metrics);
+    BackendAttempts attempts = new BackendAttempts(new RetryPolicy(config.loadRetries()), loads,
+        config.loadTimeout(), metrics);
     new ModelRoutes(catalog, bodies, replies).register(routes);
-    new EmbedRoutes(catalog, bodies, replies, new JsonPost(backend), json).register(routes);
-    TranslatedRelay relay = new TranslatedRelay(new StreamingPost(backend), replies, json, metrics);
+    new EmbedRoutes(catalog, bodies, replies, new JsonPost(backend), attempts, json).register(routes);
+    TranslatedRelay relay = new TranslatedRelay(new StreamingPost(backend), attempts, replies, json, metrics);
     new ChatRoutes(bodies, catalog, loads, relay, replies).register(routes);
     boolean inboundKey = config.apiKey() != null;
     for (String prefix : new String[] {"/v1/", "/api/v0/", "/api/v1/"}) {
@@ -68,6 +73,9 @@ public final class ProxyServer {
         .setHost(config.listen().host())
         .setPort(config.listen().port())
         .setTcpNoDelay(true)
+        // Ollama speaks HTTP/1.1 only; an h2c upgrade would let clients such as the JDK's switch to HTTP/2, where
+        // connection-level headers like "Connection: close" are forbidden.
+        .setHttp2ClearTextEnabled(false)
         .setCompressionSupported(false)
         .setDecompressionSupported(false);
     return vertx.createHttpServer(options)
@@ -116,7 +124,7 @@ public final class ProxyServer {
         return;
       }
       if (scope.finish()) {
-        active.remove(scope);
+        done(scope);
         AccessLog.write(scope, response.getStatusCode());
         metrics.request(scope.route(), response.getStatusCode());
       }
@@ -140,6 +148,14 @@ public final class ProxyServer {
     if (!match.isPublic() && !gate.authorized(scope)) {
       return;
     }
+    if (Admission.counts(match.template())) {
+      if (!admission.tryAcquire()) {
+        log.warn("{} refused: {} requests in flight (--max-in-flight)", scope.id(), admission.inFlight());
+        ErrorResponses.ollama(response, 503, Admission.BUSY);
+        return;
+      }
+      scope.admitted();
+    }
     try {
       match.handler().handle(scope);
     } catch (OllamaError e) {
@@ -151,6 +167,13 @@ public final class ProxyServer {
     }
   }
 
+  private void done(RequestScope scope) {
+    active.remove(scope);
+    if (scope.wasAdmitted()) {
+      admission.release();
+    }
+  }
+
   /** Called when the client connection closed; only a cancellation if the response had not ended. */
   private void clientClosed(RequestScope scope) {
     if (scope.request().response().ended()) {
@@ -158,7 +181,7 @@ public final class ProxyServer {
     }
     scope.clientWentAway();
     if (scope.finish()) {
-      active.remove(scope);
+      done(scope);
       AccessLog.write(scope, AccessLog.CLIENT_CLOSED_REQUEST);
       metrics.request(scope.route(), AccessLog.CLIENT_CLOSED_REQUEST);
     }

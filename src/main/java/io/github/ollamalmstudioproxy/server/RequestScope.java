@@ -29,6 +29,7 @@ public final class RequestScope implements CancelSignal {
   private boolean finished;
   private String model;
   private String route = "unmatched";
+  private boolean admitted;
 
   RequestScope(String id, HttpServerRequest request) {
     this.id = id;
@@ -74,6 +75,15 @@ public final class RequestScope implements CancelSignal {
 
   String route() {
     return route;
+  }
+
+  /** Marks the request as holding a slot of the in-flight cap, released when it ends. */
+  void admitted() {
+    admitted = true;
+  }
+
+  boolean wasAdmitted() {
+    return admitted;
   }
 
   /** True once the client went away before its response ended. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ollamalmstudioproxy.api.OllamaError;
 import io.github.ollamalmstudioproxy.backend.IdleWatch;
 import io.github.ollamalmstudioproxy.backend.StreamingPost;
+import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.backend.UpstreamStream;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.translate.BackendErrors;
@@ -14,11 +15,11 @@ import io.github.ollamalmstudioproxy.translate.SsePipe;
 import io.github.ollamalmstudioproxy.translate.StreamSettings;
 import io.github.ollamalmstudioproxy.translate.StreamTranslator;
 import io.github.ollamalmstudioproxy.translate.UpstreamRequest;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,20 +33,24 @@ final class TranslatedRelay {
   private static final Logger log = LoggerFactory.getLogger(TranslatedRelay.class);
 
   private final StreamingPost post;
+  private final BackendAttempts attempts;
   private final OllamaReplies replies;
   private final ObjectMapper json;
   private final ProxyMetrics metrics;
   private final Clock clock = Clock.systemUTC();
 
-  TranslatedRelay(StreamingPost post, OllamaReplies replies, ObjectMapper json, ProxyMetrics metrics) {
+  TranslatedRelay(StreamingPost post, BackendAttempts attempts, OllamaReplies replies, ObjectMapper json,
+      ProxyMetrics metrics) {
     this.post = post;
+    this.attempts = attempts;
     this.replies = replies;
     this.json = json;
     this.metrics = metrics;
   }
 
   /** Sends {@code request} upstream and relays the answer; {@code loadNanos} is the time already spent loading. */
-  void run(RequestScope scope, UpstreamRequest request, StreamSettings settings, boolean stream, long loadNanos) {
+  void run(RequestScope scope, ResolvedModel model, UpstreamRequest request, StreamSettings settings, boolean stream,
+      long loadNanos) {
     if (!request.ignored().isEmpty() && log.isDebugEnabled()) {
       log.debug("{} ignored (the backend cannot honour them): {}", scope.id(), request.ignored());
     }
@@ -57,8 +62,8 @@ final class TranslatedRelay {
       return;
     }
     scope.onCancel(metrics::upstreamAbortedByHangUp);
-    Future<UpstreamStream> sent = post.send(request.path(), body, scope);
-    sent.onSuccess(upstream -> relay(scope, upstream, settings, stream, loadNanos))
+    attempts.run(scope, model, loadNanos, () -> post.send(request.path(), body, scope))
+        .onSuccess(sent -> relay(scope, sent.value(), settings, stream, sent.loadNanos()))
         .onFailure(e -> replies.fail(scope, e));
   }
 
@@ -83,7 +88,13 @@ final class TranslatedRelay {
         upstream.abort();
         out.end();
       });
-      feed(answer, upstream.idle(), pipe, () -> failed[0], ended -> {
+      feed(upstream, pipe, () -> failed[0], broken -> {
+        if (!out.started() && broken instanceof TimeoutException) {
+          // Nothing reached the client yet: a timeout is a 504 like any other before the first byte.
+          replies.fail(scope, broken);
+        }
+        pipe.fail(brokenMessage(broken));
+      }, ended -> {
         if (!ended) {
           // The stream ended early (an error line): stop the backend instead of letting it generate.
           upstream.abort();
@@ -93,7 +104,12 @@ final class TranslatedRelay {
     } else {
       ResponseAggregator aggregator = new ResponseAggregator(settings, times, clock);
       SsePipe pipe = new SsePipe(aggregator, line -> {}, System::nanoTime);
-      feed(answer, upstream.idle(), pipe, () -> aggregator.failure() != null, ended -> {
+      feed(upstream, pipe, () -> aggregator.failure() != null, broken -> {
+        if (broken instanceof TimeoutException) {
+          replies.fail(scope, broken);
+        }
+        pipe.fail(brokenMessage(broken));
+      }, ended -> {
         if (!ended) {
           upstream.abort();
         }
@@ -104,6 +120,12 @@ final class TranslatedRelay {
         }
       });
     }
+  }
+
+  private static String brokenMessage(Throwable broken) {
+    return broken instanceof TimeoutException
+        ? "the backend went silent: " + broken.getMessage()
+        : "the backend connection broke off mid-response: " + broken.getMessage();
   }
 
   /** An error line before any output becomes a proper error status: the client has received nothing yet. */
@@ -122,17 +144,26 @@ final class TranslatedRelay {
    * when the translator gave up early on an error (false), in which case the backend must be stopped. After a normal
    * final line the backend body ends on its own right after, so it is not reset: its connection can be reused.
    */
-  private static void feed(HttpClientResponse answer, IdleWatch idle, SsePipe pipe,
-      java.util.function.BooleanSupplier failed, java.util.function.Consumer<Boolean> onFinished) {
+  private void feed(UpstreamStream upstream, SsePipe pipe, java.util.function.BooleanSupplier failed,
+      java.util.function.Consumer<Throwable> onBroken, java.util.function.Consumer<Boolean> onFinished) {
+    HttpClientResponse answer = upstream.response();
     boolean[] finished = {false};
+    IdleWatch[] watch = {null};
     java.util.function.Consumer<Boolean> finishOnce = ended -> {
       if (!finished[0]) {
         finished[0] = true;
+        watch[0].stop();
         onFinished.accept(ended);
       }
     };
+    watch[0] = post.watchIdle(() -> {
+      if (!finished[0]) {
+        onBroken.accept(watch[0].timeout());
+        finishOnce.accept(false);
+      }
+    });
     answer.handler(buffer -> {
-      idle.touch();
+      watch[0].touch();
       byte[] bytes = buffer.getBytes();
       pipe.feed(bytes, 0, bytes.length);
       if (pipe.isFinished() && failed.getAsBoolean()) {
@@ -144,7 +175,9 @@ final class TranslatedRelay {
       finishOnce.accept(true);
     });
     answer.exceptionHandler(e -> {
-      pipe.fail("the backend connection broke: " + e.getMessage());
+      if (!finished[0]) {
+        onBroken.accept(e);
+      }
       finishOnce.accept(false);
     });
     answer.resume();

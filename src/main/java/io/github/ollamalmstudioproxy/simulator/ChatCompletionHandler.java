@@ -65,8 +65,9 @@ final class ChatCompletionHandler {
     boolean stream = body.path("stream").asBoolean(false);
     Generation.Sink sink;
     if (stream) {
-      boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
-      sink = new ChatSinks.Sse(exchange, wire, includeUsage, usage, plan.finishReason());
+      boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false)
+          && !script.omitUsage();
+      sink = new ChatSinks.Sse(exchange, wire, includeUsage, usage, plan.finishReason(), !script.omitDone());
     } else {
       ChatSinks.Body.V0Stats stats = !v0 ? null
           : (reason, tokens, ttft, generation) -> V0Extras.of(model, instance, reason, tokens, ttft, generation);

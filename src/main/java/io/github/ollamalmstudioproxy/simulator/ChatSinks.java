@@ -16,14 +16,17 @@ final class ChatSinks {
     private final boolean includeUsage;
     private final IntFunction<Usage> usage;
     private final String finishReason;
+    private final boolean sendDone;
     private boolean first = true;
 
-    Sse(Exchange exchange, ChatWire wire, boolean includeUsage, IntFunction<Usage> usage, String finishReason) {
+    Sse(Exchange exchange, ChatWire wire, boolean includeUsage, IntFunction<Usage> usage, String finishReason,
+        boolean sendDone) {
       this.writer = new SseWriter(exchange);
       this.wire = wire;
       this.includeUsage = includeUsage;
       this.usage = usage;
       this.finishReason = finishReason;
+      this.sendDone = sendDone;
     }
 
     @Override
@@ -43,7 +46,11 @@ final class ChatSinks {
       if (includeUsage) {
         writer.data(wire.usageChunk(usage.apply(emitted)));
       }
-      writer.doneAndEnd();
+      if (sendDone) {
+        writer.doneAndEnd();
+      } else {
+        writer.end();
+      }
     }
 
     @Override

@@ -23,6 +23,7 @@ final class Generation {
   private long timerId = -1;
   private boolean opened;
   private boolean stopped;
+  private boolean stalled;
 
   Generation(Vertx vertx, Exchange exchange, ScriptSnapshot script, AnswerPlan plan, Sink sink,
       boolean streaming) {
@@ -64,6 +65,11 @@ final class Generation {
     if (next == script.midStreamErrorAfter()) {
       stopped = true;
       sink.error(script.midStreamErrorMessage(), script.midStreamErrorEventLine());
+      return;
+    }
+    if (next == script.stallAfter() && !stalled) {
+      stalled = true;
+      schedule(script.stall(), this::step);
       return;
     }
     if (next == pieces.size()) {

@@ -13,6 +13,9 @@ import java.util.List;
  * @param abruptCloseAfter tokens before the connection is dropped, or -1 for none
  * @param finishReason overrides the computed finish reason when not null
  * @param usagePrompt overrides {@code prompt_tokens} when not null (likewise {@code usageCompletion})
+ * @param omitUsage a streamed chat answer sends no usage chunk
+ * @param omitDone a streamed chat answer ends without {@code [DONE]}
+ * @param stallAfter tokens before the stream goes silent for {@code stall}, or -1 for none
  */
 record ScriptSnapshot(
     List<String> tokens,
@@ -31,7 +34,11 @@ record ScriptSnapshot(
     Duration loadDelay,
     String finishReason,
     Integer usagePrompt,
-    Integer usageCompletion) {
+    Integer usageCompletion,
+    boolean omitUsage,
+    boolean omitDone,
+    int stallAfter,
+    Duration stall) {
 
   /** Content pieces to stream: the default sentence is dropped when only tool calls were scripted. */
   List<String> contentTokens() {

@@ -38,6 +38,10 @@ public final class SimulatorScript {
   private String finishReason;
   private Integer usagePrompt;
   private Integer usageCompletion;
+  private boolean omitUsage;
+  private boolean omitDone;
+  private int stallAfter;
+  private Duration stall;
   private final Deque<SimulatorFailure> nextFailures = new ArrayDeque<>();
   private SimulatorFailure alwaysFailure;
 
@@ -64,6 +68,10 @@ public final class SimulatorScript {
     finishReason = null;
     usagePrompt = null;
     usageCompletion = null;
+    omitUsage = false;
+    omitDone = false;
+    stallAfter = -1;
+    stall = Duration.ZERO;
     nextFailures.clear();
     alwaysFailure = null;
     return this;
@@ -224,10 +232,33 @@ public final class SimulatorScript {
     return this;
   }
 
+  /**
+   * When true, a streamed chat answer sends no usage chunk even with {@code include_usage}, as OpenAI-compatible
+   * servers that ignore {@code stream_options} do.
+   */
+  public synchronized SimulatorScript omitUsage(boolean omit) {
+    this.omitUsage = omit;
+    return this;
+  }
+
+  /** When true, a streamed chat answer ends cleanly after its last chunk but without {@code data: [DONE]}. */
+  public synchronized SimulatorScript omitDone(boolean omit) {
+    this.omitDone = omit;
+    return this;
+  }
+
+  /** After {@code tokens} pieces the stream goes silent for {@code duration}, then carries on: a stalled engine. */
+  public synchronized SimulatorScript stallAfter(int tokens, Duration duration) {
+    this.stallAfter = nonNegative(tokens, "tokens");
+    this.stall = nonNegative(duration, "duration");
+    return this;
+  }
+
   synchronized ScriptSnapshot snapshot() {
     return new ScriptSnapshot(tokens, tokensExplicit, tokenInterval, reasoning, reasoningField, List.copyOf(toolCalls),
         prefillDelay, headersDuringPrefill, midStreamErrorAfter, midStreamErrorMessage, midStreamErrorEventLine,
-        abruptCloseAfter, requireLoadBeforeInference, loadDelay, finishReason, usagePrompt, usageCompletion);
+        abruptCloseAfter, requireLoadBeforeInference, loadDelay, finishReason, usagePrompt, usageCompletion,
+        omitUsage, omitDone, stallAfter, stall);
   }
 
   /** The failure this inference request must answer with, or null; consumes one queued failure. */

@@ -52,7 +52,7 @@ final class SseWriter {
     }
   }
 
-  private void end() {
+  void end() {
     exchange.end("");
   }
 }

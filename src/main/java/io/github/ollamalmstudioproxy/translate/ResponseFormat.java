@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ollamalmstudioproxy.api.OllamaError;
 
 /** Ollama {@code format} to OpenAI {@code response_format}. */
-final class ResponseFormat {
+public final class ResponseFormat {
+  /** The schema name that marks a {@code json_schema} as the translation of {@code format:"json"}. */
+  private static final String ANY_JSON = "json_object";
+
   private ResponseFormat() {}
 
   /**
@@ -24,12 +27,24 @@ final class ResponseFormat {
       }
       if (format.textValue().equals("json")) {
         ObjectNode schema = Json.NODES.objectNode().put("type", "object");
-        return jsonSchema("json_object", schema, false);
+        return jsonSchema(ANY_JSON, schema, false);
       }
     } else if (format.isObject()) {
       return jsonSchema("schema", (ObjectNode) format, true);
     }
     throw OllamaError.badRequest("invalid format: " + format + "; expected \"json\" or a valid JSON Schema object");
+  }
+
+  /**
+   * Rewrites the translation of {@code format:"json"} into OpenAI's plain {@code json_object}, for backends other
+   * than LM Studio: llama-server rejected the any-object {@code json_schema} (its sampler failed to initialise) but
+   * takes {@code json_object}, which is standard OpenAI. A real schema is left alone.
+   */
+  public static void preferJsonObject(ObjectNode openAiRequest) {
+    JsonNode format = openAiRequest.get("response_format");
+    if (format != null && ANY_JSON.equals(format.path("json_schema").path("name").asText(null))) {
+      openAiRequest.set("response_format", Json.NODES.objectNode().put("type", "json_object"));
+    }
   }
 
   private static ObjectNode jsonSchema(String name, ObjectNode schema, boolean strict) {

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
-import io.github.ollamalmstudioproxy.support.ProxyHarness;
+import io.github.ollamalmstudioproxy.support.SimulatorBackedTest;
 import io.github.ollamalmstudioproxy.support.RawHttp;
 import java.time.Duration;
 import java.util.Collections;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,29 +15,11 @@ import org.junit.jupiter.api.Test;
  * connection, and the test measures the gap from the client's own close. The bound asserted is generous (1 s) so a
  * loaded CI machine does not flake; the measured figure is printed.
  */
-class CancellationIT {
+class CancellationIT extends SimulatorBackedTest {
   private static final String STREAM = "{\"model\":\"qwen/qwen3-4b\",\"stream\":true,"
       + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
   private static final String NON_STREAM = STREAM.replace("\"stream\":true", "\"stream\":false");
   private static final Duration BOUND = Duration.ofSeconds(1);
-  private static ProxyHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = ProxyHarness.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    harness.simulator().script().reset();
-    harness.simulator().log().clear();
-  }
-
   @Test
   void clientHangUpDuringSilentPrefillResetsBackendRequest() {
     harness.simulator().script().prefillDelay(Duration.ofSeconds(20)).headersDuringPrefill(false);

@@ -3,7 +3,7 @@ package io.github.ollamalmstudioproxy.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
-import io.github.ollamalmstudioproxy.support.ProxyHarness;
+import io.github.ollamalmstudioproxy.support.SimulatorBackedTest;
 import io.github.ollamalmstudioproxy.support.RawHttp;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,31 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class PassthroughIT {
+class PassthroughIT extends SimulatorBackedTest {
   private static final String CHAT = "{\"model\":\"qwen/qwen3-4b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
-  private static ProxyHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = ProxyHarness.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    harness.simulator().script().reset();
-    harness.simulator().log().clear();
-  }
-
   @Test
   void modelListsArriveByteIdenticalToTheBackendsOwn() {
     for (String path : List.of("/v1/models", "/api/v0/models", "/api/v1/models")) {

@@ -49,6 +49,18 @@ public final class RawHttp implements AutoCloseable {
     return this;
   }
 
+  /** Sends bytes exactly as given, for malformed or hand-framed requests. */
+  public RawHttp sendRaw(String request) {
+    try {
+      OutputStream out = socket.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    } catch (IOException e) {
+      // The server may close early (e.g. after a 413); what it answered is still readable.
+    }
+    return this;
+  }
+
   /** Reads until {@code marker} has been received; returns everything received so far. */
   public String readUntil(String marker) {
     byte[] buffer = new byte[8192];
@@ -57,6 +69,23 @@ public final class RawHttp implements AutoCloseable {
         int n = in.read(buffer);
         if (n < 0) {
           throw new IllegalStateException("connection closed before '" + marker + "'; got: " + received);
+        }
+        received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return received.toString();
+  }
+
+  /** Reads at least {@code bytes} bytes (fewer if the server closes first). */
+  public String readSome(int bytes) {
+    byte[] buffer = new byte[8192];
+    try {
+      while (received.length() < bytes) {
+        int n = in.read(buffer);
+        if (n < 0) {
+          break;
         }
         received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
       }
