@@ -2,7 +2,9 @@ package io.github.ollamalmstudioproxy.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ollamalmstudioproxy.api.OllamaError;
+import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
 import io.github.ollamalmstudioproxy.catalog.OllamaViews;
+import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
 
 /**
@@ -13,6 +15,10 @@ final class ModelRoutes {
   private final ModelCatalogService catalog;
   private final JsonBodyReader bodies;
   private final OllamaReplies replies;
+  /** The rendered /api/tags body of the last snapshot: clients poll it, and it changes only with the snapshot. */
+  private volatile Rendered tags = new Rendered(null, null);
+
+  private record Rendered(CatalogSnapshot of, Buffer body) {}
 
   ModelRoutes(ModelCatalogService catalog, JsonBodyReader bodies, OllamaReplies replies) {
     this.catalog = catalog;
@@ -34,8 +40,14 @@ final class ModelRoutes {
   }
 
   private void tags(RequestScope scope) {
-    catalog.snapshot().onSuccess(snapshot -> replies.json(scope, OllamaViews.tags(snapshot)))
-        .onFailure(e -> replies.fail(scope, e));
+    catalog.snapshot().onSuccess(snapshot -> {
+      Rendered cached = tags;
+      if (cached.of() != snapshot) {
+        cached = new Rendered(snapshot, Buffer.buffer(OllamaViews.tags(snapshot).toString()));
+        tags = cached;
+      }
+      replies.json(scope, cached.body());
+    }).onFailure(e -> replies.fail(scope, e));
   }
 
   private void ps(RequestScope scope) {

@@ -34,8 +34,14 @@ final class OllamaReplies {
   }
 
   void json(RequestScope scope, Buffer body) {
-    if (!scope.cancelled() && !scope.response().ended()) {
-      scope.response().putHeader("Content-Type", "application/json; charset=utf-8").end(body);
+    if (scope.cancelled() || scope.response().ended()) {
+      return;
+    }
+    var response = scope.response().putHeader("Content-Type", "application/json; charset=utf-8");
+    if (scope.request().method() == io.vertx.core.http.HttpMethod.HEAD) {
+      response.putHeader("Content-Length", Integer.toString(body.length())).end();
+    } else {
+      response.end(body);
     }
   }
 
