@@ -14,6 +14,11 @@ import java.util.Map;
  */
 final class ConcurrencyPhase {
   private static final Duration INTERVAL = Duration.ofMillis(20);
+  /**
+   * The proxy refuses more than {@code --max-in-flight} backend requests (default 512, Ollama's own queue limit) with
+   * 503 by design; this phase asks for 1,000 at once, so it raises the cap.
+   */
+  private static final List<String> PROXY_ARGS = List.of("--max-in-flight", "2048");
 
   private final BenchRun run;
 
@@ -38,7 +43,7 @@ final class ConcurrencyPhase {
       for (Map.Entry<String, List<String>> set : flagSets.entrySet()) {
         run.script(tokens, INTERVAL, Duration.ZERO);
         try (ProxyProcess proxy = ProxyProcess.start(run.options.java17(), set.getValue(), run.options.jar(),
-            run.sim.baseUrl(), run.tmp.resolve("proxy-concurrency.log"))) {
+            run.sim.baseUrl(), run.tmp.resolve("proxy-concurrency.log"), PROXY_ARGS)) {
           BenchRun.Route route = new BenchRun.Route("proxy /api/chat", proxy.port(), BenchRun.API_CHAT,
               BenchRun.apiChat(true), false);
           burst(route, Math.min(n, 100), expected);
@@ -65,8 +70,8 @@ final class ConcurrencyPhase {
           raw.put(label, figures);
           run.report.row("3 concurrency", n + " /api/chat streams, zero errors [" + label + "]",
               outcome.ok() + "/" + n + " correct", "all", outcome.ok() == n,
-              String.format("all done in %.2f s, mean stream %.0f ms (%s)", outcome.wallNanos() / 1e9,
-                  outcome.meanStreamMs(), ideal));
+              String.format("all done in %.2f s, mean stream %.0f ms (%s); proxy started with %s",
+                  outcome.wallNanos() / 1e9, outcome.meanStreamMs(), ideal, String.join(" ", PROXY_ARGS)));
           run.report.row("3 concurrency", "proxy CPU per 1,000 chunks [" + label + "]",
               String.format("%.3f CPU s", perThousand), null, null,
               String.format("%.2f CPU s for %d chunks (utime+stime from /proc)", cpu, outcome.ok() * tokens));

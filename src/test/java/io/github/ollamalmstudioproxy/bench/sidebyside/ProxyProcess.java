@@ -32,11 +32,17 @@ final class ProxyProcess implements AutoCloseable {
   }
 
   static ProxyProcess start(Path java, List<String> jvmFlags, Path jar, String backend, Path log) throws IOException {
+    return start(java, jvmFlags, jar, backend, log, List.of());
+  }
+
+  static ProxyProcess start(Path java, List<String> jvmFlags, Path jar, String backend, Path log,
+      List<String> proxyArgs) throws IOException {
     int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(java.toString());
     command.addAll(jvmFlags);
     command.addAll(List.of("-jar", jar.toString(), "--listen", "127.0.0.1:" + port, "--backend", backend));
+    command.addAll(proxyArgs);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Map<String, String> env = builder.environment();
