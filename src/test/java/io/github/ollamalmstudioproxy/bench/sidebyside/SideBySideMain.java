@@ -65,6 +65,7 @@ public final class SideBySideMain {
       exit = report.failures().isEmpty() ? 0 : 1;
     } finally {
       Children.stopAll();
+      deleteTree(tmp);
     }
     if (exit != 0) {
       System.out.println("FAILED: " + report.failures().size() + " failure(s); see latest.md");
@@ -84,6 +85,19 @@ public final class SideBySideMain {
       sets.put(String.join(" ", extra), extra);
     }
     return sets;
+  }
+
+  /** The temp directory holds logs, nginx's files and the CDS/AOT archives (about 70 MB); set BENCH_KEEP_TMP=1 to keep it. */
+  private static void deleteTree(Path dir) {
+    if ("1".equals(System.getenv("BENCH_KEEP_TMP"))) {
+      System.out.println("kept " + dir);
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (java.io.IOException e) {
+      System.err.println("bench: could not delete " + dir + ": " + e.getMessage());
+    }
   }
 
   private interface Phase {
