@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 final class RequestIds {
   static final String HEADER = "X-Request-Id";
   private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private RequestIds() {}
 
@@ -14,7 +15,16 @@ final class RequestIds {
     if (incoming != null && SANE.matcher(incoming).matches()) {
       return incoming;
     }
-    long bits = ThreadLocalRandom.current().nextLong();
-    return String.format("%016x", bits);
+    return hex16(ThreadLocalRandom.current().nextLong());
+  }
+
+  /** 16 lower-case hex digits; String.format cost 3 % of the event loops' time in a throughput profile. */
+  static String hex16(long bits) {
+    char[] digits = new char[16];
+    for (int i = 15; i >= 0; i--) {
+      digits[i] = HEX[(int) (bits & 0xf)];
+      bits >>>= 4;
+    }
+    return new String(digits);
   }
 }

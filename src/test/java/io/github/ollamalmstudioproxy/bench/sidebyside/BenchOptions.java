@@ -1,0 +1,102 @@
+package io.github.ollamalmstudioproxy.bench.sidebyside;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What to run and how much of it: the full run (a few minutes) or {@code --quick} (tiny counts, for CI), and the
+ * sizes of each phase.
+ */
+record BenchOptions(
+    boolean quick,
+    Path root,
+    Path outDir,
+    Path jar,
+    Path java17,
+    Path jdk25,
+    List<String> proxyJavaOpts,
+    List<List<String>> compareJavaOpts,
+    boolean nginx,
+    java.util.Set<String> phases,
+    int ttftWarmup,
+    int ttftSamples,
+    int gapStreams,
+    int gapTokens,
+    int concurrentStreams,
+    int concurrentTokens,
+    int concurrentRepeats,
+    long throughputNanos,
+    int throughputRounds,
+    int cancelTrials,
+    int startupRepeats) {
+
+  static final String USAGE = """
+      usage: bench/run.sh [--quick] [--out DIR] [--proxy-java-opts "FLAGS"] [--compare-java-opts "FLAGS"]...
+                          [--jdk25 DIR] [--no-jdk25] [--no-nginx]
+        --quick              seconds, tiny counts: checks the tool works (CI); figures mean little
+        --out DIR            where latest.md and latest.json go (default bench-results/)
+        --proxy-java-opts    JVM flags of the proxy (default: the launcher's default_java_opts)
+        --compare-java-opts  extra JVM flag sets tried in the 1,000-stream and idle-memory phases (repeatable)
+        --jdk25 DIR          a JDK 25 for the start-up phase (default /usr/lib/jvm/temurin-25-jdk-amd64)
+        --no-nginx           skip the nginx reference even when nginx is installed
+        --phases LIST        only these sections, e.g. 1,2,4 (default all: 1,2,3,4,5,6; 7 runs within 1 and 4)
+      """;
+
+  static BenchOptions parse(String[] args) throws IOException {
+    Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+    boolean quick = false;
+    boolean nginx = true;
+    Path out = root.resolve("bench-results");
+    Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+    List<String> proxyOpts = launcherDefaultOpts(root.resolve("bin/ollama-lmstudio-proxy"));
+    List<List<String>> compare = new ArrayList<>();
+    java.util.Set<String> phases = java.util.Set.of("1", "2", "3", "4", "5", "6");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> quick = true;
+        case "--no-nginx" -> nginx = false;
+        case "--no-jdk25" -> jdk25 = null;
+        case "--out" -> out = Path.of(args[++i]).toAbsolutePath();
+        case "--jdk25" -> jdk25 = Path.of(args[++i]);
+        case "--proxy-java-opts" -> proxyOpts = split(args[++i]);
+        case "--compare-java-opts" -> compare.add(split(args[++i]));
+        case "--phases" -> phases = java.util.Set.of(args[++i].split(","));
+        case "-h", "--help" -> {
+          System.out.print(USAGE);
+          System.exit(0);
+        }
+        default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
+      }
+    }
+    if (jdk25 != null && !Files.isExecutable(jdk25.resolve("bin/java"))) {
+      jdk25 = null;
+    }
+    Path java17 = Path.of(System.getProperty("java.home"), "bin", "java");
+    Path jar = root.resolve("target/ollama-lmstudio-proxy.jar");
+    if (quick) {
+      return new BenchOptions(true, root, out, jar, java17, null, proxyOpts, compare, nginx, phases,
+          200, 30, 2, 20, 50, 20, 1, 500_000_000L, 1, 5, 1);
+    }
+    return new BenchOptions(false, root, out, jar, java17, jdk25, proxyOpts, compare, nginx, phases,
+        3000, 1000, 12, 50, 1000, 100, 2, 4_000_000_000L, 3, 100, 5);
+  }
+
+  /** The flags {@code bin/ollama-lmstudio-proxy} uses when OLLAMA_PROXY_JAVA_OPTS is unset. */
+  static List<String> launcherDefaultOpts(Path launcher) throws IOException {
+    if (!Files.isRegularFile(launcher)) {
+      return List.of();
+    }
+    Matcher m = Pattern.compile("(?m)^default_java_opts=\"([^\"]*)\"").matcher(Files.readString(launcher));
+    return m.find() ? split(m.group(1)) : List.of();
+  }
+
+  static List<String> split(String flags) {
+    return Arrays.stream(flags.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+  }
+}
