@@ -14,6 +14,7 @@ import io.github.ollamalmstudioproxy.translate.ResponseAggregator;
 import io.github.ollamalmstudioproxy.translate.SsePipe;
 import io.github.ollamalmstudioproxy.translate.StreamSettings;
 import io.github.ollamalmstudioproxy.translate.StreamTranslator;
+import io.github.ollamalmstudioproxy.translate.UpstreamHandler;
 import io.github.ollamalmstudioproxy.translate.UpstreamRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -79,7 +80,8 @@ final class TranslatedRelay {
     if (stream) {
       NdjsonResponse out = new NdjsonResponse(scope, answer, metrics);
       boolean[] failed = {false};
-      SsePipe pipe = new SsePipe(new StreamTranslator(settings, times, clock), line -> {
+      StreamTranslator translator = new StreamTranslator(settings, times, clock);
+      SsePipe pipe = new SsePipe(translator, line -> {
         failed[0] |= NdjsonResponse.isError(line);
         writeStreamed(scope, out, line);
       }, System::nanoTime);
@@ -99,6 +101,7 @@ final class TranslatedRelay {
           // The stream ended early (an error line): stop the backend instead of letting it generate.
           upstream.abort();
         }
+        recordTokens(translator);
         out.end();
       });
     } else {
@@ -113,6 +116,7 @@ final class TranslatedRelay {
         if (!ended) {
           upstream.abort();
         }
+        recordTokens(aggregator);
         if (aggregator.failure() != null) {
           replies.fail(scope, aggregator.failure());
         } else {
@@ -120,6 +124,12 @@ final class TranslatedRelay {
         }
       });
     }
+  }
+
+  private void recordTokens(UpstreamHandler handler) {
+    long prompt = handler.promptTokens();
+    long completion = handler.completionTokens();
+    metrics.tokens(prompt >= 0 ? prompt : null, completion >= 0 ? completion : null);
   }
 
   private static String brokenMessage(Throwable broken) {

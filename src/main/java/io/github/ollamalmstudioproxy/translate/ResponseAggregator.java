@@ -105,4 +105,14 @@ public final class ResponseAggregator implements UpstreamHandler {
       thinking.append(core.thinking);
     }
   }
+
+  @Override
+  public long promptTokens() {
+    return core.promptEvalCount();
+  }
+
+  @Override
+  public long completionTokens() {
+    return core.evalCount();
+  }
 }

@@ -124,10 +124,20 @@ final class StreamCore {
     return new String(id);
   }
 
-  FinalStats finish(long now, boolean cancelled, boolean partial) {
-    long promptEvalCount = promptTokens >= 0 ? promptTokens
+  /** Prompt tokens as the backend reported them (usage, else llama-server's timings); -1 when it did not. */
+  long promptEvalCount() {
+    return promptTokens >= 0 ? promptTokens
         : timingsPromptN >= 0 ? timingsPromptN + Math.max(0, timingsCacheN) : -1;
-    long evalCount = completionTokens >= 0 ? completionTokens : timingsPredictedN;
+  }
+
+  /** Generated tokens as the backend reported them; -1 when it did not. */
+  long evalCount() {
+    return completionTokens >= 0 ? completionTokens : timingsPredictedN;
+  }
+
+  FinalStats finish(long now, boolean cancelled, boolean partial) {
+    long promptEvalCount = promptEvalCount();
+    long evalCount = evalCount();
     long promptEvalEnd = firstToken >= 0 ? firstToken : now;
     return new FinalStats(
         "length".equals(finishReason) ? "length" : "stop",

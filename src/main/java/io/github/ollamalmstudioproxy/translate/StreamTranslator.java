@@ -96,4 +96,14 @@ public final class StreamTranslator implements UpstreamHandler {
   public boolean isFinished() {
     return finished;
   }
+
+  @Override
+  public long promptTokens() {
+    return core.promptEvalCount();
+  }
+
+  @Override
+  public long completionTokens() {
+    return core.evalCount();
+  }
 }

@@ -29,4 +29,10 @@ public interface UpstreamHandler {
   List<byte[]> cancel(long nowNanos);
 
   boolean isFinished();
+
+  /** Prompt tokens the backend reported so far, or -1: for metrics, never invented. */
+  long promptTokens();
+
+  /** Generated tokens the backend reported so far, or -1. */
+  long completionTokens();
 }
