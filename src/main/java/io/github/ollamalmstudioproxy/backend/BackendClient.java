@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -98,6 +100,37 @@ public final class BackendClient {
    */
   public IdleWatch watchIdle(Runnable onIdle) {
     return new IdleWatch(vertx, idleTimeout, onIdle);
+  }
+
+  /** Turns a backend answer into the caller's result; {@code sentNanos} is when the request went out. */
+  @FunctionalInterface
+  public interface Answer<T> {
+    Future<T> apply(HttpClientRequest request, HttpClientResponse response, long sentNanos);
+  }
+
+  /**
+   * POSTs a JSON body and hands the answer to {@code answer}. The request is reset when the client goes away (after
+   * which every failure reads as {@link ClientGoneException}), and replayed once on a fresh connection when a pooled
+   * one was closed under it before any answer (see {@link #closedBeforeAnswer}).
+   */
+  public <T> Future<T> postJson(String path, Buffer body, String accept, CancelSignal cancel, Answer<T> answer) {
+    return postJsonOnce(path, body, accept, cancel, answer).recover(e -> closedBeforeAnswer(e) && !cancel.cancelled()
+        ? postJsonOnce(path, body, accept, cancel, answer) : Future.failedFuture(e));
+  }
+
+  private <T> Future<T> postJsonOnce(String path, Buffer body, String accept, CancelSignal cancel,
+      Answer<T> answer) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add(HttpHeaders.CONTENT_TYPE, "application/json")
+        .add(HttpHeaders.ACCEPT, accept);
+    return open(HttpMethod.POST, path, headers).compose(request -> {
+      cancel.onCancel(request::reset);
+      if (cancel.cancelled()) {
+        return Future.<T>failedFuture(new ClientGoneException());
+      }
+      long sent = System.nanoTime();
+      return request.send(body).compose(response -> answer.apply(request, response, sent));
+    }).recover(e -> cancel.cancelled() ? Future.failedFuture(new ClientGoneException()) : Future.failedFuture(e));
   }
 
   /**

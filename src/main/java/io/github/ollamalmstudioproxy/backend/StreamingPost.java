@@ -1,12 +1,10 @@
 package io.github.ollamalmstudioproxy.backend;
 
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 
 /**
  * POSTs a JSON body that asks for a stream and hands back the response once it is known to be a stream.
@@ -26,29 +24,14 @@ public final class StreamingPost {
   }
 
   public Future<UpstreamStream> send(String path, Buffer body, CancelSignal cancel) {
-    return sendOnce(path, body, cancel).recover(e -> BackendClient.closedBeforeAnswer(e) && !cancel.cancelled()
-        ? sendOnce(path, body, cancel) : Future.failedFuture(e));
-  }
-
-  private Future<UpstreamStream> sendOnce(String path, Buffer body, CancelSignal cancel) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add(HttpHeaders.CONTENT_TYPE, "application/json")
-        .add(HttpHeaders.ACCEPT, "text/event-stream");
-    return backend.open(HttpMethod.POST, path, headers).compose(request -> {
-      cancel.onCancel(request::reset);
-      if (cancel.cancelled()) {
-        return Future.failedFuture(new ClientGoneException());
+    return backend.postJson(path, body, "text/event-stream", cancel, (request, response, sent) -> {
+      if (isStream(response)) {
+        response.pause();
+        return Future.succeededFuture(new UpstreamStream(request, response, sent));
       }
-      long sent = System.nanoTime();
-      return request.send(body).compose(response -> {
-        if (isStream(response)) {
-          response.pause();
-          return Future.succeededFuture(new UpstreamStream(request, response, sent));
-        }
-        return readError(response).compose(text -> Future.failedFuture(
-            new BackendHttpError(response.statusCode(), text)));
-      });
-    }).recover(e -> cancel.cancelled() ? Future.failedFuture(new ClientGoneException()) : Future.failedFuture(e));
+      return readError(response).compose(text -> Future.failedFuture(
+          new BackendHttpError(response.statusCode(), text)));
+    });
   }
 
   /** Watches the gaps between chunks of a stream this class returned (see {@link BackendClient#watchIdle}). */
