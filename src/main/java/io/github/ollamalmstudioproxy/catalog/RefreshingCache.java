@@ -18,19 +18,25 @@ import java.util.function.Supplier;
  *   a fetch in flight                     → that fetch (every caller shares it)
  *   stale, last fetch failed &lt; retryAfter → the last good value, no fetch (do not hammer a dead backend)
  *   otherwise                             → a new fetch; on failure the last good value, or the failure if none
+ *   last good value older than maxStale   → never served: the failure instead (an outage is not hidden forever)
  * </pre>
  *
  * <p>Pure JDK: the fetch function and the clock are injected, so the server wraps its HTTP call and the tests drive
  * time by hand. Thread-safe.
  */
 public final class RefreshingCache<T> {
+  /** "No staleness bound", kept small enough for {@link Instant} arithmetic. */
+  private static final Duration UNBOUNDED = Duration.ofDays(365L * 1000);
+
   private final Supplier<CompletableFuture<T>> fetch;
   private final Duration ttl;
   private final Duration retryAfterFailure;
   private final Clock clock;
+  private final Duration maxStale;
 
   private T value;
   private Instant fetchedAt;
+  private Instant goodAt;
   private Instant failedAt;
   private Throwable lastFailure;
   private CompletableFuture<T> inFlight;
@@ -38,6 +44,13 @@ public final class RefreshingCache<T> {
 
   public RefreshingCache(Supplier<CompletableFuture<T>> fetch, Duration ttl, Duration retryAfterFailure,
       Clock clock) {
+    this(fetch, ttl, retryAfterFailure, UNBOUNDED, clock);
+  }
+
+  /** @param maxStale how long after its fetch the last good value may still stand in for a failing backend */
+  public RefreshingCache(Supplier<CompletableFuture<T>> fetch, Duration ttl, Duration retryAfterFailure,
+      Duration maxStale, Clock clock) {
+    this.maxStale = requireNonNull(maxStale, "maxStale");
     this.fetch = requireNonNull(fetch, "fetch");
     this.ttl = requireNonNull(ttl, "ttl");
     this.retryAfterFailure = requireNonNull(retryAfterFailure, "retryAfterFailure");
@@ -54,7 +67,7 @@ public final class RefreshingCache<T> {
       return inFlight.copy();
     }
     if (value != null && failedAt != null && now.isBefore(failedAt.plus(retryAfterFailure))) {
-      return CompletableFuture.completedFuture(value);
+      return servable(now) ? CompletableFuture.completedFuture(value) : CompletableFuture.failedFuture(lastFailure);
     }
     long started = generation;
     CompletableFuture<T> attempt;
@@ -103,6 +116,7 @@ public final class RefreshingCache<T> {
       if (current) {
         value = fetched;
         fetchedAt = clock.instant();
+        goodAt = fetchedAt;
         failedAt = null;
         lastFailure = null;
       }
@@ -113,6 +127,11 @@ public final class RefreshingCache<T> {
       failedAt = clock.instant();
       lastFailure = cause;
     }
-    return value != null ? CompletableFuture.completedFuture(value) : CompletableFuture.failedFuture(cause);
+    return value != null && servable(clock.instant()) ? CompletableFuture.completedFuture(value)
+        : CompletableFuture.failedFuture(cause);
+  }
+
+  private boolean servable(Instant now) {
+    return goodAt == null || maxStale.compareTo(Duration.between(goodAt, now)) >= 0;
   }
 }

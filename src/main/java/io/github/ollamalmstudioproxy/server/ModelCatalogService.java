@@ -21,14 +21,16 @@ import org.slf4j.LoggerFactory;
  * The backend's model list, fetched from its richest metadata route and cached briefly, with one refresh in flight.
  *
  * <p>Metadata questions ({@code /api/tags}, {@code /api/show}, {@code /api/ps}) are answered from here and never
- * load a model. While the backend is down the last good list keeps being served (logged once per outage); with no
- * list at all the answer is a 502 naming the backend.
+ * load a model. While the backend is down the last good list keeps being served for up to {@link #MAX_STALE} (logged
+ * once per outage); with no list at all, or only an older one, the answer is a 502 naming the backend.
  */
 final class ModelCatalogService {
   private static final Logger log = LoggerFactory.getLogger(ModelCatalogService.class);
   /** Short enough that a model loaded in LM Studio's UI shows up in /api/ps within seconds. */
   static final Duration TTL = Duration.ofSeconds(5);
   private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(2);
+  /** How long the last good list may stand in for a backend that is down, before clients get the 502. */
+  static final Duration MAX_STALE = Duration.ofMinutes(10);
 
   private final BackendClient backend;
   private final BackendFailures failures;
@@ -43,7 +45,7 @@ final class ModelCatalogService {
     this.backend = backend;
     this.failures = failures;
     this.probe = new ModelListProbe(this::httpGet, CatalogSource.probeOrder());
-    this.cache = new RefreshingCache<>(probe, TTL, RETRY_AFTER_FAILURE, Clock.systemUTC());
+    this.cache = new RefreshingCache<>(probe, TTL, RETRY_AFTER_FAILURE, MAX_STALE, Clock.systemUTC());
   }
 
   /** The current snapshot; fails with a 502 {@link OllamaError} when the backend never answered. */

@@ -21,6 +21,24 @@ class RefreshingCacheTest {
       Duration.ofSeconds(5), clock);
 
   @Test
+  void theLastGoodValueStandsInOnlyUntilItIsOlderThanMaxStale() {
+    RefreshingCache<String> bounded = new RefreshingCache<>(this::fetch, Duration.ofSeconds(10),
+        Duration.ofSeconds(5), Duration.ofMinutes(1), clock);
+    settle(bounded.get(), "v1");
+    clock.advance(Duration.ofSeconds(30));
+    CompletableFuture<String> stillServed = bounded.get();
+    fetches.peekLast().completeExceptionally(new IOException("connection refused"));
+    assertThat(stillServed.join()).isEqualTo("v1");
+
+    clock.advance(Duration.ofSeconds(31));
+    CompletableFuture<String> tooOld = bounded.get();
+    fetches.peekLast().completeExceptionally(new IOException("connection refused"));
+    assertThat(tooOld).as("older than a minute").isCompletedExceptionally();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(bounded.get()).as("inside the back-off, still too old").isCompletedExceptionally();
+  }
+
+  @Test
   void concurrentCallersShareOneFetch() {
     CompletableFuture<String> a = cache.get();
     CompletableFuture<String> b = cache.get();
