@@ -36,9 +36,12 @@ public final class BackendClient {
   private final Duration connectTimeout;
   private final Duration firstByteTimeout;
   private final Duration idleTimeout;
+  private final Runnable onHangUpReset;
 
+  /** @param onHangUpReset runs each time a request is reset because its client went away (for the metrics) */
   public BackendClient(Vertx vertx, URI base, String apiKey, Duration connectTimeout, Duration firstByteTimeout,
-      Duration idleTimeout) {
+      Duration idleTimeout, Runnable onHangUpReset) {
+    this.onHangUpReset = requireNonNull(onHangUpReset, "onHangUpReset");
     this.vertx = vertx;
     this.base = requireNonNull(base, "base");
     String path = base.getRawPath() == null ? "" : base.getRawPath();
@@ -124,7 +127,10 @@ public final class BackendClient {
         .add(HttpHeaders.CONTENT_TYPE, "application/json")
         .add(HttpHeaders.ACCEPT, accept);
     return open(HttpMethod.POST, path, headers).compose(request -> {
-      cancel.onCancel(request::reset);
+      cancel.onCancel(() -> {
+        request.reset();
+        onHangUpReset.run();
+      });
       if (cancel.cancelled()) {
         return Future.<T>failedFuture(new ClientGoneException());
       }

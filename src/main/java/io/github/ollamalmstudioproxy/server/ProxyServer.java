@@ -43,7 +43,7 @@ public final class ProxyServer {
     this.metrics = metrics;
     this.admission = new Admission(config.maxInFlight());
     this.backend = new BackendClient(vertx, config.backend(), config.backendApiKey(), config.connectTimeout(),
-        config.firstByteTimeout(), config.idleTimeout());
+        config.firstByteTimeout(), config.idleTimeout(), metrics::upstreamAbortedByHangUp);
     this.gate = new RequestGate(new CorsPolicy(config.origins()), config.apiKey());
     BackendFailures failures = new BackendFailures(config.backend());
     new BasicRoutes(config.ollamaVersion(), new ReadinessProbe(backend), failures).register(routes);

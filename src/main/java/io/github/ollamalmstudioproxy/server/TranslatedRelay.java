@@ -62,7 +62,6 @@ final class TranslatedRelay {
       replies.fail(scope, e);
       return;
     }
-    scope.onCancel(metrics::upstreamAbortedByHangUp);
     attempts.run(scope, model, loadNanos, () -> post.send(request.path(), body, scope))
         .onSuccess(sent -> relay(scope, sent.value(), settings, stream, sent.loadNanos()))
         .onFailure(e -> replies.fail(scope, e));
