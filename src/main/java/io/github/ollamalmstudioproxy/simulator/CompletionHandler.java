@@ -26,22 +26,7 @@ final class CompletionHandler {
       exchange.fail(failure);
       return;
     }
-    ModelResolver.Decision decision =
-        resolver.forCompletion(Json.text(exchange.body, "model"), script.requireLoadBeforeInference());
-    if (decision instanceof ModelResolver.Fail fail) {
-      exchange.fail(fail.failure());
-    } else if (decision instanceof ModelResolver.Use use) {
-      serve(exchange, script, use.instance());
-    } else if (decision instanceof ModelResolver.Load load) {
-      exchange.resume(env.loader().jitLoad(load.model(), script.loadDelay()),
-          loaded -> {
-            if (loaded.succeeded()) {
-              serve(exchange, script, loaded.result());
-            } else {
-              exchange.fail(SimulatorFailure.loadFailed(load.model().key(), String.valueOf(loaded.cause())));
-            }
-          });
-    }
+    InstanceFor.completion(env, resolver, exchange, script, instance -> serve(exchange, script, instance));
   }
 
   private void serve(Exchange exchange, ScriptSnapshot script, LoadedInstance instance) {

@@ -1,0 +1,30 @@
+package io.github.ollamalmstudioproxy.simulator;
+
+import java.util.function.Consumer;
+
+/**
+ * Finds the instance an inference request runs on, as LM Studio does: an exact instance, a loaded model, a
+ * just-in-time load the request waits for, or the request's failure. Shared by the chat and text completion routes.
+ */
+final class InstanceFor {
+  private InstanceFor() {}
+
+  static void completion(SimEnv env, ModelResolver resolver, Exchange exchange, ScriptSnapshot script,
+      Consumer<LoadedInstance> serve) {
+    ModelResolver.Decision decision =
+        resolver.forCompletion(Json.text(exchange.body, "model"), script.requireLoadBeforeInference());
+    if (decision instanceof ModelResolver.Fail fail) {
+      exchange.fail(fail.failure());
+    } else if (decision instanceof ModelResolver.Use use) {
+      serve.accept(use.instance());
+    } else if (decision instanceof ModelResolver.Load load) {
+      exchange.resume(env.loader().jitLoad(load.model(), script.loadDelay()), loaded -> {
+        if (loaded.succeeded()) {
+          serve.accept(loaded.result());
+        } else {
+          exchange.fail(SimulatorFailure.loadFailed(load.model().key(), String.valueOf(loaded.cause())));
+        }
+      });
+    }
+  }
+}
