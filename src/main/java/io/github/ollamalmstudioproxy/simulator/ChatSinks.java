@@ -42,7 +42,7 @@ final class ChatSinks {
 
     @Override
     public void finish(int emitted) {
-      writer.data(wire.chunk(Json.object(), finishReason));
+      writer.data(wire.chunk(SimJson.object(), finishReason));
       if (includeUsage) {
         writer.data(wire.usageChunk(usage.apply(emitted)));
       }
@@ -116,7 +116,7 @@ final class ChatSinks {
 
     @Override
     public void error(String message, boolean eventLine) {
-      ObjectNode root = Json.object();
+      ObjectNode root = SimJson.object();
       root.putObject("error").put("message", message);
       exchange.sendJson(400, root);
     }

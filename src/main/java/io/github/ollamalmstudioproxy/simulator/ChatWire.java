@@ -30,7 +30,7 @@ final class ChatWire {
    * every delta, as 0.3.9–0.3.16 captures do, so proxies are tested against both.
    */
   ObjectNode delta(AnswerPlan.Piece piece, boolean first) {
-    ObjectNode delta = Json.object();
+    ObjectNode delta = SimJson.object();
     if (first || legacy) {
       delta.put("role", "assistant");
     }
@@ -114,7 +114,7 @@ final class ChatWire {
   }
 
   private ObjectNode header(String object) {
-    ObjectNode node = Json.object();
+    ObjectNode node = SimJson.object();
     node.put("id", id);
     node.put("object", object);
     node.put("created", created);

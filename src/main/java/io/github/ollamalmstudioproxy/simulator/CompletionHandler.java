@@ -98,14 +98,14 @@ final class CompletionHandler {
       if (stream) {
         writer.errorAndEnd(message, eventLine);
       } else {
-        ObjectNode root = Json.object();
+        ObjectNode root = SimJson.object();
         root.putObject("error").put("message", message);
         exchange.sendJson(400, root);
       }
     }
 
     private ObjectNode body(String piece, String finish) {
-      ObjectNode node = Json.object();
+      ObjectNode node = SimJson.object();
       node.put("id", id);
       node.put("object", "text_completion");
       node.put("created", exchange.createdSeconds);

@@ -34,7 +34,7 @@ final class EmbeddingsHandler {
       exchange.fail(failure);
       return;
     }
-    String requested = Json.text(exchange.body, "model");
+    String requested = SimJson.text(exchange.body, "model");
     ModelResolver.Decision decision = resolver.forEmbedding(requested, script.requireLoadBeforeInference());
     if (decision instanceof ModelResolver.Fail fail) {
       exchange.fail(fail.failure());
@@ -46,7 +46,7 @@ final class EmbeddingsHandler {
   }
 
   private static void answer(Exchange exchange, String model) {
-    ObjectNode root = Json.object();
+    ObjectNode root = SimJson.object();
     root.put("object", "list");
     ArrayNode data = root.putArray("data");
     List<String> inputs = inputs(exchange.body.get("input"));

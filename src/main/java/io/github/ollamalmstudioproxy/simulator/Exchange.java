@@ -82,7 +82,7 @@ final class Exchange {
   }
 
   void sendJson(int status, JsonNode node) {
-    send(status, JSON, Json.write(node));
+    send(status, JSON, SimJson.write(node));
   }
 
   void fail(SimulatorFailure failure) {

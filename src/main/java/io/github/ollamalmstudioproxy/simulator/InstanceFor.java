@@ -12,7 +12,7 @@ final class InstanceFor {
   static void completion(SimEnv env, ModelResolver resolver, Exchange exchange, ScriptSnapshot script,
       Consumer<LoadedInstance> serve) {
     ModelResolver.Decision decision =
-        resolver.forCompletion(Json.text(exchange.body, "model"), script.requireLoadBeforeInference());
+        resolver.forCompletion(SimJson.text(exchange.body, "model"), script.requireLoadBeforeInference());
     if (decision instanceof ModelResolver.Fail fail) {
       exchange.fail(fail.failure());
     } else if (decision instanceof ModelResolver.Use use) {

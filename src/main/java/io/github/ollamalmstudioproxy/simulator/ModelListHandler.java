@@ -18,7 +18,7 @@ final class ModelListHandler {
    */
   void openAiList(Exchange exchange) {
     SimulatorCatalog catalog = env.catalog();
-    ObjectNode root = Json.object();
+    ObjectNode root = SimJson.object();
     ArrayNode data = root.putArray("data");
     if (env.options().jitEnabled()) {
       for (SimulatorModel model : catalog.models()) {
@@ -35,7 +35,7 @@ final class ModelListHandler {
   }
 
   void v0List(Exchange exchange) {
-    ObjectNode root = Json.object();
+    ObjectNode root = SimJson.object();
     root.put("object", "list");
     ArrayNode data = root.putArray("data");
     env.catalog().models().forEach(m -> data.add(v0Row(m)));
@@ -53,7 +53,7 @@ final class ModelListHandler {
 
   private ObjectNode v0Row(SimulatorModel model) {
     List<LoadedInstance> instances = env.catalog().instancesOf(model.key());
-    ObjectNode row = Json.object();
+    ObjectNode row = SimJson.object();
     row.put("id", model.key());
     row.put("object", "model");
     row.put("type", model.type().v0Name());

@@ -16,7 +16,7 @@ final class NativeModelsHandler {
   }
 
   void list(Exchange exchange) {
-    ObjectNode root = Json.object();
+    ObjectNode root = SimJson.object();
     ArrayNode models = root.putArray("models");
     env.catalog().models().forEach(m -> models.add(row(m)));
     exchange.sendJson(200, root);
@@ -27,7 +27,7 @@ final class NativeModelsHandler {
    * {@code key:2}, which is why proxies must check before they load (reference §6).
    */
   void load(Exchange exchange) {
-    String key = Json.text(exchange.body, "model");
+    String key = SimJson.text(exchange.body, "model");
     if (key == null) {
       exchange.fail(SimulatorFailure.native1(400, "invalid_request", "invalid_request",
           "'model' is required and must be a string.", "model"));
@@ -42,7 +42,7 @@ final class NativeModelsHandler {
     int context = exchange.body.path("context_length").asInt(ModelLoader.DEFAULT_CONTEXT_LENGTH);
     long started = System.nanoTime();
     exchange.resume(env.loader().load(model.get(), context, env.script().loadDelay()), loaded -> {
-      ObjectNode body = Json.object();
+      ObjectNode body = SimJson.object();
       body.put("type", model.get().type().v1Name());
       body.put("instance_id", loaded.result().id());
       body.put("load_time_seconds", Math.round((System.nanoTime() - started) / 1e6) / 1000.0);
@@ -55,7 +55,7 @@ final class NativeModelsHandler {
   }
 
   void unload(Exchange exchange) {
-    String id = Json.text(exchange.body, "instance_id");
+    String id = SimJson.text(exchange.body, "instance_id");
     if (id == null) {
       exchange.fail(SimulatorFailure.native1(400, "invalid_request", "invalid_request",
           "'instance_id' is required and must be a string.", "instance_id"));
@@ -63,13 +63,13 @@ final class NativeModelsHandler {
       exchange.fail(SimulatorFailure.native1(404, "model_not_found", "model_not_found",
           "No loaded model instance with identifier \"" + id + "\".", "instance_id"));
     } else {
-      exchange.sendJson(200, Json.object().put("instance_id", id));
+      exchange.sendJson(200, SimJson.object().put("instance_id", id));
     }
   }
 
   private ObjectNode row(SimulatorModel model) {
     boolean embedding = model.type() == SimulatorModel.ModelType.EMBEDDING;
-    ObjectNode row = Json.object();
+    ObjectNode row = SimJson.object();
     row.put("type", model.type().v1Name());
     row.put("publisher", model.publisher());
     row.put("key", model.key());

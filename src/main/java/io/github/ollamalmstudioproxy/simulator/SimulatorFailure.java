@@ -28,35 +28,35 @@ public record SimulatorFailure(int status, String body, String contentType) {
 
   /** Shape (a): {@code {"error":"..."}}. */
   public static SimulatorFailure bare(int status, String message) {
-    ObjectNode root = Json.object();
+    ObjectNode root = SimJson.object();
     root.put("error", message);
-    return of(status, Json.write(root));
+    return of(status, SimJson.write(root));
   }
 
   /** Shape (b): the OpenAI object with {@code type:"invalid_request_error"}; a null code is written as null. */
   public static SimulatorFailure openAi(int status, String message, String param, String code) {
-    ObjectNode error = Json.object();
+    ObjectNode error = SimJson.object();
     error.put("message", message);
     error.put("type", "invalid_request_error");
     error.put("param", param);
     error.put("code", code);
-    ObjectNode root = Json.object();
+    ObjectNode root = SimJson.object();
     root.set("error", error);
-    return of(status, Json.write(root));
+    return of(status, SimJson.write(root));
   }
 
   /** Shape (c): the native v1 object {@code {"error":{"type","code","message","param"}}}. */
   public static SimulatorFailure native1(int status, String type, String code, String message, String param) {
-    ObjectNode error = Json.object();
+    ObjectNode error = SimJson.object();
     error.put("type", type);
     error.put("code", code);
     error.put("message", message);
     if (param != null) {
       error.put("param", param);
     }
-    ObjectNode root = Json.object();
+    ObjectNode root = SimJson.object();
     root.set("error", error);
-    return of(status, Json.write(root));
+    return of(status, SimJson.write(root));
   }
 
   /** 400 "No models loaded" in the 0.4.8 object shape (type, {@code param:"model"}, {@code code:null}). */

@@ -79,7 +79,7 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
     boolean post = method.equals(HttpMethod.POST);
     boolean native1 = !env.options().legacy();
     if (get && path.equals("/lmstudio-greeting")) {
-      exchange.sendJson(200, Json.object().put("lmstudio", true));
+      exchange.sendJson(200, SimJson.object().put("lmstudio", true));
     } else if (get && path.equals("/v1/models")) {
       modelLists.openAiList(exchange);
     } else if (get && path.equals("/api/v0/models")) {
@@ -111,14 +111,14 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
     String message = "Unexpected endpoint or method. (" + method.name() + " " + path + ")";
     boolean notFound = !env.options().legacy() && path.startsWith("/api/v1/");
     LOG.info("{}{}", message, notFound ? "" : ". Returning 200 anyway");
-    exchange.sendJson(notFound ? 404 : 200, Json.object().put("error", message));
+    exchange.sendJson(notFound ? 404 : 200, SimJson.object().put("error", message));
   }
 
   /** Parses the body (empty means {@code {}}, as Express's JSON parser does) and answers 400 on a syntax error. */
   private void withJson(Exchange exchange, Handler<Exchange> next) {
     String body = exchange.record.body();
     try {
-      exchange.body = body.isBlank() ? Json.object() : Json.parse(body);
+      exchange.body = body.isBlank() ? SimJson.object() : SimJson.parse(body);
     } catch (JsonProcessingException e) {
       String message = invalidJson(e);
       LOG.warn("Received request for {} with invalid JSON: {}", exchange.record.pathOnly(), message);

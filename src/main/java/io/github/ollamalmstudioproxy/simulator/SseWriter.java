@@ -30,14 +30,14 @@ final class SseWriter {
   }
 
   void data(JsonNode event) {
-    write("data: " + Json.write(event) + "\n\n");
+    write("data: " + SimJson.write(event) + "\n\n");
   }
 
   /** The stream error of reference §2.2: an {@code error} object and no {@code choices}; then the stream ends. */
   void errorAndEnd(String message, boolean eventLine) {
-    ObjectNode root = Json.object();
+    ObjectNode root = SimJson.object();
     root.putObject("error").put("message", message);
-    write((eventLine ? "event: error\n" : "") + "data: " + Json.write(root) + "\n\n");
+    write((eventLine ? "event: error\n" : "") + "data: " + SimJson.write(root) + "\n\n");
     end();
   }
 

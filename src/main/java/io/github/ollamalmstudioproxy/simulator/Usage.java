@@ -11,7 +11,7 @@ record Usage(int prompt, int completion, int reasoning) {
 
   /** {@code {"prompt_tokens","completion_tokens","total_tokens"}}, plus reasoning details when asked. */
   ObjectNode toJson(boolean withDetails) {
-    ObjectNode usage = Json.object();
+    ObjectNode usage = SimJson.object();
     usage.put("prompt_tokens", prompt);
     usage.put("completion_tokens", completion);
     usage.put("total_tokens", prompt + completion);

@@ -9,18 +9,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 record V0Extras(ObjectNode stats, ObjectNode modelInfo, ObjectNode runtime) {
   static V0Extras of(SimulatorModel model, LoadedInstance instance, String finishReason, int completionTokens,
       double timeToFirstTokenSeconds, double generationSeconds) {
-    ObjectNode stats = Json.object();
+    ObjectNode stats = SimJson.object();
     double perSecond = generationSeconds > 0 ? completionTokens / generationSeconds : 0;
     stats.put("tokens_per_second", round(perSecond));
     stats.put("time_to_first_token", round(timeToFirstTokenSeconds));
     stats.put("generation_time", round(generationSeconds));
     stats.put("stop_reason", stopReason(finishReason));
-    ObjectNode info = Json.object();
+    ObjectNode info = SimJson.object();
     info.put("arch", model.arch());
     info.put("quant", model.quantization());
     info.put("format", model.format());
     info.put("context_length", instance.contextLength());
-    ObjectNode runtime = Json.object();
+    ObjectNode runtime = SimJson.object();
     runtime.put("name", "llama.cpp-linux-x86_64-avx2");
     runtime.put("version", "1.52.1");
     runtime.putArray("supported_formats").add(model.format());

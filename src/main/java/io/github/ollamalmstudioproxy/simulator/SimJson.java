@@ -8,13 +8,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 
 /**
- * JSON helpers. Responses are built as {@link ObjectNode}s because those keep insertion order, which lets each
- * builder pin the key order seen in LM Studio captures (for example {@code data} before {@code object}).
+ * Builds, writes and reads the simulator's JSON with one shared mapper. Responses are built as {@link ObjectNode}s
+ * because those keep insertion order, which lets each builder pin the key order seen in LM Studio captures (for
+ * example {@code data} before {@code object}).
  */
-final class Json {
+final class SimJson {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private Json() {}
+  private SimJson() {}
 
   static ObjectNode object() {
     return MAPPER.createObjectNode();
