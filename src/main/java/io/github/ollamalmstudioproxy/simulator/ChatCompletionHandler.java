@@ -25,7 +25,7 @@ final class ChatCompletionHandler {
     ScriptSnapshot script = env.script().snapshot();
     SimulatorFailure failure = env.script().takeFailure();
     if (failure == null) {
-      failure = RequestChecks.chat(exchange.body);
+      failure = ChatRequestChecks.chat(exchange.body);
     }
     if (failure != null) {
       exchange.fail(failure);
@@ -37,7 +37,7 @@ final class ChatCompletionHandler {
   private void serve(Exchange exchange, ScriptSnapshot script, LoadedInstance instance) {
     JsonNode body = exchange.body;
     SimulatorModel model = resolver.modelOf(instance);
-    SimulatorFailure imageFailure = RequestChecks.images(body, model, instance.id());
+    SimulatorFailure imageFailure = ChatRequestChecks.images(body, model, instance.id());
     if (imageFailure != null) {
       exchange.fail(imageFailure);
       return;

@@ -5,12 +5,12 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The request validations LM Studio is known to make on chat completions, with their literal errors (reference §2.2,
- * §5). They matter for a proxy's tests: a translation that sends object arguments or a tool message without its call
- * id must fail here exactly as it would against LM Studio.
+ * Validates a chat completion request as LM Studio is known to, answering with its literal errors (reference §2.2,
+ * §5). The checks matter for a proxy's tests: a translation that sends object arguments or a tool message without
+ * its call id must fail here exactly as it would against LM Studio.
  */
-final class RequestChecks {
-  private RequestChecks() {}
+final class ChatRequestChecks {
+  private ChatRequestChecks() {}
 
   /** The first failure the request-level fields cause, or null. */
   static SimulatorFailure chat(JsonNode body) {
