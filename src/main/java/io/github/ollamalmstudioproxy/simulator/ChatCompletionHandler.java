@@ -34,7 +34,7 @@ final class ChatCompletionHandler {
     InstanceFor.completion(env, resolver, exchange, script, instance -> serve(exchange, script, instance));
   }
 
-  private void serve(Exchange exchange, ScriptSnapshot script, LoadedInstance instance) {
+  private void serve(Exchange exchange, ScriptSnapshot script, SimulatedInstance instance) {
     JsonNode body = exchange.body;
     SimulatorModel model = resolver.modelOf(instance);
     SimulatorFailure imageFailure = ChatRequestChecks.images(body, model, instance.id());

@@ -29,7 +29,7 @@ final class CompletionHandler {
     InstanceFor.completion(env, resolver, exchange, script, instance -> serve(exchange, script, instance));
   }
 
-  private void serve(Exchange exchange, ScriptSnapshot script, LoadedInstance instance) {
+  private void serve(Exchange exchange, ScriptSnapshot script, SimulatedInstance instance) {
     AnswerPlan plan = AnswerPlan.text(script, exchange.body.path("max_tokens").asInt(-1));
     int promptTokens = PromptTokens.text(exchange.body.get("prompt"));
     boolean stream = exchange.body.path("stream").asBoolean(false);
@@ -39,7 +39,7 @@ final class CompletionHandler {
 
   private final class Sink implements Generation.Sink {
     private final Exchange exchange;
-    private final LoadedInstance instance;
+    private final SimulatedInstance instance;
     private final String finishReason;
     private final boolean stream;
     private final int promptTokens;
@@ -49,7 +49,7 @@ final class CompletionHandler {
     private final StringBuilder text = new StringBuilder();
     private final long startNanos = System.nanoTime();
 
-    Sink(Exchange exchange, LoadedInstance instance, String finishReason, boolean stream, int promptTokens,
+    Sink(Exchange exchange, SimulatedInstance instance, String finishReason, boolean stream, int promptTokens,
         ScriptSnapshot script) {
       this.exchange = exchange;
       this.instance = instance;

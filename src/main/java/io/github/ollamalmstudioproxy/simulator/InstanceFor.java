@@ -10,7 +10,7 @@ final class InstanceFor {
   private InstanceFor() {}
 
   static void completion(SimEnv env, ModelResolver resolver, Exchange exchange, ScriptSnapshot script,
-      Consumer<LoadedInstance> serve) {
+      Consumer<SimulatedInstance> serve) {
     ModelResolver.Decision decision =
         resolver.forCompletion(SimJson.text(exchange.body, "model"), script.requireLoadBeforeInference());
     if (decision instanceof ModelResolver.Fail fail) {

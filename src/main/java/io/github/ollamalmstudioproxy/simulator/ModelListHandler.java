@@ -52,7 +52,7 @@ final class ModelListHandler {
   }
 
   private ObjectNode v0Row(SimulatorModel model) {
-    List<LoadedInstance> instances = env.catalog().instancesOf(model.key());
+    List<SimulatedInstance> instances = env.catalog().instancesOf(model.key());
     ObjectNode row = SimJson.object();
     row.put("id", model.key());
     row.put("object", "model");

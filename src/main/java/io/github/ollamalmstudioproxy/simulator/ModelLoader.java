@@ -23,7 +23,7 @@ final class ModelLoader {
   private final Vertx vertx;
   private final SimulatorCatalog catalog;
   private final boolean autoEvict;
-  private final Map<String, Future<LoadedInstance>> jitLoads = new ConcurrentHashMap<>();
+  private final Map<String, Future<SimulatedInstance>> jitLoads = new ConcurrentHashMap<>();
 
   ModelLoader(Vertx vertx, SimulatorCatalog catalog, boolean autoEvict) {
     this.vertx = vertx;
@@ -31,14 +31,14 @@ final class ModelLoader {
     this.autoEvict = autoEvict;
   }
 
-  Future<LoadedInstance> load(SimulatorModel model, int contextLength, Duration delay) {
+  Future<SimulatedInstance> load(SimulatorModel model, int contextLength, Duration delay) {
     return after(delay).map(v -> catalog.load(model.key(), contextLength, false));
   }
 
-  Future<LoadedInstance> jitLoad(SimulatorModel model, Duration delay) {
+  Future<SimulatedInstance> jitLoad(SimulatorModel model, Duration delay) {
     String key = model.key();
-    Promise<LoadedInstance> mine = Promise.promise();
-    Future<LoadedInstance> running = jitLoads.putIfAbsent(key, mine.future());
+    Promise<SimulatedInstance> mine = Promise.promise();
+    Future<SimulatedInstance> running = jitLoads.putIfAbsent(key, mine.future());
     if (running != null) {
       return running;
     }

@@ -14,7 +14,7 @@ final class ModelResolver {
   sealed interface Decision permits Use, Load, Fail {}
 
   /** Serve with this loaded instance. */
-  record Use(LoadedInstance instance) implements Decision {}
+  record Use(SimulatedInstance instance) implements Decision {}
 
   /** Load this model just in time, then serve with the new instance. */
   record Load(SimulatorModel model) implements Decision {}
@@ -32,14 +32,14 @@ final class ModelResolver {
 
   /** Resolution for chat and text completions; {@code requested} may be null when the body has no model. */
   Decision forCompletion(String requested, boolean requireLoad) {
-    List<LoadedInstance> loaded = catalog.instances();
-    Optional<LoadedInstance> exact = requested == null ? Optional.empty() : catalog.instance(requested);
+    List<SimulatedInstance> loaded = catalog.instances();
+    Optional<SimulatedInstance> exact = requested == null ? Optional.empty() : catalog.instance(requested);
     if (exact.isPresent()) {
       return chatCapable(exact.get());
     }
     Optional<SimulatorModel> model = catalog.model(requested);
     if (model.isPresent()) {
-      List<LoadedInstance> instances = catalog.instancesOf(model.get().key());
+      List<SimulatedInstance> instances = catalog.instancesOf(model.get().key());
       if (!instances.isEmpty()) {
         return chatCapable(instances.get(0));
       }
@@ -65,7 +65,7 @@ final class ModelResolver {
     if (requested == null) {
       return new Fail(SimulatorFailure.noModelsLoaded());
     }
-    Optional<LoadedInstance> exact = catalog.instance(requested);
+    Optional<SimulatedInstance> exact = catalog.instance(requested);
     Optional<SimulatorModel> model = exact.map(this::modelOf).or(() -> catalog.model(requested));
     if (model.isEmpty()) {
       return options.jitEnabled() ? unknown(requested) : new Fail(SimulatorFailure.noModelsLoaded());
@@ -76,7 +76,7 @@ final class ModelResolver {
     if (exact.isPresent()) {
       return new Use(exact.get());
     }
-    List<LoadedInstance> instances = catalog.instancesOf(model.get().key());
+    List<SimulatedInstance> instances = catalog.instancesOf(model.get().key());
     if (!instances.isEmpty()) {
       return new Use(instances.get(0));
     }
@@ -86,12 +86,12 @@ final class ModelResolver {
     return new Load(model.get());
   }
 
-  SimulatorModel modelOf(LoadedInstance instance) {
+  SimulatorModel modelOf(SimulatedInstance instance) {
     return catalog.model(instance.modelKey())
         .orElseThrow(() -> new IllegalStateException("instance of a removed model: " + instance.id()));
   }
 
-  private Decision chatCapable(LoadedInstance instance) {
+  private Decision chatCapable(SimulatedInstance instance) {
     return modelOf(instance).type().canChat() ? new Use(instance) : notChat(instance.id());
   }
 

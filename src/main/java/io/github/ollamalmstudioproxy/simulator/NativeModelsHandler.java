@@ -81,7 +81,7 @@ final class NativeModelsHandler {
     row.put("size_bytes", model.sizeBytes());
     row.put("params_string", model.paramsString());
     ArrayNode instances = row.putArray("loaded_instances");
-    for (LoadedInstance instance : env.catalog().instancesOf(model.key())) {
+    for (SimulatedInstance instance : env.catalog().instancesOf(model.key())) {
       ObjectNode config = instances.addObject().put("id", instance.id()).putObject("config");
       config.put("context_length", instance.contextLength());
       config.put("eval_batch_size", 512);

@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public final class SimulatorCatalog {
   private final Map<String, SimulatorModel> models = new LinkedHashMap<>();
-  private final List<LoadedInstance> instances = new ArrayList<>();
+  private final List<SimulatedInstance> instances = new ArrayList<>();
 
   SimulatorCatalog(List<SimulatorModel> initial, Map<String, Integer> preload) {
     initial.forEach(this::addModel);
@@ -49,16 +49,16 @@ public final class SimulatorCatalog {
   }
 
   /** Loaded instances in load order. */
-  public synchronized List<LoadedInstance> instances() {
+  public synchronized List<SimulatedInstance> instances() {
     return List.copyOf(instances);
   }
 
-  public synchronized Optional<LoadedInstance> instance(String id) {
+  public synchronized Optional<SimulatedInstance> instance(String id) {
     return instances.stream().filter(i -> i.id().equals(id)).findFirst();
   }
 
   /** Loaded instances of one downloaded model, the bare-key instance first. */
-  public synchronized List<LoadedInstance> instancesOf(String modelKey) {
+  public synchronized List<SimulatedInstance> instancesOf(String modelKey) {
     return instances.stream().filter(i -> i.modelKey().equals(modelKey)).toList();
   }
 
@@ -68,14 +68,14 @@ public final class SimulatorCatalog {
    *
    * @throws IllegalArgumentException if no downloaded model answers to {@code keyOrVariant}
    */
-  public synchronized LoadedInstance load(String keyOrVariant, int contextLength, boolean jit) {
+  public synchronized SimulatedInstance load(String keyOrVariant, int contextLength, boolean jit) {
     SimulatorModel model = model(keyOrVariant)
         .orElseThrow(() -> new IllegalArgumentException("not downloaded: " + keyOrVariant));
     String id = model.key();
     for (int n = 2; instance(id).isPresent(); n++) {
       id = model.key() + ":" + n;
     }
-    LoadedInstance loaded = new LoadedInstance(id, model.key(), contextLength, jit);
+    SimulatedInstance loaded = new SimulatedInstance(id, model.key(), contextLength, jit);
     instances.add(loaded);
     return loaded;
   }

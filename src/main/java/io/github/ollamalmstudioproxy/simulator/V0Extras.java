@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * model's facts and a runtime description. Streams never carry them.
  */
 record V0Extras(ObjectNode stats, ObjectNode modelInfo, ObjectNode runtime) {
-  static V0Extras of(SimulatorModel model, LoadedInstance instance, String finishReason, int completionTokens,
+  static V0Extras of(SimulatorModel model, SimulatedInstance instance, String finishReason, int completionTokens,
       double timeToFirstTokenSeconds, double generationSeconds) {
     ObjectNode stats = SimJson.object();
     double perSecond = generationSeconds > 0 ? completionTokens / generationSeconds : 0;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.ollamalmstudioproxy.simulator.LoadedInstance;
 import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
+import io.github.ollamalmstudioproxy.simulator.SimulatedInstance;
 import io.github.ollamalmstudioproxy.support.Ndjson;
 import io.github.ollamalmstudioproxy.support.ProxyHarness;
 import io.github.ollamalmstudioproxy.support.RawHttp;
@@ -125,7 +125,7 @@ class LoadIT {
     }
 
     assertThat(harness.simulator().log().loadCalls()).isEqualTo(1);
-    assertThat(harness.simulator().catalog().instancesOf("google/gemma-3-4b")).extracting(LoadedInstance::id)
+    assertThat(harness.simulator().catalog().instancesOf("google/gemma-3-4b")).extracting(SimulatedInstance::id)
         .containsExactly("google/gemma-3-4b");
     List<RecordedRequest> chats = harness.simulator().log().byPath("/v1/chat/completions");
     assertThat(chats).hasSize(3);

@@ -35,7 +35,7 @@ class ModelLifecycleTest {
     assertThat(second.get("type").asText()).isEqualTo("llm");
     assertThat(second.get("status").asText()).isEqualTo("loaded");
     assertThat(second.get("load_time_seconds").asDouble()).isGreaterThanOrEqualTo(0.04);
-    assertThat(simulator.catalog().instancesOf("qwen/qwen3-4b")).extracting(LoadedInstance::id)
+    assertThat(simulator.catalog().instancesOf("qwen/qwen3-4b")).extracting(SimulatedInstance::id)
         .containsExactly("qwen/qwen3-4b", "qwen/qwen3-4b:2");
     assertThat(simulator.log().loadCalls()).isEqualTo(1);
 
@@ -72,11 +72,11 @@ class ModelLifecycleTest {
     assertThat(SimHttp.json(http.post("/v1/chat/completions", ask.formatted("meta-llama-3.1-8b-instruct")))
         .get("model").asText()).isEqualTo("meta-llama-3.1-8b-instruct");
     assertThat(simulator.catalog().instance("meta-llama-3.1-8b-instruct")).get()
-        .extracting(LoadedInstance::jit).isEqualTo(true);
+        .extracting(SimulatedInstance::jit).isEqualTo(true);
 
     http.post("/v1/chat/completions", ask.formatted("google/gemma-3-4b@q4_k_m"));
 
-    assertThat(simulator.catalog().instances()).extracting(LoadedInstance::id)
+    assertThat(simulator.catalog().instances()).extracting(SimulatedInstance::id)
         .containsExactly("qwen/qwen3-4b", "google/gemma-3-4b");
   }
 
