@@ -6,9 +6,9 @@ import java.util.function.IntFunction;
 /**
  * {@code POST /v1/chat/completions} and {@code /api/v0/chat/completions}.
  *
- * <p>Order of checks: scripted failure, request validation, model resolution (possibly waiting for a JIT load), image
- * support, then generation. Validation errors answer with a plain JSON status even when {@code stream:true}, as LM
- * Studio does (live probe).
+ * <p>Order of checks, after the scripted failure {@link SimulatorRouter} takes: request validation, model resolution
+ * (possibly waiting for a JIT load), image support, then generation. Validation errors answer with a plain JSON
+ * status even when {@code stream:true}, as LM Studio does (live probe).
  */
 final class ChatCompletionHandler {
   private final SimEnv env;
@@ -21,12 +21,8 @@ final class ChatCompletionHandler {
     this.v0 = v0;
   }
 
-  void handle(Exchange exchange) {
-    ScriptSnapshot script = env.script().snapshot();
-    SimulatorFailure failure = env.script().takeFailure();
-    if (failure == null) {
-      failure = ChatRequestChecks.chat(exchange.body);
-    }
+  void handle(Exchange exchange, ScriptSnapshot script) {
+    SimulatorFailure failure = ChatRequestChecks.chat(exchange.body);
     if (failure != null) {
       exchange.fail(failure);
       return;

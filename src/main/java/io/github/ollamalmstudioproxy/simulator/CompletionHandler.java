@@ -19,13 +19,7 @@ final class CompletionHandler {
     this.v0 = v0;
   }
 
-  void handle(Exchange exchange) {
-    ScriptSnapshot script = env.script().snapshot();
-    SimulatorFailure failure = env.script().takeFailure();
-    if (failure != null) {
-      exchange.fail(failure);
-      return;
-    }
+  void handle(Exchange exchange, ScriptSnapshot script) {
     InstanceFor.completion(env, resolver, exchange, script, instance -> serve(exchange, script, instance));
   }
 

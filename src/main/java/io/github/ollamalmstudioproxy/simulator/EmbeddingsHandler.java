@@ -27,13 +27,7 @@ final class EmbeddingsHandler {
     this.resolver = resolver;
   }
 
-  void handle(Exchange exchange) {
-    ScriptSnapshot script = env.script().snapshot();
-    SimulatorFailure failure = env.script().takeFailure();
-    if (failure != null) {
-      exchange.fail(failure);
-      return;
-    }
+  void handle(Exchange exchange, ScriptSnapshot script) {
     String requested = SimJson.text(exchange.body, "model");
     ModelResolver.Decision decision = resolver.forEmbedding(requested, script.requireLoadBeforeInference());
     if (decision instanceof ModelResolver.Fail fail) {

@@ -17,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The simulator's front door: records each request, checks the bearer token, parses JSON bodies and dispatches on
- * method and path. The route table is the {@code switch} in {@link #route}; anything else gets LM Studio's
- * unknown-route answer, which is HTTP 200 (404 only under {@code /api/v1/*}).
+ * The simulator's front door: records each request, checks the bearer token, parses JSON bodies, answers an
+ * inference request's scripted failure and dispatches on method and path. The route table is the {@code if} chain in
+ * {@link #route}; anything else gets LM Studio's unknown-route answer, which is HTTP 200 (404 only under
+ * {@code /api/v1/*}).
  */
 final class SimulatorRouter implements Handler<HttpServerRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatorRouter.class);
@@ -93,15 +94,15 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
     } else if (post && native1 && path.equals("/api/v1/models/unload")) {
       withJson(exchange, nativeModels::unload);
     } else if (post && path.equals("/v1/chat/completions")) {
-      withJson(exchange, chatV1::handle);
+      inference(exchange, chatV1::handle);
     } else if (post && path.equals("/api/v0/chat/completions")) {
-      withJson(exchange, chatV0::handle);
+      inference(exchange, chatV0::handle);
     } else if (post && path.equals("/v1/completions")) {
-      withJson(exchange, completionV1::handle);
+      inference(exchange, completionV1::handle);
     } else if (post && path.equals("/api/v0/completions")) {
-      withJson(exchange, completionV0::handle);
+      inference(exchange, completionV0::handle);
     } else if (post && (path.equals("/v1/embeddings") || path.equals("/api/v0/embeddings"))) {
-      withJson(exchange, embeddings::handle);
+      inference(exchange, embeddings::handle);
     } else {
       unknown(exchange, method, path);
     }
@@ -112,6 +113,22 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
     boolean notFound = !env.options().legacy() && path.startsWith("/api/v1/");
     LOG.info("{}{}", message, notFound ? "" : ". Returning 200 anyway");
     exchange.sendJson(notFound ? 404 : 200, SimJson.object().put("error", message));
+  }
+
+  /**
+   * Runs an inference route once its body parses. The scripted failure is taken here, before the handler's own
+   * validation, so that only inference requests consume one: model lists and loads never use up a queued failure.
+   */
+  private void inference(Exchange exchange, Inference handler) {
+    withJson(exchange, parsed -> {
+      ScriptSnapshot script = env.script().snapshot();
+      SimulatorFailure failure = env.script().takeFailure();
+      if (failure != null) {
+        parsed.fail(failure);
+        return;
+      }
+      handler.handle(parsed, script);
+    });
   }
 
   /** Parses the body (empty means {@code {}}, as Express's JSON parser does) and answers 400 on a syntax error. */
@@ -158,6 +175,12 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
     String message = header == null ? AUTH_REQUIRED : "The provided LM Studio API token is invalid.";
     exchange.fail(SimulatorFailure.native1(401, "invalid_request", "invalid_api_key", message, null));
     return false;
+  }
+
+  /** An inference route's handler, given the script as it stood when the request arrived. */
+  @FunctionalInterface
+  private interface Inference {
+    void handle(Exchange exchange, ScriptSnapshot script);
   }
 
   private static Map<String, List<String>> headers(HttpServerRequest request) {

@@ -52,6 +52,17 @@ class ScriptedFaultsTest {
   }
 
   @Test
+  void aQueuedFailureWaitsForAnInferenceRequestAndComesBeforeValidation() {
+    simulator.script().failNext(503, "<html>busy</html>");
+
+    assertThat(http.get("/v1/models").statusCode()).isEqualTo(200);
+    assertThat(http.post("/api/v1/models/load", "{\"model\":\"google/gemma-3-4b\"}").statusCode()).isEqualTo(200);
+    assertThat(http.post("/v1/chat/completions", "{\"messages\":[]}").statusCode()).isEqualTo(503);
+    assertThat(http.post("/v1/chat/completions", "{\"messages\":[]}").body())
+        .contains("No user query found in messages.");
+  }
+
+  @Test
   void midStreamErrorSendsAnErrorEventAndNoDone() {
     simulator.script().midStreamError(2, "Error rendering prompt with jinja template");
 
