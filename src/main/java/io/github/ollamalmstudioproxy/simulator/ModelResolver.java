@@ -86,6 +86,14 @@ final class ModelResolver {
     return new Load(model.get());
   }
 
+  /** The downloaded model {@code requested} names as an instance id, key or {@code key@variant}; empty for none. */
+  Optional<SimulatorModel> named(String requested) {
+    if (requested == null) {
+      return Optional.empty();
+    }
+    return catalog.instance(requested).map(this::modelOf).or(() -> catalog.model(requested));
+  }
+
   SimulatorModel modelOf(SimulatedInstance instance) {
     return catalog.model(instance.modelKey())
         .orElseThrow(() -> new IllegalStateException("instance of a removed model: " + instance.id()));

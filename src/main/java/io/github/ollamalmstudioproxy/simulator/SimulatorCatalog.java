@@ -85,6 +85,11 @@ public final class SimulatorCatalog {
     return instances.removeIf(i -> i.id().equals(instanceId));
   }
 
+  /** Unloads every instance of one downloaded model; the model stays downloaded. */
+  synchronized void unloadInstancesOf(String modelKey) {
+    instances.removeIf(i -> i.modelKey().equals(modelKey));
+  }
+
   /** Unloads the JIT-loaded instances of every other model: LM Studio's "Only Keep Last JIT Loaded Model". */
   synchronized void evictJitExcept(String modelKey) {
     instances.removeIf(i -> i.jit() && !i.modelKey().equals(modelKey));

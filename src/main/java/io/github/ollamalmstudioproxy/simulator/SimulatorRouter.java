@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The simulator's front door: records each request, checks the bearer token, parses JSON bodies, answers an
- * inference request's scripted failure and dispatches on method and path. The route table is the {@code if} chain in
- * {@link #route}; anything else gets LM Studio's unknown-route answer, which is HTTP 200 (404 only under
+ * The simulator's front door: records each request, checks the bearer token, parses JSON bodies, dispatches on method
+ * and path, and applies the scripted eviction and failure to inference requests. The route table is the {@code if}
+ * chain in {@link #route}; anything else gets LM Studio's unknown-route answer, which is HTTP 200 (404 only under
  * {@code /api/v1/*}).
  */
 final class SimulatorRouter implements Handler<HttpServerRequest> {
@@ -29,6 +29,7 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
 
   private final SimEnv env;
   private final RequestLog log;
+  private final ModelResolver resolver;
   private final AtomicLong sequence = new AtomicLong();
   private final ModelListHandler modelLists;
   private final NativeModelsHandler nativeModels;
@@ -41,7 +42,7 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
   SimulatorRouter(SimEnv env, RequestLog log) {
     this.env = env;
     this.log = log;
-    ModelResolver resolver = new ModelResolver(env.options(), env.catalog());
+    this.resolver = new ModelResolver(env.options(), env.catalog());
     this.modelLists = new ModelListHandler(env);
     this.nativeModels = new NativeModelsHandler(env);
     this.chatV1 = new ChatCompletionHandler(env, resolver, false);
@@ -116,11 +117,14 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
   }
 
   /**
-   * Runs an inference route once its body parses. The scripted failure is taken here, before the handler's own
-   * validation, so that only inference requests consume one: model lists and loads never use up a queued failure.
+   * Runs an inference route once its body parses. The scripted eviction and failure are taken here, before the
+   * handler's own validation, so that only inference requests consume them: model lists and loads never use one up.
    */
   private void inference(Exchange exchange, Inference handler) {
     withJson(exchange, parsed -> {
+      if (env.script().takeEviction()) {
+        evictModelOf(SimJson.text(parsed.body, "model"));
+      }
       ScriptSnapshot script = env.script().snapshot();
       SimulatorFailure failure = env.script().takeFailure();
       if (failure != null) {
@@ -128,6 +132,14 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
         return;
       }
       handler.handle(parsed, script);
+    });
+  }
+
+  /** Unloads every instance of the model a request names, as an eviction racing the request would have. */
+  private void evictModelOf(String requested) {
+    resolver.named(requested).ifPresent(model -> {
+      LOG.info("Scripted eviction: unloading every instance of \"{}\" before this request", model.key());
+      env.catalog().unloadInstancesOf(model.key());
     });
   }
 

@@ -34,6 +34,7 @@ public final class SimulatorScript {
   private boolean midStreamErrorEventLine;
   private int abruptCloseAfter;
   private boolean requireLoadBeforeInference;
+  private boolean evictBeforeNextInference;
   private Duration loadDelay;
   private String finishReason;
   private Integer usagePrompt;
@@ -64,6 +65,7 @@ public final class SimulatorScript {
     midStreamErrorEventLine = false;
     abruptCloseAfter = -1;
     requireLoadBeforeInference = false;
+    evictBeforeNextInference = false;
     loadDelay = DEFAULT_LOAD_DELAY;
     finishReason = null;
     usagePrompt = null;
@@ -213,6 +215,18 @@ public final class SimulatorScript {
     return this;
   }
 
+  /**
+   * The next inference request (chat, completions, embeddings) finds the model it names unloaded: every loaded
+   * instance of that model goes just before the request is handled, as when a TTL expiry, an auto-evict or another
+   * client's unload lands between a proxy's load and its request. The request is then handled as usual, so it gets
+   * "No models loaded" under {@link #requireLoadBeforeInference(boolean)} and a JIT load otherwise. A name that
+   * resolves to no model evicts nothing. Fires once, then clears itself.
+   */
+  public synchronized SimulatorScript evictBeforeNextInference() {
+    this.evictBeforeNextInference = true;
+    return this;
+  }
+
   /** How long an explicit load or a JIT load takes (the request waits, on a timer). */
   public synchronized SimulatorScript loadDelay(Duration delay) {
     this.loadDelay = nonNegative(delay, "loadDelay");
@@ -265,6 +279,13 @@ public final class SimulatorScript {
   synchronized SimulatorFailure takeFailure() {
     SimulatorFailure next = nextFailures.poll();
     return next != null ? next : alwaysFailure;
+  }
+
+  /** Whether this inference request must evict its model first; consumes {@link #evictBeforeNextInference()}. */
+  synchronized boolean takeEviction() {
+    boolean evict = evictBeforeNextInference;
+    evictBeforeNextInference = false;
+    return evict;
   }
 
   synchronized Duration loadDelay() {

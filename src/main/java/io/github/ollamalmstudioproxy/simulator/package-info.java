@@ -8,9 +8,9 @@
  * {@link io.github.ollamalmstudioproxy.simulator.SimulatorCatalog} (downloaded models, loaded instances) and
  * {@link io.github.ollamalmstudioproxy.simulator.RequestLog} (what arrived, and when a client hung up).
  *
- * <p>Request path, each step one class: {@code SimulatorRouter} (record, auth, JSON, route, scripted failure) → a
- * handler per route group → {@code ModelResolver} (a decision value) → {@code ModelLoader} (timed loads) →
- * {@code Generation} (timers, backpressure, faults, hang-ups) → a {@code Generation.Sink} that writes SSE or one JSON
- * body.
+ * <p>Request path, each step one class: {@code SimulatorRouter} (record, auth, JSON, route, scripted eviction and
+ * failure) → a handler per route group → {@code ModelResolver} (a decision value) → {@code ModelLoader} (timed loads)
+ * → {@code Generation} (timers, backpressure, faults, hang-ups) → a {@code Generation.Sink} that writes SSE or one
+ * JSON body.
  */
 package io.github.ollamalmstudioproxy.simulator;

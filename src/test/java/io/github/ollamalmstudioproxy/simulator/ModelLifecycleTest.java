@@ -1,6 +1,7 @@
 package io.github.ollamalmstudioproxy.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
@@ -64,6 +65,73 @@ class ModelLifecycleTest {
     HttpResponse<String> after = http.post("/v1/chat/completions", ask);
     assertThat(after.statusCode()).isEqualTo(200);
     assertThat(SimHttp.json(after).get("model").asText()).isEqualTo("meta-llama-3.1-8b-instruct");
+  }
+
+  @Test
+  void aModelEvictedBetweenLoadAndRequestIsNoModelsLoadedOnceThenServesAfterAReload() {
+    simulator.script().requireLoadBeforeInference(true).evictBeforeNextInference();
+    String ask = "{\"model\":\"qwen/qwen3-4b\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+    assertThat(http.get("/v1/models").statusCode()).isEqualTo(200);
+    assertThat(simulator.catalog().instancesOf("qwen/qwen3-4b")).hasSize(1);
+
+    HttpResponse<String> evicted = http.post("/v1/chat/completions", ask);
+    assertThat(evicted.statusCode()).isEqualTo(400);
+    assertThat(SimHttp.json(evicted).at("/error/message").asText()).isEqualTo(SimulatorFailure.NO_MODELS_LOADED);
+    assertThat(simulator.catalog().instances()).isEmpty();
+
+    assertThat(http.post("/api/v1/models/load", "{\"model\":\"qwen/qwen3-4b\"}").statusCode()).isEqualTo(200);
+    HttpResponse<String> reloaded = http.post("/v1/chat/completions", ask);
+    assertThat(reloaded.statusCode()).isEqualTo(200);
+    assertThat(SimHttp.json(reloaded).get("model").asText()).isEqualTo("qwen/qwen3-4b");
+    assertThat(http.post("/v1/chat/completions", ask).statusCode()).isEqualTo(200);
+    assertThat(simulator.catalog().instances()).extracting(SimulatedInstance::id).containsExactly("qwen/qwen3-4b");
+  }
+
+  @Test
+  void withJitAnEvictedModelIsLoadedAgainForTheRequest() {
+    simulator.script().evictBeforeNextInference();
+
+    HttpResponse<String> response = http.post("/v1/chat/completions",
+        "{\"model\":\"qwen/qwen3-4b\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(simulator.catalog().instances()).extracting(SimulatedInstance::id, SimulatedInstance::jit)
+        .containsExactly(tuple("qwen/qwen3-4b", true));
+  }
+
+  @Test
+  void evictionReachesEmbeddingsAndLeavesOtherModelsLoaded() {
+    String nomic = "text-embedding-nomic-embed-text-v1.5";
+    simulator.catalog().load(nomic, 2048, false);
+    simulator.script().requireLoadBeforeInference(true).evictBeforeNextInference();
+
+    HttpResponse<String> response = http.post("/v1/embeddings", "{\"model\":\"" + nomic + "\",\"input\":\"x\"}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains(SimulatorFailure.NO_MODELS_LOADED);
+    assertThat(simulator.catalog().instances()).extracting(SimulatedInstance::id).containsExactly("qwen/qwen3-4b");
+  }
+
+  @Test
+  void aNameThatResolvesToNoModelEvictsNothingAndStillUsesTheKnobUp() {
+    simulator.script().evictBeforeNextInference();
+    String ask = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+
+    assertThat(http.post("/v1/chat/completions", ask.formatted("llama3:latest")).statusCode()).isEqualTo(200);
+    assertThat(http.post("/v1/chat/completions", ask.formatted("qwen/qwen3-4b")).statusCode()).isEqualTo(200);
+
+    assertThat(simulator.catalog().instances()).extracting(SimulatedInstance::id, SimulatedInstance::jit)
+        .containsExactly(tuple("qwen/qwen3-4b", false));
+  }
+
+  @Test
+  void resetClearsAPendingEviction() {
+    simulator.script().evictBeforeNextInference().reset().tokenInterval(Duration.ZERO);
+
+    http.post("/v1/chat/completions",
+        "{\"model\":\"qwen/qwen3-4b\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+
+    assertThat(simulator.catalog().instances()).extracting(SimulatedInstance::jit).containsExactly(false);
   }
 
   @Test
