@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Every request the simulator received, in arrival order, with blocking waits for tests.
@@ -92,7 +93,7 @@ public final class RequestLog {
     return r -> (withQuery ? r.path() : r.pathOnly()).equals(path);
   }
 
-  private void waitUntil(long deadline, java.util.function.Supplier<String> failure) {
+  private void waitUntil(long deadline, Supplier<String> failure) {
     long left = deadline - System.nanoTime();
     if (left <= 0) {
       throw new AssertionError(failure.get());

@@ -3,6 +3,7 @@ package io.github.ollamalmstudioproxy.simulator;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One downloaded model as LM Studio describes it in {@code /api/v0/models} and {@code /api/v1/models}.
@@ -73,7 +74,7 @@ public record SimulatorModel(
 
   /** The only variant id, {@code key@q4_k_m}: quant names are lowercase in variant suffixes (reference §8). */
   public String variant() {
-    return key + "@" + quantization.toLowerCase(java.util.Locale.ROOT);
+    return key + "@" + quantization.toLowerCase(Locale.ROOT);
   }
 
   /** True for the bare key and for the {@code key@quant} variant id. */

@@ -2,6 +2,7 @@ package io.github.ollamalmstudioproxy.simulator;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ public record SimulatorOptions(
       throw new IllegalArgumentException("port out of range: " + port);
     }
     models = List.copyOf(models);
-    preload = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(preload));
+    preload = Collections.unmodifiableMap(new LinkedHashMap<>(preload));
     for (String key : preload.keySet()) {
       if (models.stream().noneMatch(m -> m.answersTo(key))) {
         throw new IllegalArgumentException("preload names a model that is not in the model list: " + key);

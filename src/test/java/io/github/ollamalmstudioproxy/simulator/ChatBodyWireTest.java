@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,7 +130,7 @@ class ChatBodyWireTest {
     for (JsonNode x : a) {
       norm += x.asDouble() * x.asDouble();
     }
-    assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+    assertThat(norm).isCloseTo(1.0, Offset.offset(1e-4));
     assertThat(body.at("/data/2/embedding")).isEqualTo(a);
     assertThat(body.at("/data/1/embedding")).isNotEqualTo(a);
   }

@@ -3,11 +3,13 @@ package io.github.ollamalmstudioproxy.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -125,7 +127,7 @@ class ScriptedFaultsTest {
   void aReaderThatStallsPausesGenerationInsteadOfBuffering() throws Exception {
     // About 17 MB of events: more than loopback socket buffers can hold, so the write queue must fill up.
     int pieces = 40_000;
-    simulator.script().tokens(java.util.Collections.nCopies(pieces, " token".repeat(33)));
+    simulator.script().tokens(Collections.nCopies(pieces, " token".repeat(33)));
     try (Socket socket = http.rawPost("/v1/chat/completions", ASK + ",\"stream\":true}")) {
       RecordedRequest request = simulator.log().awaitRequest("/v1/chat/completions", SimHttp.TIMEOUT);
       Thread.sleep(500);
@@ -138,7 +140,7 @@ class ScriptedFaultsTest {
     }
   }
 
-  private static String readToEnd(InputStream in) throws java.io.IOException {
+  private static String readToEnd(InputStream in) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     in.transferTo(out);
     return out.toString(StandardCharsets.UTF_8);
