@@ -4,17 +4,20 @@ import static java.util.Objects.requireNonNull;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.streams.WriteStream;
 import java.net.URI;
 import java.time.Duration;
 
@@ -64,11 +67,6 @@ public final class BackendClient {
         .setMaxWaitQueueSize(-1));
   }
 
-  /** The base URL as configured, for messages such as "cannot reach LM Studio at ...". */
-  public URI base() {
-    return base;
-  }
-
   /**
    * Opens a request to {@code pathAndQuery} (which must start with '/') on the backend. The first-byte timeout guards
    * the silence before the response headers (and, as a backstop, any later silence); streams add an
@@ -97,12 +95,14 @@ public final class BackendClient {
   }
 
   /**
-   * Starts watching the gaps between chunks of a response that has begun, calling {@code onIdle} once if a gap
-   * outlasts the idle timeout. (Vert.x's own per-request idle timeout is not re-armed for this: a timer set after the
+   * A pump for a paused backend response towards {@code client} (see {@link BodyPump}), watching the gaps between
+   * chunks against the idle timeout. (Vert.x's own per-request idle timeout is not re-armed for this: a timer set after the
    * response started outlived the request and kept it reachable.)
    */
-  public IdleWatch watchIdle(Runnable onIdle) {
-    return new IdleWatch(vertx, idleTimeout, onIdle);
+  public BodyPump pump(HttpClientRequest request, HttpClientResponse response, WriteStream<Buffer> client,
+      CancelSignal cancel, BodyPump.Sink sink) {
+    return BodyPump.create(request, response, client, cancel, sink,
+        onIdle -> new IdleWatch(vertx, idleTimeout, onIdle));
   }
 
   /** Turns a backend answer into the caller's result; {@code sentNanos} is when the request went out. */
@@ -146,9 +146,8 @@ public final class BackendClient {
    * once, as HTTP clients such as OkHttp and Go's do.
    */
   public static boolean closedBeforeAnswer(Throwable failure) {
-    return failure instanceof io.vertx.core.http.HttpClosedException
-        || (failure instanceof io.vertx.core.VertxException
-            && String.valueOf(failure.getMessage()).contains("Connection was closed"));
+    return failure instanceof HttpClosedException
+        || (failure instanceof VertxException && String.valueOf(failure.getMessage()).contains("Connection was closed"));
   }
 
   public Future<Void> close() {

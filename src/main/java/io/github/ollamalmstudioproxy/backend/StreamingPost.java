@@ -27,16 +27,11 @@ public final class StreamingPost {
     return backend.postJson(path, body, "text/event-stream", cancel, (request, response, sent) -> {
       if (isStream(response)) {
         response.pause();
-        return Future.succeededFuture(new UpstreamStream(request, response, sent));
+        return Future.succeededFuture(new UpstreamStream(backend, request, response, sent));
       }
       return readError(response).compose(text -> Future.failedFuture(
           new BackendHttpError(response.statusCode(), text)));
     });
-  }
-
-  /** Watches the gaps between chunks of a stream this class returned (see {@link BackendClient#watchIdle}). */
-  public IdleWatch watchIdle(Runnable onIdle) {
-    return backend.watchIdle(onIdle);
   }
 
   private static boolean isStream(HttpClientResponse response) {

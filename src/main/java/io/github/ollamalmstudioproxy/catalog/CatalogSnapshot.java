@@ -54,7 +54,7 @@ public final class CatalogSnapshot {
   /**
    * Resolves an Ollama name to a backend id (see {@link ModelNames}).
    *
-   * @throws io.github.ollamalmstudioproxy.api.OllamaError 404 when unknown or ambiguous
+   * @throws io.github.ollamalmstudioproxy.ollama.OllamaError 404 when unknown or ambiguous
    */
   public ResolvedModel resolve(String name) {
     return ModelNames.resolve(name, models);

@@ -27,6 +27,35 @@ public enum CatalogSource {
     return path;
   }
 
+  /**
+   * The backend has LM Studio's load and unload API ({@code /api/v1/models/load}, {@code /unload}). Elsewhere a
+   * model loads on first use (LM Studio 0.3's just-in-time loading) or is fixed at start-up (llama-server).
+   */
+  public boolean canLoad() {
+    return this == LMSTUDIO_V1;
+  }
+
+  /** The model list says which models can reason ({@code capabilities.reasoning}), so a refusal is grounded. */
+  public boolean reportsThinking() {
+    return this == LMSTUDIO_V1;
+  }
+
+  /**
+   * The backend takes OpenAI's {@code response_format: {"type":"json_object"}}. LM Studio answers it with a 400 and
+   * wants a {@code json_schema}; llama-server's sampler rejects an any-object schema and wants {@code json_object}.
+   */
+  public boolean acceptsJsonObjectFormat() {
+    return this == OPENAI;
+  }
+
+  /**
+   * Only models of type "embeddings" can embed. LM Studio says so in its metadata (and answers "No models loaded"
+   * otherwise); generic servers such as llama-server with pooling may embed with any model.
+   */
+  public boolean embedsOnlyWithEmbeddingModels() {
+    return this != OPENAI;
+  }
+
   /** Richest first: try each in turn and keep the first that answers with a recognisable list. */
   public static List<CatalogSource> probeOrder() {
     return List.of(LMSTUDIO_V1, LMSTUDIO_V0, OPENAI);

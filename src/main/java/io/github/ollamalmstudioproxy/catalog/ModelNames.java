@@ -1,6 +1,6 @@
 package io.github.ollamalmstudioproxy.catalog;
 
-import io.github.ollamalmstudioproxy.api.OllamaError;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

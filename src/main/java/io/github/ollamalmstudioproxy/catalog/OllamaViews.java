@@ -21,7 +21,7 @@ public final class OllamaViews {
   /**
    * {@code POST /api/show} for the name the client sent (its {@code model}, or the deprecated {@code name}).
    *
-   * @throws io.github.ollamalmstudioproxy.api.OllamaError 404 {@code model 'NAME' not found}
+   * @throws io.github.ollamalmstudioproxy.ollama.OllamaError 404 {@code model 'NAME' not found}
    */
   public static ObjectNode show(CatalogSnapshot snapshot, String requestedName) {
     return ShowView.show(snapshot, snapshot.resolve(requestedName));

@@ -22,8 +22,7 @@ final class ActiveRequests {
   /** Ends every remaining request on its own event loop (scopes are not thread-safe). */
   void cutOffAll() {
     for (RequestScope scope : scopes) {
-      io.vertx.core.Context context = scope.context();
-      context.runOnContext(v -> scope.cutOff());
+      scope.context().runOnContext(v -> scope.cutOff());
     }
   }
 }

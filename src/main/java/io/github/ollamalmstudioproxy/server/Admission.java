@@ -1,28 +1,21 @@
 package io.github.ollamalmstudioproxy.server;
 
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A cap on the requests the backend has in flight. Past it a client gets Ollama's own 503 at once instead of
- * queueing without bound behind a backend that is already saturated.
+ * A cap on the requests the backend has in flight (the routes registered with {@link Routes.Trait#BACKEND}). Past it
+ * a client gets Ollama's own 503 at once instead of queueing without bound behind a backend that is already
+ * saturated.
  */
 final class Admission {
   /** Ollama's text, two spaces included: clients that match on it keep working. */
   static final String BUSY = "server busy, please try again.  maximum pending requests exceeded";
-  private static final Set<String> BACKEND_ROUTES = Set.of("/api/chat", "/api/generate", "/api/embed",
-      "/api/embeddings", "/v1/*", "/api/v0/*", "/api/v1/*");
 
   private final int max;
   private final AtomicInteger inFlight = new AtomicInteger();
 
   Admission(int max) {
     this.max = max;
-  }
-
-  /** Whether a request on this route counts against the cap. */
-  static boolean counts(String routeTemplate) {
-    return BACKEND_ROUTES.contains(routeTemplate);
   }
 
   boolean tryAcquire() {

@@ -1,21 +1,23 @@
 package io.github.ollamalmstudioproxy.server;
 
-import io.github.ollamalmstudioproxy.api.OllamaError;
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
 import io.github.ollamalmstudioproxy.catalog.CatalogSource;
 import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
+import io.github.ollamalmstudioproxy.server.Routes.Trait;
+import io.github.ollamalmstudioproxy.translate.BackendDialect;
 import io.github.ollamalmstudioproxy.translate.ChatRequest;
 import io.github.ollamalmstudioproxy.translate.GenerateRequest;
 import io.github.ollamalmstudioproxy.translate.LoadResponse;
 import io.github.ollamalmstudioproxy.translate.OllamaToOpenAi;
-import io.github.ollamalmstudioproxy.translate.ResponseFormat;
 import io.github.ollamalmstudioproxy.translate.StreamSettings;
 import io.github.ollamalmstudioproxy.translate.Think;
 import io.github.ollamalmstudioproxy.translate.UpstreamRequest;
+import io.github.ollamalmstudioproxy.upstream.Backend;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * {@code /api/chat} and {@code /api/generate}: validate, resolve the model name against the catalog (an unknown name
@@ -23,31 +25,27 @@ import java.util.function.Function;
  */
 final class ChatRoutes {
   private final JsonBodyReader bodies;
-  private final ModelCatalogService catalog;
-  private final ModelLoads loads;
+  private final Backend backend;
   private final TranslatedRelay relay;
-  private final OllamaReplies replies;
   private final Clock clock = Clock.systemUTC();
 
-  ChatRoutes(JsonBodyReader bodies, ModelCatalogService catalog, ModelLoads loads, TranslatedRelay relay,
-      OllamaReplies replies) {
+  ChatRoutes(JsonBodyReader bodies, Backend backend, TranslatedRelay relay) {
     this.bodies = bodies;
-    this.catalog = catalog;
-    this.loads = loads;
+    this.backend = backend;
     this.relay = relay;
-    this.replies = replies;
   }
 
   void register(Routes routes) {
-    routes.post("/api/chat", this::chat).post("/api/generate", this::generate);
+    routes.post("/api/chat", this::chat, Trait.BACKEND).post("/api/generate", this::generate, Trait.BACKEND);
   }
 
   private void chat(RequestScope scope) {
     bodies.read(scope).map(body -> {
       ChatRequest request = ChatRequest.parse(body);
       return new Turn("chat", request.model(), request.stream(), request.isLoadRequest(), request.isUnloadRequest(),
-          request.think(), StreamSettings.of(request), backendId -> OllamaToOpenAi.chat(request, backendId));
-    }).compose(turn -> serve(scope, turn)).onFailure(e -> replies.fail(scope, e));
+          request.think(), StreamSettings.of(request),
+          (backendId, dialect) -> OllamaToOpenAi.chat(request, backendId, dialect));
+    }).compose(turn -> serve(scope, turn)).onFailure(e -> Replies.fail(scope, e));
   }
 
   private void generate(RequestScope scope) {
@@ -55,29 +53,25 @@ final class ChatRoutes {
       GenerateRequest request = GenerateRequest.parse(body);
       return new Turn("generate", request.model(), request.stream(), request.isLoadRequest(),
           request.isUnloadRequest(), request.think(), StreamSettings.of(request),
-          backendId -> OllamaToOpenAi.generate(request, backendId));
-    }).compose(turn -> serve(scope, turn)).onFailure(e -> replies.fail(scope, e));
+          (backendId, dialect) -> OllamaToOpenAi.generate(request, backendId, dialect));
+    }).compose(turn -> serve(scope, turn)).onFailure(e -> Replies.fail(scope, e));
   }
 
   /** What chat and generate have in common once their bodies are validated. */
   private record Turn(String route, String model, boolean stream, boolean load, boolean unload, Think think,
-      StreamSettings settings, Function<String, UpstreamRequest> upstream) {}
+      StreamSettings settings, BiFunction<String, BackendDialect, UpstreamRequest> upstream) {}
 
   private Future<Void> serve(RequestScope scope, Turn turn) {
     scope.model(turn.model());
-    return catalog.snapshot().compose(snapshot -> {
+    return backend.catalog().snapshot().compose(snapshot -> {
       ResolvedModel model = completionModel(snapshot, turn.model(), turn.route(), turn.unload());
       if (turn.load()) {
         return loadOrUnload(scope, snapshot, model, turn.settings(), turn.unload());
       }
-      refuseThinkingWithout(snapshot, model, turn);
-      UpstreamRequest upstream = turn.upstream().apply(model.backendId());
-      if (snapshot.source() == CatalogSource.OPENAI) {
-        ResponseFormat.preferJsonObject(upstream.body());
-      }
-      return loads.ensureLoaded(snapshot, model, scope)
-          .onSuccess(loadNanos -> relay.run(scope, model, upstream, turn.settings(), turn.stream(), loadNanos))
-          .mapEmpty();
+      refuseThinkingWithout(snapshot.source(), model, turn);
+      UpstreamRequest upstream = turn.upstream().apply(model.backendId(), Backend.dialect(snapshot));
+      relay.run(scope, backend, snapshot, model, upstream, turn.settings(), turn.stream());
+      return Future.succeededFuture();
     });
   }
 
@@ -95,11 +89,11 @@ final class ChatRoutes {
   }
 
   /**
-   * Asking a model that cannot think to think is a 400 in Ollama. Only LM Studio 0.4+ reports reasoning support
-   * reliably ({@code capabilities.reasoning}); elsewhere the request is passed on and the backend decides.
+   * Asking a model that cannot think to think is a 400 in Ollama. Only where the catalog reports reasoning support
+   * is the refusal grounded; elsewhere the request is passed on and the backend decides.
    */
-  private static void refuseThinkingWithout(CatalogSnapshot snapshot, ResolvedModel model, Turn turn) {
-    if (turn.think() != null && turn.think().enabled() && snapshot.source() == CatalogSource.LMSTUDIO_V1
+  private static void refuseThinkingWithout(CatalogSource source, ResolvedModel model, Turn turn) {
+    if (turn.think() != null && turn.think().enabled() && source.reportsThinking()
         && !model.model().capabilities().thinking()) {
       throw OllamaError.badRequest("\"" + turn.model() + "\" does not support thinking");
     }
@@ -108,9 +102,8 @@ final class ChatRoutes {
   /** Ollama's preload and eject: plain JSON at once, no generation, even when streaming was asked for. */
   private Future<Void> loadOrUnload(RequestScope scope, CatalogSnapshot snapshot, ResolvedModel model,
       StreamSettings settings, boolean unload) {
-    Future<?> done = unload ? loads.unload(snapshot, model, scope) : loads.ensureLoaded(snapshot, model, scope);
-    return done.onSuccess(v -> replies.json(scope, Buffer.buffer(LoadResponse.body(settings, unload, clock))))
+    Future<?> done = unload ? backend.unload(scope, snapshot, model) : backend.load(scope, snapshot, model);
+    return done.onSuccess(v -> Replies.json(scope, Buffer.buffer(LoadResponse.body(settings, unload, clock))))
         .mapEmpty();
   }
-
 }

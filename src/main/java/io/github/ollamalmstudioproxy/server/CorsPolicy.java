@@ -1,8 +1,11 @@
 package io.github.ollamalmstudioproxy.server;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Which browser origins may call the proxy: exactly what Ollama allows by default, plus the configured extras.
@@ -11,7 +14,7 @@ import java.util.regex.Pattern;
  * desktop shells (Obsidian's {@code app://}, Tauri, VS Code webviews). A pattern may end in {@code *}; a lone
  * {@code *} allows every origin.
  */
-public final class CorsPolicy {
+final class CorsPolicy {
   static final List<String> OLLAMA_DEFAULTS = List.of(
       "http://localhost", "https://localhost", "http://localhost:*", "https://localhost:*",
       "http://127.0.0.1", "https://127.0.0.1", "http://127.0.0.1:*", "https://127.0.0.1:*",
@@ -29,15 +32,15 @@ public final class CorsPolicy {
   private final List<Pattern> allowed;
   private final boolean any;
 
-  public CorsPolicy(List<String> extraOrigins) {
+  CorsPolicy(List<String> extraOrigins) {
     this.any = extraOrigins.contains("*");
-    this.allowed = java.util.stream.Stream.concat(OLLAMA_DEFAULTS.stream(), extraOrigins.stream())
+    this.allowed = Stream.concat(OLLAMA_DEFAULTS.stream(), extraOrigins.stream())
         .filter(o -> !o.equals("*"))
         .map(CorsPolicy::toPattern)
         .toList();
   }
 
-  public boolean allows(String origin) {
+  boolean allows(String origin) {
     if (any) {
       return true;
     }
@@ -52,8 +55,7 @@ public final class CorsPolicy {
 
   private static Pattern toPattern(String origin) {
     String[] parts = origin.trim().toLowerCase(Locale.ROOT).split("\\*", -1);
-    return Pattern.compile(java.util.Arrays.stream(parts).map(Pattern::quote)
-        .collect(java.util.stream.Collectors.joining(".*")));
+    return Pattern.compile(Arrays.stream(parts).map(Pattern::quote).collect(Collectors.joining(".*")));
   }
 
 }

@@ -3,8 +3,8 @@ package io.github.ollamalmstudioproxy.server;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.ollamalmstudioproxy.api.OllamaError;
+import io.github.ollamalmstudioproxy.ollama.Json;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -23,12 +23,10 @@ import org.slf4j.LoggerFactory;
 final class JsonBodyReader {
   private static final Logger log = LoggerFactory.getLogger(JsonBodyReader.class);
 
-  private final ObjectMapper json;
   private final long maxBytes;
   private final boolean logBodies;
 
-  JsonBodyReader(ObjectMapper json, long maxBytes, boolean logBodies) {
-    this.json = json;
+  JsonBodyReader(long maxBytes, boolean logBodies) {
     this.maxBytes = maxBytes;
     this.logBodies = logBodies;
   }
@@ -71,7 +69,7 @@ final class JsonBodyReader {
       return;
     }
     try {
-      JsonNode node = json.readTree(body.getBytes());
+      JsonNode node = Json.MAPPER.readTree(body.getBytes());
       if (node == null || node.isMissingNode()) {
         promise.fail(OllamaError.badRequest("missing request body"));
       } else if (!node.isObject()) {

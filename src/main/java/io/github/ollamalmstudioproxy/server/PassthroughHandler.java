@@ -1,11 +1,13 @@
 package io.github.ollamalmstudioproxy.server;
 
 import io.github.ollamalmstudioproxy.backend.BackendClient;
+import io.github.ollamalmstudioproxy.backend.BodyPump;
 import io.github.ollamalmstudioproxy.backend.HopByHopHeaders;
-import io.github.ollamalmstudioproxy.backend.IdleWatch;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
+import io.github.ollamalmstudioproxy.upstream.Backend;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -30,22 +32,19 @@ final class PassthroughHandler implements RouteHandler {
   /** CORS is answered by the proxy's own policy; the backend's (llama-server sends an empty one) must not leak. */
   private static final Set<String> RESPONSE_EXCLUDED = Set.of("access-control-*");
 
-  private final BackendClient backend;
+  private final Backend backend;
   private final String prefix;
   private final Set<String> requestExcluded;
-  private final BackendFailures failures;
   private final ProxyMetrics metrics;
 
   /**
    * @param inboundKeyInUse when the proxy checks its own API key, the client's Authorization header carries that
    *     key and must not reach the backend
    */
-  PassthroughHandler(BackendClient backend, String prefix, boolean inboundKeyInUse, BackendFailures failures,
-      ProxyMetrics metrics) {
+  PassthroughHandler(Backend backend, String prefix, boolean inboundKeyInUse, ProxyMetrics metrics) {
     this.backend = backend;
     this.prefix = prefix;
     this.requestExcluded = inboundKeyInUse ? Set.of("authorization", "x-request-id") : Set.of("x-request-id");
-    this.failures = failures;
     this.metrics = metrics;
   }
 
@@ -54,7 +53,7 @@ final class PassthroughHandler implements RouteHandler {
     HttpServerRequest request = scope.request();
     if (!PathGuard.staysUnder(request.path(), prefix)) {
       log.info("{} rejected passthrough path outside {}: {}", scope.id(), prefix, request.path());
-      ErrorResponses.openAi(scope.response(), 400, "invalid path: it must stay under " + prefix);
+      Replies.error(scope, 400, "invalid path: it must stay under " + prefix);
       return;
     }
     request.pause();
@@ -77,9 +76,9 @@ final class PassthroughHandler implements RouteHandler {
    */
   private void send(RequestScope scope, String pathAndQuery, MultiMap headers, int replays) {
     HttpServerRequest request = scope.request();
-    backend.open(request.method(), pathAndQuery, headers).onComplete(opened -> {
+    backend.http().open(request.method(), pathAndQuery, headers).onComplete(opened -> {
       if (opened.failed()) {
-        failures.beforeResponse(scope, opened.cause(), ErrorResponses::openAi);
+        Replies.fail(scope, backend.failure(opened.cause(), scope));
         return;
       }
       HttpClientRequest upstream = opened.result();
@@ -97,59 +96,45 @@ final class PassthroughHandler implements RouteHandler {
         } else if (replays > 0 && BackendClient.closedBeforeAnswer(answered.cause()) && !scope.cancelled()) {
           send(scope, pathAndQuery, headers, replays - 1);
         } else {
-          failures.beforeResponse(scope, answered.cause(), ErrorResponses::openAi);
+          Replies.fail(scope, backend.failure(answered.cause(), scope));
         }
       });
     });
   }
 
   private void relay(RequestScope scope, HttpClientRequest upstream, HttpClientResponse answer) {
-    HttpServerResponse response = scope.response();
     if (scope.cancelled()) {
       return;
     }
+    HttpServerResponse response = scope.response();
     response.setStatusCode(answer.statusCode());
     HopByHopHeaders.copy(answer.headers(), response.headers(), RESPONSE_EXCLUDED);
     if (!answer.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
       response.setChunked(true);
     }
+    scope.state().streaming();
     metrics.streamStarted();
-    boolean[] done = {false};
-    IdleWatch[] watch = {null};
-    Runnable finish = () -> {
-      if (!done[0]) {
-        done[0] = true;
-        watch[0].stop();
-        metrics.streamEnded();
+    answer.pause();
+    backend.http().pump(upstream, answer, response, scope, new BodyPump.Sink() {
+      @Override
+      public void chunk(Buffer chunk) {
+        response.write(chunk);
       }
-    };
-    watch[0] = backend.watchIdle(() -> broken(scope, upstream, watch[0].timeout(), finish));
-    scope.onCancel(finish);
-    // A hand-written pump rather than Pipe: each chunk also feeds the idle watch.
-    answer.handler(chunk -> {
-      watch[0].touch();
-      response.write(chunk);
-      if (response.writeQueueFull()) {
-        answer.pause();
-        response.drainHandler(v -> answer.resume());
-      }
-    });
-    answer.endHandler(v -> {
-      finish.run();
-      if (!response.ended() && !response.closed()) {
-        response.end();
-      }
-    });
-    answer.exceptionHandler(e -> broken(scope, upstream, e, finish));
-  }
 
-  /** The backend broke off mid-body: reset the client too, so a truncated body never looks complete. */
-  private static void broken(RequestScope scope, HttpClientRequest upstream, Throwable cause, Runnable finish) {
-    finish.run();
-    if (!scope.cancelled()) {
-      log.warn("{} backend response broke off: {}", scope.id(), cause.toString());
-      upstream.reset();
-      scope.response().reset();
-    }
+      @Override
+      public void end() {
+        if (!response.closed()) {
+          scope.state().ended();
+          response.end();
+        }
+      }
+
+      /** The backend broke off mid-body: reset the client too, so a truncated body never looks complete. */
+      @Override
+      public void broken(Throwable cause) {
+        log.warn("{} backend response broke off: {}", scope.id(), cause.toString());
+        scope.response().reset();
+      }
+    }).start();
   }
 }

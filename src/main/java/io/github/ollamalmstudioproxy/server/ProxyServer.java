@@ -1,35 +1,34 @@
 package io.github.ollamalmstudioproxy.server;
 
-import io.github.ollamalmstudioproxy.api.OllamaError;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.ollamalmstudioproxy.backend.BackendClient;
-import io.github.ollamalmstudioproxy.backend.JsonPost;
-import io.github.ollamalmstudioproxy.backend.RetryPolicy;
-import io.github.ollamalmstudioproxy.backend.StreamingPost;
-import io.github.ollamalmstudioproxy.backend.ReadinessProbe;
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
+import io.github.ollamalmstudioproxy.server.RequestScope.ErrorShape;
+import io.github.ollamalmstudioproxy.server.Routes.Trait;
+import io.github.ollamalmstudioproxy.upstream.Backend;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP front: accepts Ollama clients, runs each request through CORS, auth and the route table inside a
- * {@link RequestScope}, and writes the access log. The routes themselves live in the handlers.
+ * The HTTP front: accepts Ollama clients, runs each request through CORS, the route table, auth and admission inside
+ * a {@link RequestScope}, and writes the access log. The routes themselves live in the handlers; the backend they
+ * drive is an {@link Backend} from the upstream layer.
  */
 public final class ProxyServer {
   private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+  private static final String[] PASSTHROUGH_PREFIXES = {"/v1/", "/api/v0/", "/api/v1/"};
 
   private final Vertx vertx;
-  private final ProxyConfig config;
-  private final BackendClient backend;
+  private final Backend backend;
   private final Routes routes = new Routes();
   private final RequestGate gate;
   private final ActiveRequests active = new ActiveRequests();
@@ -37,38 +36,33 @@ public final class ProxyServer {
   private final Admission admission;
   private HttpServer server;
 
-  private ProxyServer(Vertx vertx, ProxyConfig config, ProxyMetrics metrics) {
+  private ProxyServer(Vertx vertx, ProxyConfig config, Backend backend, ProxyMetrics metrics) {
     this.vertx = vertx;
-    this.config = config;
+    this.backend = backend;
     this.metrics = metrics;
     this.admission = new Admission(config.maxInFlight());
-    this.backend = new BackendClient(vertx, config.backend(), config.backendApiKey(), config.connectTimeout(),
-        config.firstByteTimeout(), config.idleTimeout(), metrics::upstreamAbortedByHangUp);
     this.gate = new RequestGate(new CorsPolicy(config.origins()), config.apiKey());
-    BackendFailures failures = new BackendFailures(config.backend());
-    new BasicRoutes(config.ollamaVersion(), new ReadinessProbe(backend), failures).register(routes);
-    routes.get("/metrics", scope -> scope.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
-    ObjectMapper json = new ObjectMapper();
-    JsonBodyReader bodies = new JsonBodyReader(json, config.maxBodyBytes(), config.logBodies());
-    OllamaReplies replies = new OllamaReplies(json, failures);
-    ModelCatalogService catalog = new ModelCatalogService(backend, failures);
-    ModelLoads loads = new ModelLoads(vertx, config.loadTimeout(), new JsonPost(backend), catalog, json, metrics);
-    BackendAttempts attempts = new BackendAttempts(new RetryPolicy(config.loadRetries()), loads,
-        config.loadTimeout(), metrics);
-    new ModelRoutes(catalog, bodies, replies).register(routes);
-    new EmbedRoutes(catalog, bodies, replies, new JsonPost(backend), attempts, json).register(routes);
-    TranslatedRelay relay = new TranslatedRelay(new StreamingPost(backend), attempts, replies, json, metrics);
-    new ChatRoutes(bodies, catalog, loads, relay, replies).register(routes);
+    JsonBodyReader bodies = new JsonBodyReader(config.maxBodyBytes(), config.logBodies());
+    new BasicRoutes(config.ollamaVersion(), backend, metrics).register(routes);
+    new ModelRoutes(backend.catalog(), bodies).register(routes);
+    new EmbedRoutes(backend, bodies).register(routes);
+    new ChatRoutes(bodies, backend, new TranslatedRelay(metrics)).register(routes);
     boolean inboundKey = config.apiKey() != null;
-    for (String prefix : new String[] {"/v1/", "/api/v0/", "/api/v1/"}) {
-      routes.prefix(prefix, new PassthroughHandler(backend, prefix, inboundKey, failures, metrics));
+    for (String prefix : PASSTHROUGH_PREFIXES) {
+      routes.prefix(prefix, new PassthroughHandler(backend, prefix, inboundKey, metrics), Trait.BACKEND,
+          Trait.OPENAI_ERRORS);
     }
   }
 
   /** Starts listening on the configured address; the future fails if the port cannot be bound. */
   public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config) {
-    ProxyServer proxy = new ProxyServer(vertx, config, new ProxyMetrics());
+    ProxyMetrics metrics = new ProxyMetrics();
+    return start(vertx, config, Backend.create(vertx, config, metrics), metrics);
+  }
+
+  /** Starts in front of {@code backend}, e.g. one whose catalog runs on a test's clock. */
+  public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config, Backend backend, ProxyMetrics metrics) {
+    ProxyServer proxy = new ProxyServer(vertx, config, backend, metrics);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.listen().host())
         .setPort(config.listen().port())
@@ -97,6 +91,10 @@ public final class ProxyServer {
     return active.size();
   }
 
+  public ProxyMetrics metrics() {
+    return metrics;
+  }
+
   /**
    * Stops accepting, lets in-flight requests finish for up to {@code drain}, then ends the rest (streams get their
    * final "cancelled" chunk where the route supports it) and closes.
@@ -115,7 +113,7 @@ public final class ProxyServer {
   private void handle(HttpServerRequest request) {
     RequestScope scope = new RequestScope(RequestIds.from(request.getHeader(RequestIds.HEADER)), request);
     active.add(scope);
-    var response = request.response();
+    HttpServerResponse response = request.response();
     response.putHeader(RequestIds.HEADER, scope.id());
     response.endHandler(v -> {
       if (!response.ended()) {
@@ -124,9 +122,7 @@ public final class ProxyServer {
         return;
       }
       if (scope.finish()) {
-        done(scope);
-        AccessLog.write(scope, response.getStatusCode());
-        metrics.request(scope.route(), response.getStatusCode());
+        done(scope, response.getStatusCode());
       }
     });
     response.closeHandler(v -> clientClosed(scope));
@@ -138,60 +134,56 @@ public final class ProxyServer {
     scope.route(match.template());
     if (match.handler() == null) {
       if (match.allowed().isEmpty()) {
-        ErrorResponses.ollama(response, 404, "404 page not found");
+        Replies.error(scope, 404, "404 page not found");
       } else {
         response.putHeader(HttpHeaders.ALLOW, Routes.allowHeader(match.allowed()));
-        ErrorResponses.ollama(response, 405, "405 method not allowed");
+        Replies.error(scope, 405, "405 method not allowed");
       }
       return;
     }
-    if (!match.isPublic() && !gate.authorized(scope)) {
+    if (!match.has(Trait.PUBLIC) && !gate.authorized(scope)) {
       return;
     }
-    if (Admission.counts(match.template())) {
+    if (match.has(Trait.BACKEND)) {
       if (!admission.tryAcquire()) {
         log.warn("{} refused: {} requests in flight (--max-in-flight)", scope.id(), admission.inFlight());
-        ErrorResponses.ollama(response, 503, Admission.BUSY);
+        Replies.error(scope, 503, Admission.BUSY);
         return;
       }
       scope.admitted();
     }
+    if (match.has(Trait.OPENAI_ERRORS)) {
+      // The route's own errors; the gate's refusals above keep Ollama's shape, as every client of the proxy got so far.
+      scope.errorShape(ErrorShape.OPENAI);
+    }
     try {
       match.handler().handle(scope);
-    } catch (OllamaError e) {
-      log.info("{} rejected: {}", scope.id(), e.getMessage());
-      ErrorResponses.ollama(response, e.status(), e.getMessage());
     } catch (RuntimeException e) {
-      log.error("{} unexpected failure in {}", scope.id(), request.path(), e);
-      ErrorResponses.ollama(response, 500, "internal error: " + e);
+      Replies.fail(scope, e);
     }
   }
 
-  private void done(RequestScope scope) {
+  /** The request is over, answered or abandoned: log it, count it, release what it held. */
+  private void done(RequestScope scope, int status) {
     active.remove(scope);
     if (scope.wasAdmitted()) {
       admission.release();
     }
+    if (scope.state().streamed()) {
+      metrics.streamEnded();
+    }
+    AccessLog.write(scope, status);
+    metrics.request(scope.route(), status);
   }
 
   /** Called when the client connection closed; only a cancellation if the response had not ended. */
   private void clientClosed(RequestScope scope) {
-    if (scope.request().response().ended()) {
+    if (scope.response().ended()) {
       return;
     }
     scope.clientWentAway();
     if (scope.finish()) {
-      done(scope);
-      AccessLog.write(scope, AccessLog.CLIENT_CLOSED_REQUEST);
-      metrics.request(scope.route(), AccessLog.CLIENT_CLOSED_REQUEST);
+      done(scope, AccessLog.CLIENT_CLOSED_REQUEST);
     }
-  }
-
-  public ProxyConfig config() {
-    return config;
-  }
-
-  public ProxyMetrics metrics() {
-    return metrics;
   }
 }

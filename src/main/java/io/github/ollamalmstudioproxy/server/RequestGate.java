@@ -36,7 +36,7 @@ final class RequestGate {
     }
     if (!cors.allows(origin)) {
       log.info("{} refused origin {}", scope.id(), origin);
-      ErrorResponses.ollama(response, 403, "origin not allowed: " + origin);
+      Replies.error(scope, 403, "origin not allowed: " + origin);
       return false;
     }
     response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
@@ -47,11 +47,10 @@ final class RequestGate {
     if (!preflight) {
       return true;
     }
-    response.setStatusCode(204)
-        .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, CorsPolicy.ALLOWED_METHODS)
+    response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, CorsPolicy.ALLOWED_METHODS)
         .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, CorsPolicy.ALLOWED_HEADERS)
-        .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, MAX_AGE_SECONDS)
-        .end();
+        .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, MAX_AGE_SECONDS);
+    Replies.empty(scope, 204);
     return false;
   }
 
@@ -70,7 +69,7 @@ final class RequestGate {
     }
     log.info("{} refused: {} API key", scope.id(), header == null ? "missing" : "wrong");
     scope.response().putHeader("WWW-Authenticate", "Bearer");
-    ErrorResponses.ollama(scope.response(), 401, "unauthorized");
+    Replies.error(scope, 401, "unauthorized");
     return false;
   }
 

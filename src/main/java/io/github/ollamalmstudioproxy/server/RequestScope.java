@@ -1,6 +1,7 @@
 package io.github.ollamalmstudioproxy.server;
 
-import io.github.ollamalmstudioproxy.backend.CancelSignal;
+import io.github.ollamalmstudioproxy.upstream.Caller;
+import io.github.ollamalmstudioproxy.upstream.LoadDeadline;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -9,7 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One request's life: its id, its start time, the model it concerns, and one cancellation signal.
+ * One request's life: its id, its start time, the model it concerns, one cancellation signal, one load deadline and
+ * one {@link ResponseState}.
  *
  * <p>Cancellation is fed by the client connection's close, which Vert.x reports from the read side, so it fires
  * while the response is still silent (a prompt prefill or a model load) and not only at the next write. Everything
@@ -18,13 +20,19 @@ import java.util.List;
  *
  * <p>All methods run on the request's event loop, so no locking is needed.
  */
-public final class RequestScope implements CancelSignal {
+public final class RequestScope implements Caller {
+  /** The error body shape of the route: Ollama's {@code {"error":"..."}} or OpenAI's {@code {"error":{...}}}. */
+  enum ErrorShape { OLLAMA, OPENAI }
+
   private final String id;
   private final long startNanos;
   private final HttpServerRequest request;
   private final Context context;
   private final List<Runnable> cancelActions = new ArrayList<>(2);
   private final List<Runnable> cutOffActions = new ArrayList<>(1);
+  private final ResponseState state = new ResponseState();
+  private final LoadDeadline loadDeadline = new LoadDeadline();
+  private ErrorShape errorShape = ErrorShape.OLLAMA;
   private boolean cancelled;
   private boolean finished;
   private String model;
@@ -39,33 +47,52 @@ public final class RequestScope implements CancelSignal {
   }
 
   /** The event loop this request runs on; work from other threads must hop onto it. */
-  public Context context() {
+  Context context() {
     return context;
   }
 
+  @Override
   public String id() {
     return id;
   }
 
-  public long startNanos() {
+  long startNanos() {
     return startNanos;
   }
 
-  public HttpServerRequest request() {
+  HttpServerRequest request() {
     return request;
   }
 
-  public HttpServerResponse response() {
+  HttpServerResponse response() {
     return request.response();
   }
 
-  /** The model the request names, for the access log; set by handlers once they know it. */
-  public void model(String model) {
+  ResponseState state() {
+    return state;
+  }
+
+  ErrorShape errorShape() {
+    return errorShape;
+  }
+
+  void errorShape(ErrorShape shape) {
+    this.errorShape = shape;
+  }
+
+  /** The model the request names, for the access log and error messages; set by handlers once they know it. */
+  void model(String model) {
     this.model = model;
   }
 
+  @Override
   public String model() {
     return model;
+  }
+
+  @Override
+  public LoadDeadline loadDeadline() {
+    return loadDeadline;
   }
 
   /** The matched route's template, a bounded label for metrics. */
@@ -106,7 +133,7 @@ public final class RequestScope implements CancelSignal {
    * Registers how to end this response early when a graceful shutdown's drain time is over, e.g. an NDJSON stream
    * writes its final "cancelled" chunk. Without one, the connection is simply closed.
    */
-  public void onShutdownCutOff(Runnable action) {
+  void onShutdownCutOff(Runnable action) {
     cutOffActions.add(action);
   }
 
@@ -132,7 +159,7 @@ public final class RequestScope implements CancelSignal {
     }
   }
 
-  /** Marks the response as complete; later closes of the connection are no longer a cancellation. */
+  /** Marks the request as complete; later closes of the connection are no longer a cancellation. */
   boolean finish() {
     if (finished) {
       return false;

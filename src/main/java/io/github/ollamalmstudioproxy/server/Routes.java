@@ -2,6 +2,7 @@ package io.github.ollamalmstudioproxy.server;
 
 import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,54 +12,68 @@ import java.util.stream.Collectors;
 
 /**
  * The route table: exact paths with one handler per method, then prefixes that take any method (the passthrough).
- * A known path with the wrong method is a 405, an unknown path a 404, as Ollama's router answers.
+ * A known path with the wrong method is a 405, an unknown path a 404, as Ollama's router answers. What a route is
+ * subject to besides its handler is declared where it is registered, as {@link Trait}s.
  */
 final class Routes {
+  /** What a route is subject to besides its handler. */
+  enum Trait {
+    /** Reachable without the inbound API key (liveness and version checks). */
+    PUBLIC,
+    /** Reaches the backend, so it counts against {@code --max-in-flight}. */
+    BACKEND,
+    /** Errors in OpenAI's shape ({@code {"error":{"message":...}}}) rather than Ollama's. */
+    OPENAI_ERRORS
+  }
+
   /** What a lookup found: a handler, or the methods the path does allow (empty for an unknown path). */
-  record Match(RouteHandler handler, Set<HttpMethod> allowed, boolean isPublic, String template) {}
+  record Match(RouteHandler handler, Set<HttpMethod> allowed, Set<Trait> traits, String template) {
+    boolean has(Trait trait) {
+      return traits.contains(trait);
+    }
+  }
+
+  private record Prefix(RouteHandler handler, Set<Trait> traits) {}
 
   private final Map<String, Map<HttpMethod, RouteHandler>> exact = new HashMap<>();
-  private final Map<String, Boolean> publicPaths = new HashMap<>();
-  private final Map<String, RouteHandler> prefixes = new LinkedHashMap<>();
+  private final Map<String, Set<Trait>> traits = new HashMap<>();
+  private final Map<String, Prefix> prefixes = new LinkedHashMap<>();
 
-  Routes add(HttpMethod method, String path, RouteHandler handler) {
+  Routes add(HttpMethod method, String path, RouteHandler handler, Trait... routeTraits) {
     exact.computeIfAbsent(path, p -> new HashMap<>()).put(method, handler);
+    traits.computeIfAbsent(path, p -> EnumSet.noneOf(Trait.class)).addAll(List.of(routeTraits));
     return this;
   }
 
   /** Adds GET and HEAD; Vert.x sends no body for HEAD, so one handler serves both. */
-  Routes get(String path, RouteHandler handler) {
-    return add(HttpMethod.GET, path, handler).add(HttpMethod.HEAD, path, handler);
+  Routes get(String path, RouteHandler handler, Trait... routeTraits) {
+    return add(HttpMethod.GET, path, handler, routeTraits).add(HttpMethod.HEAD, path, handler, routeTraits);
   }
 
-  Routes post(String path, RouteHandler handler) {
-    return add(HttpMethod.POST, path, handler);
+  Routes post(String path, RouteHandler handler, Trait... routeTraits) {
+    return add(HttpMethod.POST, path, handler, routeTraits);
   }
 
-  /** Marks a path as reachable without the inbound API key (liveness and version checks). */
-  Routes open(String path) {
-    publicPaths.put(path, true);
-    return this;
-  }
-
-  Routes prefix(String prefix, RouteHandler handler) {
-    prefixes.put(prefix, handler);
+  /** Every path under {@code prefix}, any method. */
+  Routes prefix(String prefix, RouteHandler handler, Trait... routeTraits) {
+    Set<Trait> set = EnumSet.noneOf(Trait.class);
+    set.addAll(List.of(routeTraits));
+    prefixes.put(prefix, new Prefix(handler, set));
     return this;
   }
 
   Match find(HttpMethod method, String path) {
     Map<HttpMethod, RouteHandler> byMethod = exact.get(path);
     if (byMethod != null) {
-      boolean open = publicPaths.containsKey(path);
       RouteHandler handler = byMethod.get(method);
-      return new Match(handler, handler == null ? allowed(byMethod) : Set.of(), open, path);
+      return new Match(handler, handler == null ? allowed(byMethod) : Set.of(), traits.get(path), path);
     }
-    for (Map.Entry<String, RouteHandler> entry : prefixes.entrySet()) {
+    for (Map.Entry<String, Prefix> entry : prefixes.entrySet()) {
       if (path.startsWith(entry.getKey())) {
-        return new Match(entry.getValue(), Set.of(), false, entry.getKey() + "*");
+        return new Match(entry.getValue().handler(), Set.of(), entry.getValue().traits(), entry.getKey() + "*");
       }
     }
-    return new Match(null, Set.of(), false, "unmatched");
+    return new Match(null, Set.of(), Set.of(), "unmatched");
   }
 
   static String allowHeader(Set<HttpMethod> methods) {
@@ -71,5 +86,4 @@ final class Routes {
   private static Set<HttpMethod> allowed(Map<HttpMethod, RouteHandler> byMethod) {
     return byMethod.keySet().stream().collect(Collectors.toUnmodifiableSet());
   }
-
 }

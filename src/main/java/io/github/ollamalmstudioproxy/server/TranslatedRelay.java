@@ -1,194 +1,151 @@
 package io.github.ollamalmstudioproxy.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.ollamalmstudioproxy.api.OllamaError;
-import io.github.ollamalmstudioproxy.backend.IdleWatch;
-import io.github.ollamalmstudioproxy.backend.StreamingPost;
-import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
+import io.github.ollamalmstudioproxy.backend.BodyPump;
 import io.github.ollamalmstudioproxy.backend.UpstreamStream;
+import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
+import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
-import io.github.ollamalmstudioproxy.translate.BackendErrors;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
+import io.github.ollamalmstudioproxy.translate.Output;
+import io.github.ollamalmstudioproxy.translate.Output.Ending;
 import io.github.ollamalmstudioproxy.translate.RequestTimes;
-import io.github.ollamalmstudioproxy.translate.ResponseAggregator;
-import io.github.ollamalmstudioproxy.translate.SsePipe;
+import io.github.ollamalmstudioproxy.translate.SseFeed;
 import io.github.ollamalmstudioproxy.translate.StreamSettings;
 import io.github.ollamalmstudioproxy.translate.StreamTranslator;
-import io.github.ollamalmstudioproxy.translate.UpstreamHandler;
 import io.github.ollamalmstudioproxy.translate.UpstreamRequest;
+import io.github.ollamalmstudioproxy.upstream.Backend;
+import io.github.ollamalmstudioproxy.upstream.Sent;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one translated request: sends the OpenAI request upstream (always streaming), feeds the SSE answer through
- * the translator, and writes Ollama NDJSON lines as they come, or one aggregated JSON object.
+ * the translator, and writes what it returns: Ollama NDJSON lines as they come, or one aggregated JSON object.
  *
- * <p>The transport stays thin: every decision about content lives in the pure translator.
+ * <p>The transport stays thin: every decision about content lives in the pure translator, every decision about the
+ * form of an answer in the request's {@link ResponseState}.
  */
 final class TranslatedRelay {
   private static final Logger log = LoggerFactory.getLogger(TranslatedRelay.class);
 
-  private final StreamingPost post;
-  private final BackendAttempts attempts;
-  private final OllamaReplies replies;
-  private final ObjectMapper json;
   private final ProxyMetrics metrics;
   private final Clock clock = Clock.systemUTC();
 
-  TranslatedRelay(StreamingPost post, BackendAttempts attempts, OllamaReplies replies, ObjectMapper json,
-      ProxyMetrics metrics) {
-    this.post = post;
-    this.attempts = attempts;
-    this.replies = replies;
-    this.json = json;
+  TranslatedRelay(ProxyMetrics metrics) {
     this.metrics = metrics;
   }
 
-  /** Sends {@code request} upstream and relays the answer; {@code loadNanos} is the time already spent loading. */
-  void run(RequestScope scope, ResolvedModel model, UpstreamRequest request, StreamSettings settings, boolean stream,
-      long loadNanos) {
+  /** Sends {@code request} upstream for {@code model} and relays the answer, streamed or aggregated. */
+  void run(RequestScope scope, Backend backend, CatalogSnapshot snapshot, ResolvedModel model,
+      UpstreamRequest request, StreamSettings settings, boolean stream) {
     if (!request.ignored().isEmpty() && log.isDebugEnabled()) {
       log.debug("{} ignored (the backend cannot honour them): {}", scope.id(), request.ignored());
     }
-    Buffer body;
-    try {
-      body = Buffer.buffer(json.writeValueAsBytes(request.body()));
-    } catch (JsonProcessingException e) {
-      replies.fail(scope, e);
-      return;
-    }
-    attempts.run(scope, model, loadNanos, () -> post.send(request.path(), body, scope))
-        .onSuccess(sent -> relay(scope, sent.value(), settings, stream, sent.loadNanos()))
-        .onFailure(e -> replies.fail(scope, e));
+    backend.stream(scope, snapshot, model, request.path(), request.body())
+        .onSuccess(sent -> relay(scope, backend, sent, settings, stream))
+        .onFailure(e -> Replies.fail(scope, e));
   }
 
-  private void relay(RequestScope scope, UpstreamStream upstream, StreamSettings settings, boolean stream,
-      long loadNanos) {
+  private void relay(RequestScope scope, Backend backend, Sent<UpstreamStream> sent, StreamSettings settings,
+      boolean stream) {
+    UpstreamStream upstream = sent.value();
     if (scope.cancelled()) {
       upstream.abort();
       return;
     }
     RequestTimes times = new RequestTimes(scope.startNanos(), upstream.sentNanos(),
-        loadNanos > 0 ? loadNanos : RequestTimes.NO_LOAD);
-    HttpClientResponse answer = upstream.response();
+        sent.loadNanos() > 0 ? sent.loadNanos() : RequestTimes.NO_LOAD);
+    StreamTranslator translator = stream
+        ? StreamTranslator.streaming(settings, times, clock)
+        : StreamTranslator.aggregating(settings, times, clock);
+    Relay relay = new Relay(scope, backend, translator);
+    relay.pump = upstream.pump(scope.response(), scope, relay);
     if (stream) {
-      NdjsonResponse out = new NdjsonResponse(scope, answer, metrics);
-      boolean[] failed = {false};
-      StreamTranslator translator = new StreamTranslator(settings, times, clock);
-      SsePipe pipe = new SsePipe(translator, line -> {
-        failed[0] |= NdjsonResponse.isError(line);
-        writeStreamed(scope, out, line);
-      }, System::nanoTime);
-      scope.onShutdownCutOff(() -> {
-        pipe.cancel();
-        upstream.abort();
-        out.end();
-      });
-      feed(upstream, pipe, () -> failed[0], broken -> {
-        if (!out.started() && broken instanceof TimeoutException) {
-          // Nothing reached the client yet: a timeout is a 504 like any other before the first byte.
-          replies.fail(scope, broken);
-        }
-        pipe.fail(brokenMessage(broken));
-      }, ended -> {
-        if (!ended) {
-          // The stream ended early (an error line): stop the backend instead of letting it generate.
-          upstream.abort();
-        }
-        recordTokens(translator);
-        out.end();
-      });
-    } else {
-      ResponseAggregator aggregator = new ResponseAggregator(settings, times, clock);
-      SsePipe pipe = new SsePipe(aggregator, line -> {}, System::nanoTime);
-      feed(upstream, pipe, () -> aggregator.failure() != null, broken -> {
-        if (broken instanceof TimeoutException) {
-          replies.fail(scope, broken);
-        }
-        pipe.fail(brokenMessage(broken));
-      }, ended -> {
-        if (!ended) {
-          upstream.abort();
-        }
-        recordTokens(aggregator);
-        if (aggregator.failure() != null) {
-          replies.fail(scope, aggregator.failure());
-        } else {
-          replies.json(scope, Buffer.buffer(aggregator.body()));
-        }
-      });
+      scope.onShutdownCutOff(relay::cutOff);
     }
+    relay.pump.start();
   }
 
-  private void recordTokens(UpstreamHandler handler) {
-    long prompt = handler.promptTokens();
-    long completion = handler.completionTokens();
-    metrics.tokens(prompt >= 0 ? prompt : null, completion >= 0 ? completion : null);
-  }
+  /** One answer in flight: the body pump's sink, writing what the translator returns. */
+  private final class Relay implements BodyPump.Sink {
+    private final RequestScope scope;
+    private final Backend backend;
+    private final StreamTranslator translator;
+    private final SseFeed feed;
+    private final NdjsonResponse out;
+    private BodyPump pump;
 
-  private static String brokenMessage(Throwable broken) {
-    return broken instanceof TimeoutException
-        ? "the backend went silent: " + broken.getMessage()
-        : "the backend connection broke off mid-response: " + broken.getMessage();
-  }
-
-  /** An error line before any output becomes a proper error status: the client has received nothing yet. */
-  private void writeStreamed(RequestScope scope, NdjsonResponse out, byte[] line) {
-    if (!out.started() && NdjsonResponse.isError(line)) {
-      String text = new String(line, StandardCharsets.UTF_8).trim();
-      OllamaError error = BackendErrors.toOllamaError(500, text);
-      replies.fail(scope, error);
-      return;
+    Relay(RequestScope scope, Backend backend, StreamTranslator translator) {
+      this.scope = scope;
+      this.backend = backend;
+      this.translator = translator;
+      this.feed = new SseFeed(translator, System::nanoTime);
+      this.out = new NdjsonResponse(scope, metrics);
     }
-    out.write(line);
-  }
 
-  /**
-   * Feeds the backend body into {@code pipe}. {@code onFinished} runs once: when the body ended by itself (true), or
-   * when the translator gave up early on an error (false), in which case the backend must be stopped. After a normal
-   * final line the backend body ends on its own right after, so it is not reset: its connection can be reused.
-   */
-  private void feed(UpstreamStream upstream, SsePipe pipe, java.util.function.BooleanSupplier failed,
-      java.util.function.Consumer<Throwable> onBroken, java.util.function.Consumer<Boolean> onFinished) {
-    HttpClientResponse answer = upstream.response();
-    boolean[] finished = {false};
-    IdleWatch[] watch = {null};
-    java.util.function.Consumer<Boolean> finishOnce = ended -> {
-      if (!finished[0]) {
-        finished[0] = true;
-        watch[0].stop();
-        onFinished.accept(ended);
+    @Override
+    public void chunk(Buffer chunk) {
+      byte[] bytes = chunk.getBytes();
+      deliver(feed.feed(bytes, 0, bytes.length));
+    }
+
+    @Override
+    public void end() {
+      deliver(feed.end());
+    }
+
+    @Override
+    public void broken(Throwable cause) {
+      deliver(feed.fail(brokenOff(cause)));
+    }
+
+    /** A graceful shutdown's drain time is over: the final "cancelled" line, and the backend is stopped. */
+    void cutOff() {
+      pump.finish(true);
+      deliver(feed.cancel());
+    }
+
+    private void deliver(Output output) {
+      List<byte[]> lines = output.lines();
+      for (int i = 0; i < lines.size(); i++) {
+        out.write(lines.get(i));
       }
-    };
-    watch[0] = post.watchIdle(() -> {
-      if (!finished[0]) {
-        onBroken.accept(watch[0].timeout());
-        finishOnce.accept(false);
+      if (!output.ended()) {
+        return;
       }
-    });
-    answer.handler(buffer -> {
-      watch[0].touch();
-      byte[] bytes = buffer.getBytes();
-      pipe.feed(bytes, 0, bytes.length);
-      if (pipe.isFinished() && failed.getAsBoolean()) {
-        finishOnce.accept(false);
+      Ending ending = output.ending();
+      // After a failure the backend must stop generating; after a normal end only its [DONE] is left to read.
+      pump.finish(ending.failed());
+      recordTokens();
+      if (ending.failed()) {
+        Replies.error(scope, ending.failure().status(), ending.failure().getMessage());
+      } else if (ending.body() != null) {
+        Replies.json(scope, Buffer.buffer(ending.body()));
+      } else {
+        out.end();
       }
-    });
-    answer.endHandler(v -> {
-      pipe.end();
-      finishOnce.accept(true);
-    });
-    answer.exceptionHandler(e -> {
-      if (!finished[0]) {
-        onBroken.accept(e);
+    }
+
+    /**
+     * The words for a body that broke off. Before the client got a byte, silence is a timeout like any other (504);
+     * after it the message says what happened in the middle of the answer.
+     */
+    private OllamaError brokenOff(Throwable cause) {
+      if (cause instanceof TimeoutException) {
+        return scope.state().notStarted() ? backend.transportFailure(cause)
+            : new OllamaError(504, "the backend went silent: " + cause.getMessage());
       }
-      finishOnce.accept(false);
-    });
-    answer.resume();
+      return new OllamaError(500, "the backend connection broke off mid-response: " + cause.getMessage());
+    }
+
+    private void recordTokens() {
+      long prompt = translator.promptTokens();
+      long completion = translator.completionTokens();
+      metrics.tokens(prompt >= 0 ? prompt : null, completion >= 0 ? completion : null);
+    }
   }
 }

@@ -3,7 +3,7 @@ package io.github.ollamalmstudioproxy.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.ollamalmstudioproxy.api.OllamaError;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +15,7 @@ import java.util.Locale;
  * @param stream true unless the client sent {@code "stream": false}
  * @param messages never null; empty for a load or unload request
  * @param tools null unless the client sent a non-empty array (ollama-python always sends {@code []})
- * @param responseFormat the OpenAI {@code response_format}, or null
+ * @param format the requested output format, or null
  * @param think null when absent
  * @param keepAlive null when absent
  * @param ignored request features the backend cannot honour, for a debug log: top-level names such as
@@ -26,7 +26,7 @@ public record ChatRequest(
     boolean stream,
     List<Message> messages,
     ArrayNode tools,
-    ObjectNode responseFormat,
+    ResponseFormat format,
     SamplingOptions options,
     Think think,
     KeepAlive keepAlive,
@@ -56,10 +56,7 @@ public record ChatRequest(
    */
   public static ChatRequest parse(JsonNode json) {
     ObjectNode body = Fields.body(json);
-    String model = Fields.string(body, "model", "model");
-    if (Fields.isEmpty(model)) {
-      throw OllamaError.badRequest("model is required");
-    }
+    String model = Fields.requiredModel(body, "model");
     boolean stream = Fields.bool(body, "stream", true);
     List<Message> messages = messages(Fields.array(body, "messages", "messages"));
     ArrayNode tools = Fields.array(body, "tools", "tools");
@@ -70,13 +67,13 @@ public record ChatRequest(
         }
       }
     }
-    ObjectNode responseFormat = ResponseFormat.toOpenAi(body.get("format"));
+    ResponseFormat format = ResponseFormat.parse(body.get("format"));
     SamplingOptions options = SamplingOptions.parse(Fields.object(body, "options", "options"));
     Think think = Think.parse(body.get("think"));
     KeepAlive keepAlive = KeepAlive.parse(body.get("keep_alive"));
     List<String> ignored = RequestChecks.ignored(body, options);
     return new ChatRequest(
-        model, stream, messages, tools == null || tools.isEmpty() ? null : tools, responseFormat, options, think,
+        model, stream, messages, tools == null || tools.isEmpty() ? null : tools, format, options, think,
         keepAlive, ignored);
   }
 

@@ -2,6 +2,7 @@ package io.github.ollamalmstudioproxy.translate;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.github.ollamalmstudioproxy.ollama.Json;
 import java.io.IOException;
 
 /**
@@ -10,34 +11,52 @@ import java.io.IOException;
  * <p>Understood: {@code choices[0].delta.{content, reasoning_content, reasoning, tool_calls}}, {@code choices[0].text}
  * (completions), {@code choices[0].finish_reason}, {@code usage} (in its own {@code choices:[]} chunk or inline in the
  * finish chunk) and llama-server's {@code timings}. A top-level {@code error} key is flagged. Everything else is
- * skipped. The results are fields of this object, overwritten by each {@link #parse}.
+ * skipped. Each {@link #parse} returns its own {@link Chunk}; the fields below are scratch space for one parse.
  */
 final class ChunkParser {
-  String content;
-  String reasoning;
-  String finishReason;
-  boolean toolFragment;
-  boolean hasError;
-  long promptTokens;
-  long completionTokens;
-  long timingsPromptN;
-  long timingsCacheN;
-  long timingsPredictedN;
+  /**
+   * What one chunk said.
+   *
+   * @param content the content (or completion text) delta, null when absent
+   * @param reasoning the reasoning delta from {@code reasoning_content}, else {@code reasoning}; null when absent
+   * @param finishReason null until the finish chunk
+   * @param toolFragment the chunk carried a tool-call fragment (already handed to the accumulator)
+   * @param hasError the chunk is an error object, not a completion chunk
+   * @param counts null unless the chunk reported usage or timings
+   */
+  record Chunk(String content, String reasoning, String finishReason, boolean toolFragment, boolean hasError,
+      Counts counts) {}
 
+  /** Token counts a chunk reported; -1 for each one it did not. */
+  record Counts(long promptTokens, long completionTokens, long timingsPromptN, long timingsCacheN,
+      long timingsPredictedN) {}
+
+  private String content;
+  private String reasoning;
   private String reasoningAlt;
+  private String finishReason;
+  private boolean toolFragment;
+  private boolean hasError;
+  private boolean counted;
+  private long promptTokens;
+  private long completionTokens;
+  private long timingsPromptN;
+  private long timingsCacheN;
+  private long timingsPredictedN;
 
   /**
    * Parses one chunk; tool-call fragments go straight to {@code tools}.
    *
    * @throws IOException for invalid JSON or a chunk that is not an object
    */
-  void parse(String json, ToolCallAccumulator tools) throws IOException {
+  Chunk parse(String json, ToolCallAccumulator tools) throws IOException {
     content = null;
     reasoning = null;
     reasoningAlt = null;
     finishReason = null;
     toolFragment = false;
     hasError = false;
+    counted = false;
     promptTokens = completionTokens = -1;
     timingsPromptN = timingsCacheN = timingsPredictedN = -1;
     try (JsonParser p = Json.FACTORY.createParser(json)) {
@@ -71,9 +90,10 @@ final class ChunkParser {
       }
     }
     // Some servers send both fields with the same text; reasoning_content is the older, more common one.
-    if (reasoning == null || reasoning.isEmpty()) {
-      reasoning = reasoningAlt;
-    }
+    String thinking = reasoning == null || reasoning.isEmpty() ? reasoningAlt : reasoning;
+    Counts counts = counted
+        ? new Counts(promptTokens, completionTokens, timingsPromptN, timingsCacheN, timingsPredictedN) : null;
+    return new Chunk(content, thinking, finishReason, toolFragment, hasError, counts);
   }
 
   /** Only the first choice: the proxy never asks for {@code n > 1}. */
@@ -185,8 +205,10 @@ final class ChunkParser {
     while ((name = p.nextFieldName()) != null) {
       JsonToken v = p.nextToken();
       if (name.equals("prompt_tokens")) {
+        counted = true;
         promptTokens = count(p, v);
       } else if (name.equals("completion_tokens")) {
+        counted = true;
         completionTokens = count(p, v);
       } else {
         p.skipChildren();
@@ -199,6 +221,7 @@ final class ChunkParser {
       p.skipChildren();
       return;
     }
+    counted = true;
     String name;
     while ((name = p.nextFieldName()) != null) {
       JsonToken v = p.nextToken();

@@ -3,21 +3,38 @@ package io.github.ollamalmstudioproxy.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.ollamalmstudioproxy.api.OllamaError;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
+import java.util.Locale;
 
 /**
  * Typed reads of request fields with Ollama's leniency: absent and {@code null} both mean "not given" (the Go client
  * serialises many empty fields), while a value of the wrong type is a 400 that names the field.
  */
-final class Fields {
+public final class Fields {
   private Fields() {}
 
-  static JsonNode get(JsonNode object, String field) {
+  /**
+   * The model a request names: the first of {@code fields} that holds a non-empty string ({@code /api/show} also
+   * takes the deprecated {@code name}). Shared by every route that requires a model.
+   *
+   * @throws OllamaError 400 {@code model is required}, or 400 naming a field of the wrong type
+   */
+  public static String requiredModel(JsonNode body, String... fields) {
+    for (String field : fields) {
+      String value = string(body, field, field);
+      if (!isEmpty(value)) {
+        return value;
+      }
+    }
+    throw OllamaError.badRequest("model is required");
+  }
+
+  public static JsonNode get(JsonNode object, String field) {
     JsonNode value = object.get(field);
     return value == null || value.isNull() ? null : value;
   }
 
-  static String string(JsonNode object, String field, String path) {
+  public static String string(JsonNode object, String field, String path) {
     JsonNode value = get(object, field);
     if (value == null) {
       return null;
@@ -28,7 +45,7 @@ final class Fields {
     return value.textValue();
   }
 
-  static boolean bool(JsonNode object, String field, boolean absent) {
+  public static boolean bool(JsonNode object, String field, boolean absent) {
     JsonNode value = get(object, field);
     if (value == null) {
       return absent;
@@ -39,7 +56,7 @@ final class Fields {
     return value.booleanValue();
   }
 
-  static ArrayNode array(JsonNode object, String field, String path) {
+  public static ArrayNode array(JsonNode object, String field, String path) {
     JsonNode value = get(object, field);
     if (value == null) {
       return null;
@@ -50,7 +67,7 @@ final class Fields {
     return (ArrayNode) value;
   }
 
-  static ObjectNode object(JsonNode object, String field, String path) {
+  public static ObjectNode object(JsonNode object, String field, String path) {
     JsonNode value = get(object, field);
     if (value == null) {
       return null;
@@ -61,7 +78,7 @@ final class Fields {
     return (ObjectNode) value;
   }
 
-  static ObjectNode body(JsonNode body) {
+  public static ObjectNode body(JsonNode body) {
     if (body == null || body.isNull() || body.isMissingNode()) {
       throw OllamaError.badRequest("missing request body");
     }
@@ -71,15 +88,15 @@ final class Fields {
     return (ObjectNode) body;
   }
 
-  static boolean isEmpty(String s) {
+  public static boolean isEmpty(String s) {
     return s == null || s.isEmpty();
   }
 
-  static OllamaError badType(String path, String expected, JsonNode actual) {
+  public static OllamaError badType(String path, String expected, JsonNode actual) {
     return OllamaError.badRequest("invalid value for \"" + path + "\": expected " + expected + ", got " + typeName(actual));
   }
 
-  static String typeName(JsonNode node) {
+  public static String typeName(JsonNode node) {
     switch (node.getNodeType()) {
       case STRING:
         return "string";
@@ -94,7 +111,7 @@ final class Fields {
       case NULL:
         return "null";
       default:
-        return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        return node.getNodeType().name().toLowerCase(Locale.ROOT);
     }
   }
 }

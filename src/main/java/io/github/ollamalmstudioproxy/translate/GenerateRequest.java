@@ -3,7 +3,7 @@ package io.github.ollamalmstudioproxy.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.ollamalmstudioproxy.api.OllamaError;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +26,7 @@ public record GenerateRequest(
     String system,
     List<String> images,
     boolean raw,
-    ObjectNode responseFormat,
+    ResponseFormat format,
     SamplingOptions options,
     Think think,
     KeepAlive keepAlive,
@@ -62,7 +62,7 @@ public record GenerateRequest(
     if (raw && !images.isEmpty()) {
       throw OllamaError.badRequest("raw mode does not support images");
     }
-    ObjectNode responseFormat = ResponseFormat.toOpenAi(body.get("format"));
+    ResponseFormat format = ResponseFormat.parse(body.get("format"));
     SamplingOptions options = SamplingOptions.parse(Fields.object(body, "options", "options"));
     Think think = Think.parse(body.get("think"));
     KeepAlive keepAlive = KeepAlive.parse(body.get("keep_alive"));
@@ -75,9 +75,9 @@ public record GenerateRequest(
     if (context != null && !context.isEmpty()) {
       ignored.add("context");
     }
-    if (raw && responseFormat != null) {
+    if (raw && format != null) {
       ignored.add("format");
-      responseFormat = null;
+      format = null;
     }
     if (raw && think != null && think.enabled()) {
       ignored.add("think");
@@ -85,7 +85,7 @@ public record GenerateRequest(
     ignored.addAll(RequestChecks.ignored(body, options));
     return new GenerateRequest(
         model, stream, prompt == null ? "" : prompt, Fields.isEmpty(system) ? null : system, images, raw,
-        responseFormat, options, think, keepAlive, List.copyOf(ignored));
+        format, options, think, keepAlive, List.copyOf(ignored));
   }
 
   /** Empty prompt: Ollama only loads (or, with {@code keep_alive} 0, unloads) the model and answers at once. */

@@ -1,6 +1,6 @@
 package io.github.ollamalmstudioproxy.translate;
 
-import io.github.ollamalmstudioproxy.api.OllamaError;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import java.util.Base64;
 
 /** Ollama base64 images to OpenAI {@code data:} URLs with a MIME type sniffed from the bytes. */

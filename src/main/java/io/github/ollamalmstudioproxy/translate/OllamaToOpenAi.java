@@ -4,17 +4,22 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.ollamalmstudioproxy.ollama.Json;
 import io.github.ollamalmstudioproxy.translate.ChatRequest.Message;
 import io.github.ollamalmstudioproxy.translate.ChatRequest.ToolCall;
 import java.util.List;
 
-/** Ollama requests to OpenAI requests. Pure: the backend model id comes from the caller's name resolution. */
+/**
+ * Ollama requests to OpenAI requests, written once for the backend they go to. Pure: the backend's model id comes
+ * from the caller's name resolution and its dialect from the caller's catalog.
+ */
 public final class OllamaToOpenAi {
   private OllamaToOpenAi() {}
 
   /** {@code /api/chat} to {@code POST /v1/chat/completions}. */
-  public static UpstreamRequest chat(ChatRequest request, String backendModel) {
+  public static UpstreamRequest chat(ChatRequest request, String backendModel, BackendDialect dialect) {
     requireNonNull(request, "request");
+    requireNonNull(dialect, "dialect");
     ObjectNode body = start(backendModel);
     ArrayNode messages = body.putArray("messages");
     ToolHistory history = new ToolHistory();
@@ -25,21 +30,22 @@ public final class OllamaToOpenAi {
     if (request.tools() != null) {
       body.set("tools", request.tools());
     }
-    finish(body, request.responseFormat(), request.options(), request.think(), request.keepAlive());
-    return new UpstreamRequest(UpstreamRequest.CHAT_COMPLETIONS, body, request.ignored());
+    finish(body, format(request.format(), dialect), request.options(), request.think(), request.keepAlive());
+    return UpstreamRequest.of(UpstreamRequest.CHAT_COMPLETIONS, body, request.ignored());
   }
 
   /**
    * {@code /api/generate}: without {@code raw}, a chat completion of {@code [system?, user(prompt, images)]}, which is
    * how Ollama itself renders a generate request; with {@code raw}, a plain {@code /v1/completions} of the prompt.
    */
-  public static UpstreamRequest generate(GenerateRequest request, String backendModel) {
+  public static UpstreamRequest generate(GenerateRequest request, String backendModel, BackendDialect dialect) {
     requireNonNull(request, "request");
+    requireNonNull(dialect, "dialect");
     ObjectNode body = start(backendModel);
     if (request.raw()) {
       body.put("prompt", request.prompt());
       finish(body, null, request.options(), null, request.keepAlive());
-      return new UpstreamRequest(UpstreamRequest.COMPLETIONS, body, request.ignored());
+      return UpstreamRequest.of(UpstreamRequest.COMPLETIONS, body, request.ignored());
     }
     ArrayNode messages = body.putArray("messages");
     if (request.system() != null) {
@@ -47,8 +53,8 @@ public final class OllamaToOpenAi {
     }
     ObjectNode user = messages.addObject().put("role", "user");
     content(user, request.prompt(), request.images());
-    finish(body, request.responseFormat(), request.options(), request.think(), request.keepAlive());
-    return new UpstreamRequest(UpstreamRequest.CHAT_COMPLETIONS, body, request.ignored());
+    finish(body, format(request.format(), dialect), request.options(), request.think(), request.keepAlive());
+    return UpstreamRequest.of(UpstreamRequest.CHAT_COMPLETIONS, body, request.ignored());
   }
 
   private static ObjectNode start(String backendModel) {
@@ -95,6 +101,10 @@ public final class OllamaToOpenAi {
     for (String url : images) {
       parts.addObject().put("type", "image_url").putObject("image_url").put("url", url);
     }
+  }
+
+  private static ObjectNode format(ResponseFormat format, BackendDialect dialect) {
+    return format == null ? null : format.toOpenAi(dialect);
   }
 
   private static void finish(

@@ -3,6 +3,7 @@ package io.github.ollamalmstudioproxy.translate;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.io.SerializedString;
+import io.github.ollamalmstudioproxy.ollama.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,22 +2,23 @@ package io.github.ollamalmstudioproxy.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.ollamalmstudioproxy.api.OllamaError;
+import io.github.ollamalmstudioproxy.ollama.Json;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
 
-/** Ollama {@code format} to OpenAI {@code response_format}. */
-public final class ResponseFormat {
-  /** The schema name that marks a {@code json_schema} as the translation of {@code format:"json"}. */
-  private static final String ANY_JSON = "json_object";
-
-  private ResponseFormat() {}
-
+/**
+ * A validated Ollama {@code format}: any JSON object ({@code "json"}) or a JSON Schema, written as OpenAI's
+ * {@code response_format} in the form the backend accepts.
+ *
+ * @param schema null for {@code "json"}
+ */
+public record ResponseFormat(ObjectNode schema) {
   /**
-   * {@code "json"} becomes a {@code json_schema} for any object, because LM Studio answers
-   * {@code response_format.type: "json_object"} with a 400; a schema object becomes a strict {@code json_schema}.
+   * Reads {@code format}.
    *
    * @return null when no format was asked for ({@code ""} or {@code null} included: clients send both)
+   * @throws OllamaError 400 for anything but {@code "json"} or a schema object
    */
-  static ObjectNode toOpenAi(JsonNode format) {
+  static ResponseFormat parse(JsonNode format) {
     if (format == null || format.isNull() || format.isMissingNode()) {
       return null;
     }
@@ -26,25 +27,27 @@ public final class ResponseFormat {
         return null;
       }
       if (format.textValue().equals("json")) {
-        ObjectNode schema = Json.NODES.objectNode().put("type", "object");
-        return jsonSchema(ANY_JSON, schema, false);
+        return new ResponseFormat(null);
       }
     } else if (format.isObject()) {
-      return jsonSchema("schema", (ObjectNode) format, true);
+      return new ResponseFormat((ObjectNode) format);
     }
     throw OllamaError.badRequest("invalid format: " + format + "; expected \"json\" or a valid JSON Schema object");
   }
 
   /**
-   * Rewrites the translation of {@code format:"json"} into OpenAI's plain {@code json_object}, for backends other
-   * than LM Studio: llama-server rejected the any-object {@code json_schema} (its sampler failed to initialise) but
-   * takes {@code json_object}, which is standard OpenAI. A real schema is left alone.
+   * A schema becomes a strict {@code json_schema}. {@code "json"} becomes OpenAI's {@code json_object} where the
+   * backend takes it, else (LM Studio, which answers {@code json_object} with a 400) a {@code json_schema} for any
+   * object.
    */
-  public static void preferJsonObject(ObjectNode openAiRequest) {
-    JsonNode format = openAiRequest.get("response_format");
-    if (format != null && ANY_JSON.equals(format.path("json_schema").path("name").asText(null))) {
-      openAiRequest.set("response_format", Json.NODES.objectNode().put("type", "json_object"));
+  ObjectNode toOpenAi(BackendDialect dialect) {
+    if (schema != null) {
+      return jsonSchema("schema", schema, true);
     }
+    if (dialect.acceptsJsonObjectFormat()) {
+      return Json.NODES.objectNode().put("type", "json_object");
+    }
+    return jsonSchema("json_object", Json.NODES.objectNode().put("type", "object"), false);
   }
 
   private static ObjectNode jsonSchema(String name, ObjectNode schema, boolean strict) {

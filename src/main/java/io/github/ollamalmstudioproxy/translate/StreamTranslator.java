@@ -2,94 +2,122 @@ package io.github.ollamalmstudioproxy.translate;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
+import io.github.ollamalmstudioproxy.translate.Output.Ending;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One upstream OpenAI SSE stream to Ollama NDJSON lines ({@code stream:true} clients). One instance per request.
+ * One upstream OpenAI SSE stream to Ollama: NDJSON lines as they come ({@link #streaming}) or one JSON body at the
+ * end ({@link #aggregating}, for {@code stream:false} clients: the proxy streams upstream even then, so that the
+ * backend stops as soon as the client leaves). One instance per request.
  *
  * <pre>
- *   content / thinking chunks ... [tool calls line] final done:true line
- *   content / thinking chunks ... {"error":"..."}            (upstream error, no [DONE], dropped connection)
+ *   streaming:   content / thinking lines ... [tool calls line] final done:true line, then Ending.completed
+ *                content / thinking lines ... Ending.failed     (upstream error, no [DONE], dropped connection)
+ *   aggregating: no lines; Ending.completed(body) or Ending.failed
  * </pre>
  *
  * <p>Tool calls are collected and sent whole in one {@code done:false} line right before the final line: clients
  * execute only complete calls, and Ollama's documented placement is a separate chunk before {@code done}.
  */
-public final class StreamTranslator implements UpstreamHandler {
+public final class StreamTranslator implements StreamTranslation {
   static final String NO_DONE = "backend stream ended before it was complete (no [DONE])";
 
-  private final StreamCore core;
+  private final ChunkInterpreter chunks;
   private final OllamaWriter writer;
+  /** Null when streaming: the output went out line by line. */
+  private final StringBuilder content;
+  private final StringBuilder thinking;
   private boolean finished;
-  private boolean sentOutput;
+  private boolean producedOutput;
 
-  public StreamTranslator(StreamSettings settings, RequestTimes times, Clock clock) {
+  private StreamTranslator(StreamSettings settings, RequestTimes times, Clock clock, boolean aggregate) {
     requireNonNull(settings, "settings");
-    this.core = new StreamCore(settings, requireNonNull(times, "times"));
+    this.chunks = new ChunkInterpreter(settings, requireNonNull(times, "times"));
     this.writer = new OllamaWriter(settings, requireNonNull(clock, "clock"));
+    this.content = aggregate ? new StringBuilder() : null;
+    this.thinking = aggregate ? new StringBuilder() : null;
+  }
+
+  /** For {@code stream:true}: every piece of output becomes an NDJSON line at once. */
+  public static StreamTranslator streaming(StreamSettings settings, RequestTimes times, Clock clock) {
+    return new StreamTranslator(settings, times, clock, false);
+  }
+
+  /** For {@code stream:false}: content and thinking are concatenated into one body at the end. */
+  public static StreamTranslator aggregating(StreamSettings settings, RequestTimes times, Clock clock) {
+    return new StreamTranslator(settings, times, clock, true);
   }
 
   @Override
-  public List<byte[]> onEvent(String eventType, String data, long nowNanos) {
+  public Output onEvent(String eventType, String data, long nowNanos) {
     if (finished) {
-      return List.of();
+      return Output.NONE;
     }
-    if (!core.accept(eventType, data, nowNanos)) {
-      return fail(core.error);
+    Piece piece;
+    try {
+      piece = chunks.accept(eventType, data, nowNanos);
+    } catch (OllamaError failure) {
+      return fail(failure);
     }
-    if (core.content == null && core.thinking == null) {
-      return List.of();
-    }
-    sentOutput = true;
-    return List.of(writer.piece(core.content, core.thinking));
+    return emit(piece);
   }
 
   @Override
-  public List<byte[]> onDone(long nowNanos) {
+  public Output onDone(long nowNanos) {
     if (finished) {
-      return List.of();
+      return Output.NONE;
+    }
+    Output pending = emit(chunks.flush());
+    List<ToolCallOut> calls;
+    try {
+      calls = chunks.toolCalls();
+    } catch (OllamaError failure) {
+      return pending.then(fail(failure));
     }
     finished = true;
-    List<byte[]> lines = new ArrayList<>(3);
-    core.flush();
-    if (core.content != null || core.thinking != null) {
-      lines.add(writer.piece(core.content, core.thinking));
+    FinalStats stats = chunks.finish(nowNanos, false, false);
+    if (content != null) {
+      byte[] body = writer.done(content.toString(), thinking.toString(), calls, stats, false);
+      return Output.ended(List.of(), Ending.completed(body));
     }
-    List<ToolCallOut> calls = core.toolCalls();
-    if (calls == null) {
-      lines.add(writer.error(core.error));
-      return lines;
-    }
+    List<byte[]> lines = new ArrayList<>(pending.lines().size() + 2);
+    lines.addAll(pending.lines());
     if (!calls.isEmpty()) {
       lines.add(writer.toolCalls(calls));
     }
-    lines.add(writer.done("", null, List.of(), core.finish(nowNanos, false, false), true));
-    return lines;
+    lines.add(writer.done("", null, List.of(), stats, true));
+    return Output.ended(lines, Ending.completed(null));
   }
 
   @Override
-  public List<byte[]> upstreamEnded(long nowNanos) {
-    return fail(NO_DONE);
+  public Output upstreamEnded(long nowNanos) {
+    return fail(new OllamaError(500, NO_DONE));
   }
 
   @Override
-  public List<byte[]> fail(String message) {
+  public Output fail(OllamaError failure) {
     if (finished) {
-      return List.of();
+      return Output.NONE;
     }
     finished = true;
-    return List.of(writer.error(message == null || message.isEmpty() ? "backend error" : message));
+    return Output.ended(List.of(), Ending.failed(requireNonNull(failure, "failure")));
   }
 
   @Override
-  public List<byte[]> cancel(long nowNanos) {
+  public Output cancel(long nowNanos) {
     if (finished) {
-      return List.of();
+      return Output.NONE;
     }
     finished = true;
-    return List.of(writer.done("", null, List.of(), core.finish(nowNanos, true, sentOutput), true));
+    FinalStats stats = chunks.finish(nowNanos, true, producedOutput);
+    if (content != null) {
+      byte[] body = writer.done(content.toString(), thinking.toString(), List.of(), stats, false);
+      return Output.ended(List.of(), Ending.completed(body));
+    }
+    return Output.ended(List.of(writer.done("", null, List.of(), stats, true)), Ending.completed(null));
   }
 
   @Override
@@ -99,11 +127,28 @@ public final class StreamTranslator implements UpstreamHandler {
 
   @Override
   public long promptTokens() {
-    return core.promptEvalCount();
+    return chunks.promptEvalCount();
   }
 
   @Override
   public long completionTokens() {
-    return core.evalCount();
+    return chunks.evalCount();
+  }
+
+  private Output emit(Piece piece) {
+    if (piece.isEmpty()) {
+      return Output.NONE;
+    }
+    producedOutput = true;
+    if (content == null) {
+      return Output.line(writer.piece(piece.content(), piece.thinking()));
+    }
+    if (piece.content() != null) {
+      content.append(piece.content());
+    }
+    if (piece.thinking() != null) {
+      thinking.append(piece.thinking());
+    }
+    return Output.NONE;
   }
 }

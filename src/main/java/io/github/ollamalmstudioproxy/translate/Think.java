@@ -1,7 +1,7 @@
 package io.github.ollamalmstudioproxy.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.ollamalmstudioproxy.api.OllamaError;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
 
 /**
  * Ollama's {@code think}: a boolean or a level.

@@ -21,35 +21,36 @@ final class ThinkTagSplitter {
   private State state = State.LOOKING;
   private final StringBuilder pending = new StringBuilder();
   private boolean trimLeading;
+  /** What the current call has decided so far; scratch space, returned as a {@link Piece}. */
+  private String content;
+  private String thinking;
 
-  /** Output of the last call: null when there is none. */
-  String content;
-  String thinking;
-
-  void accept(String text) {
+  /** The next piece of output text; returns what can be passed on now. */
+  Piece accept(String text) {
+    if (state == State.DONE) {
+      return Piece.of(text, null);
+    }
     content = null;
     thinking = null;
-    if (state == State.DONE) {
-      content = text;
-      return;
-    }
     pending.append(text);
     process();
+    return Piece.of(content, thinking);
   }
 
   /** End of output: releases whatever was held back. */
-  void flush() {
-    content = null;
-    thinking = null;
+  Piece flush() {
+    String c = null;
+    String t = null;
     if (pending.length() > 0) {
       if (state == State.LOOKING) {
-        content = pending.toString();
+        c = pending.toString();
       } else if (state == State.THINKING) {
-        thinking = pending.toString();
+        t = pending.toString();
       }
       pending.setLength(0);
     }
     state = State.DONE;
+    return Piece.of(c, t);
   }
 
   private void process() {

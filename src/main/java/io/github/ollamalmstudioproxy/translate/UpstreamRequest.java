@@ -1,17 +1,37 @@
 package io.github.ollamalmstudioproxy.translate;
 
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.ollamalmstudioproxy.ollama.Json;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
  * A translated request, ready to POST to the backend.
  *
  * @param path {@link #CHAT_COMPLETIONS} or {@link #COMPLETIONS}
- * @param body the OpenAI request; always {@code stream:true} with {@code stream_options.include_usage}, because the
- *     proxy always streams upstream (a backend notices a vanished client only while writing) and aggregates itself
+ * @param body the OpenAI request as UTF-8 JSON; always {@code stream:true} with {@code stream_options.include_usage},
+ *     because the proxy always streams upstream (a backend notices a vanished client only while writing) and
+ *     aggregates itself. The caller must not modify the array.
  * @param ignored request features the backend cannot honour, for a debug log
  */
-public record UpstreamRequest(String path, ObjectNode body, List<String> ignored) {
+public record UpstreamRequest(String path, byte[] body, List<String> ignored) {
   public static final String CHAT_COMPLETIONS = "/v1/chat/completions";
   public static final String COMPLETIONS = "/v1/completions";
+
+  public UpstreamRequest {
+    requireNonNull(path, "path");
+    requireNonNull(body, "body");
+    ignored = List.copyOf(ignored);
+  }
+
+  static UpstreamRequest of(String path, ObjectNode body, List<String> ignored) {
+    try {
+      return new UpstreamRequest(path, Json.MAPPER.writeValueAsBytes(body), ignored);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }

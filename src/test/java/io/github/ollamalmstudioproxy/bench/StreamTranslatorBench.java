@@ -5,11 +5,11 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.github.ollamalmstudioproxy.sse.SseDecoder;
 import io.github.ollamalmstudioproxy.sse.SseListener;
 import io.github.ollamalmstudioproxy.translate.RequestTimes;
-import io.github.ollamalmstudioproxy.translate.SsePipe;
+import io.github.ollamalmstudioproxy.translate.Output;
+import io.github.ollamalmstudioproxy.translate.SseFeed;
 import io.github.ollamalmstudioproxy.translate.StreamSettings;
 import io.github.ollamalmstudioproxy.translate.StreamTranslator;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,7 +34,7 @@ public class StreamTranslatorBench {
       + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\" there\"},\"logprobs\":null,\"finish_reason\":null}]}";
   static final byte[] EVENT = ("data: " + CHUNK + "\n\n").getBytes(UTF_8);
 
-  private SsePipe pipe;
+  private SseFeed feed;
   private StreamTranslator translator;
   private SseDecoder decoder;
   private Blackhole sink;
@@ -44,8 +44,8 @@ public class StreamTranslatorBench {
     sink = blackhole;
     StreamSettings settings = new StreamSettings(StreamSettings.Shape.CHAT, "qwen3:4b", false, true);
     RequestTimes times = new RequestTimes(System.nanoTime(), System.nanoTime(), RequestTimes.NO_LOAD);
-    pipe = new SsePipe(new StreamTranslator(settings, times, Clock.systemUTC()), sink::consume, System::nanoTime);
-    translator = new StreamTranslator(settings, times, Clock.systemUTC());
+    feed = new SseFeed(StreamTranslator.streaming(settings, times, Clock.systemUTC()), System::nanoTime);
+    translator = StreamTranslator.streaming(settings, times, Clock.systemUTC());
     decoder = new SseDecoder(new SseListener() {
       @Override
       public void onEvent(String eventType, String data) {
@@ -59,13 +59,13 @@ public class StreamTranslatorBench {
 
   /** The whole per-token path: SSE bytes in, NDJSON line out. */
   @Benchmark
-  public void decodeAndTranslate() {
-    pipe.feed(EVENT, 0, EVENT.length);
+  public Output decodeAndTranslate() {
+    return feed.feed(EVENT, 0, EVENT.length);
   }
 
   /** Only the translation of one chunk payload. */
   @Benchmark
-  public List<byte[]> translateOnly() {
+  public Output translateOnly() {
     return translator.onEvent(null, CHUNK, System.nanoTime());
   }
 

@@ -3,11 +3,8 @@ package io.github.ollamalmstudioproxy.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.time.Clock;
+import io.github.ollamalmstudioproxy.support.ManualClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +12,7 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 class RefreshingCacheTest {
-  private final MutableClock clock = new MutableClock();
+  private final ManualClock clock = new ManualClock();
   private final Deque<CompletableFuture<String>> fetches = new ArrayDeque<>();
   private final RefreshingCache<String> cache = new RefreshingCache<>(this::fetch, Duration.ofSeconds(10),
       Duration.ofSeconds(5), clock);
@@ -142,29 +139,6 @@ class RefreshingCacheTest {
       assertThat(pending.join()).isEqualTo(value);
     } catch (CompletionException e) {
       throw new AssertionError(e);
-    }
-  }
-
-  static final class MutableClock extends Clock {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ollamalmstudioproxy.simulator.SimulatorOptions;
 import io.github.ollamalmstudioproxy.support.Ndjson;
+import io.github.ollamalmstudioproxy.support.ManualClock;
 import io.github.ollamalmstudioproxy.support.ProxyHarness;
+import io.github.ollamalmstudioproxy.upstream.CatalogService;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -104,11 +106,12 @@ class LegacyBackendIT {
   }
 
   @Test
-  void lastGoodListIsServedWhileTheBackendIsDown() throws InterruptedException {
-    try (ProxyHarness harness = ProxyHarness.start()) {
+  void lastGoodListIsServedWhileTheBackendIsDown() {
+    ManualClock clock = new ManualClock();
+    try (ProxyHarness harness = ProxyHarness.startWithCatalogClock(clock)) {
       String before = harness.get("/api/tags").body();
       harness.simulator().close();
-      Thread.sleep(ModelCatalogService.TTL.toMillis() + 500);
+      clock.advance(CatalogService.TTL.plusMillis(500));
 
       HttpResponse<String> after = harness.get("/api/tags");
       assertThat(after.statusCode()).isEqualTo(200);

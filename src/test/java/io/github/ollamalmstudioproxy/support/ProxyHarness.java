@@ -3,9 +3,13 @@ package io.github.ollamalmstudioproxy.support;
 import io.github.ollamalmstudioproxy.config.CommandLineConfig;
 import io.github.ollamalmstudioproxy.config.ListenAddress;
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
+import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.server.ProxyServer;
 import io.github.ollamalmstudioproxy.simulator.LmStudioSimulator;
 import io.github.ollamalmstudioproxy.simulator.SimulatorOptions;
+import io.github.ollamalmstudioproxy.upstream.Backend;
+import io.github.ollamalmstudioproxy.upstream.CatalogService;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,12 +18,17 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The real proxy over real loopback sockets in front of the LM Studio simulator, both on free ports. Closing it
  * stops both.
  */
 public final class ProxyHarness implements AutoCloseable {
+  /** Exceptions the proxy's handlers threw instead of answering; every harness checks it is empty when it closes. */
+  private static final Queue<Throwable> UNEXPECTED = new ConcurrentLinkedQueue<>();
+
   private final LmStudioSimulator simulator;
   private final Vertx vertx;
   private final ProxyServer proxy;
@@ -44,6 +53,21 @@ public final class ProxyHarness implements AutoCloseable {
     return startProxy(simulator, config);
   }
 
+  /**
+   * Like {@link #start(String...)}, with the backend's model catalog on {@code catalogClock}: a test moves the catalog
+   * past its cache lifetime by advancing the clock instead of sleeping.
+   */
+  public static ProxyHarness startWithCatalogClock(ManualClock catalogClock, String... args) {
+    LmStudioSimulator simulator = LmStudioSimulator.start(SimulatorOptions.defaults());
+    ProxyConfig config = CommandLineConfig.parse(args, Map.of())
+        .withListen(new ListenAddress("127.0.0.1", 0))
+        .withBackend(URI.create(simulator.baseUrl()));
+    Vertx vertx = Vertx.vertx();
+    ProxyMetrics metrics = new ProxyMetrics();
+    Backend backend = Backend.create(vertx, config, metrics, CatalogService.TTL, catalogClock);
+    return startProxy(simulator, vertx, ProxyServer.start(vertx, config, backend, metrics));
+  }
+
   /** A proxy whose backend is a URL nothing listens on. */
   public static ProxyHarness withoutBackend(URI deadBackend) {
     ProxyConfig config = ProxyConfig.defaults().withListen(new ListenAddress("127.0.0.1", 0)).withBackend(deadBackend);
@@ -52,8 +76,14 @@ public final class ProxyHarness implements AutoCloseable {
 
   private static ProxyHarness startProxy(LmStudioSimulator simulator, ProxyConfig config) {
     Vertx vertx = Vertx.vertx();
+    return startProxy(simulator, vertx, ProxyServer.start(vertx, config));
+  }
+
+  private static ProxyHarness startProxy(LmStudioSimulator simulator, Vertx vertx, Future<ProxyServer> starting) {
+    // A handler that throws (an answer written twice fails loudly) must fail the test, not vanish in a log line.
+    vertx.exceptionHandler(UNEXPECTED::add);
     try {
-      ProxyServer proxy = ProxyServer.start(vertx, config).await(10, TimeUnit.SECONDS);
+      ProxyServer proxy = starting.await(10, TimeUnit.SECONDS);
       return new ProxyHarness(simulator, vertx, proxy);
     } catch (Exception e) {
       vertx.close();
@@ -124,6 +154,11 @@ public final class ProxyHarness implements AutoCloseable {
     vertx.close();
     if (simulator != null) {
       simulator.close();
+    }
+    Throwable thrown = UNEXPECTED.poll();
+    if (thrown != null) {
+      UNEXPECTED.clear();
+      throw new AssertionError("a proxy handler threw: " + thrown, thrown);
     }
   }
 }

@@ -2,7 +2,7 @@ package io.github.ollamalmstudioproxy.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.ollamalmstudioproxy.api.OllamaError;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
@@ -51,37 +51,20 @@ class BackendErrorsTest {
   @ParameterizedTest(name = "backend {0} -> {1}")
   @MethodSource("statuses")
   void clientErrorsKeepTheirStatusServerErrorsBecome500(int backend, int expected) {
-    OllamaError e = BackendErrors.toOllamaError(backend, "{\"error\":\"why\"}");
+    OllamaError e = BackendErrors.classify(backend, "{\"error\":\"why\"}").toOllamaError("m");
     assertThat(e.status()).isEqualTo(expected);
     assertThat(e.getMessage()).isEqualTo("why");
   }
 
   @Test
   void emptyBodyStillGivesAMessage() {
-    assertThat(BackendErrors.toOllamaError(503, "").getMessage()).isEqualTo("backend returned HTTP 503");
+    assertThat(BackendErrors.classify(503, "").message()).isEqualTo("backend returned HTTP 503");
+    assertThat(BackendErrors.classifyStreamed("").message()).isEqualTo("backend error");
   }
 
   @Test
   void longBodiesAreBounded() {
     assertThat(BackendErrors.message("x".repeat(10_000))).hasSize(BackendErrors.MAX_MESSAGE_CHARS + 1);
-  }
-
-  static Stream<Arguments> successBodies() {
-    return Stream.of(
-        c("LM Studio unknown route", "{\"error\":\"Unexpected endpoint or method. (GET /api/tags)\"}",
-            "Unexpected endpoint or method. (GET /api/tags)"),
-        c("error object", " {\"error\":{\"message\":\"terminated\"}}", "terminated"),
-        c("normal completion", "{\"id\":\"x\",\"choices\":[]}", null),
-        c("error null", "{\"error\":null,\"data\":[]}", null),
-        c("array", "[{\"error\":\"x\"}]", null),
-        c("not JSON", "hello", null),
-        c("empty", "", null));
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("successBodies")
-  void detectsErrorsHiddenInHttp200(String body, String expected) {
-    assertThat(BackendErrors.errorInSuccessBody(body)).isEqualTo(expected);
   }
 
   private static Arguments c(String name, String body, String expected) {

@@ -2,14 +2,14 @@ package io.github.ollamalmstudioproxy.translate;
 
 import static io.github.ollamalmstudioproxy.translate.JsonTestSupport.json;
 import static io.github.ollamalmstudioproxy.translate.JsonTestSupport.read;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.ollamalmstudioproxy.api.OllamaError;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Stream golden files: {@code golden/<chat|generate>-stream/<case>/} holds the client's {@code ollama-request.json},
  * the backend's {@code upstream.sse} and the {@code expected.ndjson} the client must receive; optionally the
- * non-streaming answer, {@code expected.json} or {@code expected-error.txt} ({@code <status> <message>}).
+ * non-streaming answer, exactly one of {@code expected.json} or {@code expected-error.txt} ({@code <status> <message>}).
+ * A case without either fails: the aggregating path is where streaming and non-streaming answers can differ.
  */
 class GoldenStreamTest {
 
@@ -35,8 +36,10 @@ class GoldenStreamTest {
     byte[] upstream = Files.readAllBytes(dir.resolve("upstream.sse"));
     String expected = read(dir.resolve("expected.ndjson"));
     for (int piece : new int[] {upstream.length, 1, 7}) {
-      List<byte[]> lines = StreamHarness.run(StreamHarness.translator(settings(dir)), upstream, piece);
-      assertThat(StreamHarness.normalisedNdjson(lines)).as("pieces of %d bytes", piece).isEqualTo(expected);
+      StreamHarness.Run run = StreamHarness.run(StreamHarness.translator(settings(dir)), upstream, piece);
+      assertThat(run.ending()).as("the stream ended").isNotNull();
+      assertThat(StreamHarness.normalisedNdjson(run.asClientSees())).as("pieces of %d bytes", piece)
+          .isEqualTo(expected);
     }
   }
 
@@ -45,20 +48,22 @@ class GoldenStreamTest {
   void aggregatesNonStreamingAnswer(Path dir) throws IOException {
     Path body = dir.resolve("expected.json");
     Path error = dir.resolve("expected-error.txt");
-    if (!Files.exists(body) && !Files.exists(error)) {
-      return;
-    }
-    ResponseAggregator aggregator = new ResponseAggregator(settings(dir), StreamHarness.times(), Clock.systemUTC());
-    List<byte[]> lines = StreamHarness.run(aggregator, Files.readAllBytes(dir.resolve("upstream.sse")), 5);
-    assertThat(lines).isEmpty();
+    assertThat(Files.exists(body) ^ Files.exists(error))
+        .as("%s needs exactly one of expected.json and expected-error.txt", dir)
+        .isTrue();
+    StreamTranslator aggregator =
+        StreamTranslator.aggregating(settings(dir), StreamHarness.times(), Clock.systemUTC());
+    StreamHarness.Run run = StreamHarness.run(aggregator, Files.readAllBytes(dir.resolve("upstream.sse")), 5);
+    assertThat(run.lines()).isEmpty();
+    assertThat(run.ending()).as("the answer ended").isNotNull();
     if (Files.exists(error)) {
-      OllamaError failure = aggregator.failure();
+      OllamaError failure = run.ending().failure();
       assertThat(failure).isNotNull();
       assertThat(failure.status() + " " + failure.getMessage()).isEqualTo(read(error).strip());
-      assertThat(aggregator.body()).isNull();
+      assertThat(run.ending().body()).isNull();
     } else {
-      assertThat(aggregator.failure()).isNull();
-      String text = new String(aggregator.body(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(run.ending().failure()).isNull();
+      String text = new String(run.ending().body(), UTF_8);
       assertThat(text).doesNotContain("\n");
       assertThat(StreamHarness.normalise(text)).isEqualTo(read(body).strip());
     }

@@ -30,6 +30,15 @@ final class JsonTestSupport {
 
   private JsonTestSupport() {}
 
+  /** {@code text} as a JSON string literal, quotes included. */
+  static String quote(String text) {
+    try {
+      return new ObjectMapper().writeValueAsString(text);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static JsonNode json(String text) {
     try {
       return MAPPER.readTree(text);

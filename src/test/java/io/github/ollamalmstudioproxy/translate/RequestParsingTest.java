@@ -4,8 +4,9 @@ import static io.github.ollamalmstudioproxy.translate.JsonTestSupport.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.github.ollamalmstudioproxy.api.OllamaError;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
@@ -143,7 +144,7 @@ class RequestParsingTest {
     ChatRequest chat = ChatRequest.parse(json(
         "{\"model\":\"m\",\"truncate\":true,\"logprobs\":true,\"options\":{\"num_ctx\":8192,\"temperature\":0.1,\"mirostat\":2}}"));
     assertThat(chat.ignored()).containsExactly("truncate", "logprobs", "options.num_ctx", "options.mirostat");
-    assertThat(OllamaToOpenAi.chat(chat, "b").ignored()).isEqualTo(chat.ignored());
+    assertThat(OllamaToOpenAi.chat(chat, "b", BackendDialect.LM_STUDIO).ignored()).isEqualTo(chat.ignored());
 
     GenerateRequest generate = GenerateRequest.parse(json(
         "{\"model\":\"m\",\"prompt\":\"p\",\"template\":\"{{.Prompt}}\",\"context\":[1],\"options\":{\"num_gpu\":1}}"));
@@ -157,8 +158,8 @@ class RequestParsingTest {
   void translationAlwaysStreamsUpstreamAndNeverSendsEmptyTools() {
     UpstreamRequest out = OllamaToOpenAi.chat(
         ChatRequest.parse(json("{\"model\":\"m\",\"stream\":false,\"tools\":[],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")),
-        "backend-id");
-    assertThat(out.body().toString()).isEqualTo(
+        "backend-id", BackendDialect.LM_STUDIO);
+    assertThat(new String(out.body(), StandardCharsets.UTF_8)).isEqualTo(
         "{\"model\":\"backend-id\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
             + "\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
   }

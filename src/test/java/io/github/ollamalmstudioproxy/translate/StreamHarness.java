@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs upstream SSE bytes through {@link SsePipe} the way the server will, and normalises the varying parts of the
+ * Runs upstream SSE bytes through {@link SseFeed} the way the server will, and normalises the varying parts of the
  * output: {@code created_at} becomes {@code "<created_at>"} and every {@code *_duration} {@code "<ns>"}, after
  * checking that each was present with the right form.
  */
@@ -27,20 +27,62 @@ final class StreamHarness {
     return new RequestTimes(0, TICK / 2, RequestTimes.NO_LOAD);
   }
 
-  /** Feeds {@code bytes} in pieces of {@code piece} bytes, then ends the body; returns the raw lines written. */
-  static List<byte[]> run(UpstreamHandler handler, byte[] bytes, int piece) {
-    List<byte[]> out = new ArrayList<>();
-    long[] clock = {0};
-    SsePipe pipe = new SsePipe(handler, out::add, () -> clock[0] += TICK);
-    for (int off = 0; off < bytes.length; off += piece) {
-      pipe.feed(bytes, off, Math.min(piece, bytes.length - off));
+  /**
+   * Everything a translation produced: the lines in order and its one ending (null if it never ended).
+   */
+  record Run(List<byte[]> lines, Output.Ending ending) {
+    /**
+     * What a streaming client receives once the stream has started: the lines, and a failure as one
+     * {@code {"error"}} line, as the server writes it.
+     */
+    List<byte[]> asClientSees() {
+      if (ending == null || !ending.failed()) {
+        return lines;
+      }
+      List<byte[]> all = new ArrayList<>(lines);
+      all.add(errorLine(ending.failure().getMessage()));
+      return all;
     }
-    pipe.end();
-    return out;
+  }
+
+  /** Feeds {@code bytes} in pieces of {@code piece} bytes, then ends the body; collects every output. */
+  static Run run(StreamTranslation translation, byte[] bytes, int piece) {
+    long[] clock = {0};
+    SseFeed feed = new SseFeed(translation, () -> clock[0] += TICK);
+    Collector out = new Collector();
+    for (int off = 0; off < bytes.length; off += piece) {
+      out.add(feed.feed(bytes, off, Math.min(piece, bytes.length - off)));
+    }
+    out.add(feed.end());
+    return out.run();
+  }
+
+  /** Gathers outputs and checks that exactly one ending came, and nothing after it. */
+  static final class Collector {
+    private final List<byte[]> lines = new ArrayList<>();
+    private Output.Ending ending;
+
+    void add(Output output) {
+      if (ending != null) {
+        assertThat(output.lines()).as("no line after the ending").isEmpty();
+        assertThat(output.ending()).as("no second ending").isNull();
+        return;
+      }
+      lines.addAll(output.lines());
+      ending = output.ending();
+    }
+
+    Run run() {
+      return new Run(List.copyOf(lines), ending);
+    }
   }
 
   static StreamTranslator translator(StreamSettings settings) {
-    return new StreamTranslator(settings, times(), Clock.systemUTC());
+    return StreamTranslator.streaming(settings, times(), Clock.systemUTC());
+  }
+
+  static byte[] errorLine(String message) {
+    return ("{\"error\":" + JsonTestSupport.quote(message) + "}\n").getBytes(UTF_8);
   }
 
   /** Checks the framing of every line (one object, one trailing LF, no blank line) and joins the normalised text. */

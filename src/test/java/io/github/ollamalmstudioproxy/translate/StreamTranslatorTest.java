@@ -3,6 +3,7 @@ package io.github.ollamalmstudioproxy.translate;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -16,7 +17,7 @@ class StreamTranslatorTest {
   static final Clock CLOCK = Clock.fixed(Instant.parse("2025-10-17T23:14:07.414671000Z"), ZoneOffset.UTC);
   static final String HEAD = "{\"model\":\"llama3.2\",\"created_at\":\"2025-10-17T23:14:07.414671Z\",";
 
-  private final StreamTranslator chat = new StreamTranslator(
+  private final StreamTranslator chat = StreamTranslator.streaming(
       new StreamSettings(StreamSettings.Shape.CHAT, "llama3.2", false, true), new RequestTimes(0, 100, 50), CLOCK);
 
   @Test
@@ -33,11 +34,12 @@ class StreamTranslatorTest {
 
   @Test
   void chunksCarryingNothingAreNotEmitted() {
-    assertThat(chat.onEvent(null, delta("\"role\":\"assistant\""), 1)).isEmpty();
-    assertThat(chat.onEvent(null, delta("\"role\":\"assistant\",\"content\":null"), 2)).isEmpty();
-    assertThat(chat.onEvent(null, delta("\"content\":\"\""), 3)).isEmpty();
-    assertThat(chat.onEvent(null, "{\"choices\":[]}", 4)).isEmpty();
-    assertThat(chat.onEvent(null, "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}", 5)).isEmpty();
+    assertThat(chat.onEvent(null, delta("\"role\":\"assistant\""), 1)).isSameAs(Output.NONE);
+    assertThat(chat.onEvent(null, delta("\"role\":\"assistant\",\"content\":null"), 2)).isSameAs(Output.NONE);
+    assertThat(chat.onEvent(null, delta("\"content\":\"\""), 3)).isSameAs(Output.NONE);
+    assertThat(chat.onEvent(null, "{\"choices\":[]}", 4)).isSameAs(Output.NONE);
+    assertThat(chat.onEvent(null, "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}", 5))
+        .isSameAs(Output.NONE);
   }
 
   @Test
@@ -55,7 +57,7 @@ class StreamTranslatorTest {
 
   @Test
   void countsTheBackendDidNotGiveAreOmittedAndNoContextFieldIsInvented() {
-    StreamTranslator t = new StreamTranslator(
+    StreamTranslator t = StreamTranslator.streaming(
         new StreamSettings(StreamSettings.Shape.GENERATE, "llama3.2", false, true), new RequestTimes(0, 100, -1), CLOCK);
     t.onEvent(null, delta("\"content\":\"a\""), 1_000);
     String done = text(t.onDone(2_000));
@@ -89,46 +91,63 @@ class StreamTranslatorTest {
   @Test
   void exactlyOneEndingWhateverArrivesAfterIt() {
     chat.onEvent(null, delta("\"content\":\"a\""), 1_000);
-    assertThat(chat.onDone(2_000)).hasSize(1);
-    assertThat(chat.onDone(3_000)).isEmpty();
-    assertThat(chat.onEvent(null, delta("\"content\":\"late\""), 4_000)).isEmpty();
-    assertThat(chat.fail("boom")).isEmpty();
-    assertThat(chat.upstreamEnded(5_000)).isEmpty();
-    assertThat(chat.cancel(6_000)).isEmpty();
+    Output done = chat.onDone(2_000);
+    assertThat(done.lines()).hasSize(1);
+    assertThat(done.ending().failed()).isFalse();
+    assertThat(chat.onDone(3_000)).isSameAs(Output.NONE);
+    assertThat(chat.onEvent(null, delta("\"content\":\"late\""), 4_000)).isSameAs(Output.NONE);
+    assertThat(chat.fail(new OllamaError(500, "boom"))).isSameAs(Output.NONE);
+    assertThat(chat.upstreamEnded(5_000)).isSameAs(Output.NONE);
+    assertThat(chat.cancel(6_000)).isSameAs(Output.NONE);
   }
 
   @Test
-  void errorEndsTheStreamWithoutDone() {
-    assertThat(text(chat.fail("connection reset"))).isEqualTo("{\"error\":\"connection reset\"}\n");
-    assertThat(chat.onDone(1)).isEmpty();
+  void failureEndsTheStreamWithoutDoneAndWithoutAnyLine() {
+    Output failed = chat.fail(new OllamaError(500, "connection reset"));
+    assertThat(failed.lines()).isEmpty();
+    assertThat(failure(failed)).isEqualTo("500 connection reset");
+    assertThat(chat.onDone(1)).isSameAs(Output.NONE);
     assertThat(chat.isFinished()).isTrue();
   }
 
   @Test
-  void upstreamEndWithoutDoneIsAnError() {
-    assertThat(text(chat.upstreamEnded(1)))
-        .isEqualTo("{\"error\":\"backend stream ended before it was complete (no [DONE])\"}\n");
+  void upstreamEndWithoutDoneIsAFailure() {
+    assertThat(failure(chat.upstreamEnded(1)))
+        .isEqualTo("500 backend stream ended before it was complete (no [DONE])");
   }
 
   @Test
-  void errorPayloadShapesBecomeOneErrorLine() {
-    assertThat(text(new StreamTranslatorTest().chat.onEvent(null, "{\"error\":\"bare\"}", 1)))
-        .isEqualTo("{\"error\":\"bare\"}\n");
-    assertThat(text(new StreamTranslatorTest().chat.onEvent("error", "{\"code\":500,\"message\":\"llama\"}", 1)))
-        .isEqualTo("{\"error\":\"llama\"}\n");
-    assertThat(text(new StreamTranslatorTest().chat.onEvent("error", "plain text", 1)))
-        .isEqualTo("{\"error\":\"plain text\"}\n");
+  void errorPayloadShapesBecomeOneFailureWithTheBackendsMessage() {
+    assertThat(failure(new StreamTranslatorTest().chat.onEvent(null, "{\"error\":\"bare\"}", 1)))
+        .isEqualTo("500 bare");
+    assertThat(failure(new StreamTranslatorTest().chat.onEvent("error", "{\"code\":500,\"message\":\"llama\"}", 1)))
+        .isEqualTo("500 llama");
+    assertThat(failure(new StreamTranslatorTest().chat.onEvent("error", "plain text", 1)))
+        .isEqualTo("500 plain text");
   }
 
   @Test
-  void invalidChunkJsonIsAnErrorLine() {
-    assertThat(text(chat.onEvent(null, "{\"choices\":[", 1))).startsWith("{\"error\":\"invalid chunk from backend: ");
+  void aFailureInsideAStreamIs500WhateverItsKindAsInOllama() {
+    // Ollama's streamResponse answers a failure of a running generation with 500 unless told otherwise.
+    assertThat(failure(chat.onEvent("error",
+        "{\"error\":\"Error rendering prompt with jinja template: \\\"No user query found in messages.\\\"\"}", 1)))
+        .isEqualTo("500 Error rendering prompt with jinja template: \"No user query found in messages.\"");
+  }
+
+  @Test
+  void invalidChunkJsonIsAFailure() {
+    assertThat(failure(chat.onEvent(null, "{\"choices\":[", 1))).startsWith("500 invalid chunk from backend: ");
     assertThat(chat.isFinished()).isTrue();
   }
 
   @Test
-  void errorMessageIsEscapedJson() {
-    assertThat(text(chat.fail("quote \" and\nnewline"))).isEqualTo("{\"error\":\"quote \\\" and\\nnewline\"}\n");
+  void outputBeforeAFailureInTheSameStepComesFirst() {
+    chat.onEvent(null, delta("\"content\":\"<thi\""), 1);
+    chat.onEvent(null, toolDelta("{\"index\":0,\"id\":\"a\",\"function\":{\"name\":\"f\",\"arguments\":\"[1]\"}}"), 2);
+    Output done = chat.onDone(3);
+    assertThat(lines(done.lines())).hasSize(1);
+    assertThat(lines(done.lines()).get(0)).contains("\"content\":\"<thi\"");
+    assertThat(failure(done)).isEqualTo("500 backend returned invalid tool call arguments for \"f\"");
   }
 
   @Test
@@ -167,10 +186,11 @@ class StreamTranslatorTest {
   }
 
   @Test
-  void toolArgumentsThatAreNotAnObjectAreAnError() {
+  void toolArgumentsThatAreNotAnObjectAreAFailure() {
     chat.onEvent(null, toolDelta("{\"index\":0,\"id\":\"a\",\"function\":{\"name\":\"f\",\"arguments\":\"[1]\"}}"), 1);
-    assertThat(lines(chat.onDone(2)))
-        .containsExactly("{\"error\":\"backend returned invalid tool call arguments for \\\"f\\\"\"}\n");
+    Output done = chat.onDone(2);
+    assertThat(done.lines()).isEmpty();
+    assertThat(failure(done)).isEqualTo("500 backend returned invalid tool call arguments for \"f\"");
   }
 
   @Test
@@ -198,7 +218,7 @@ class StreamTranslatorTest {
 
   @Test
   void pendingThinkTagTextIsFlushedBeforeTheFinalLine() {
-    assertThat(chat.onEvent(null, delta("\"content\":\"<thi\""), 1)).isEmpty();
+    assertThat(chat.onEvent(null, delta("\"content\":\"<thi\""), 1)).isSameAs(Output.NONE);
     List<String> lines = lines(chat.onDone(2));
     assertThat(lines.get(0)).contains("\"content\":\"<thi\"");
     assertThat(lines.get(1)).contains("\"done\":true");
@@ -207,7 +227,7 @@ class StreamTranslatorTest {
   @Test
   void createdAtHasTrailingZerosTrimmedLikeGo() {
     Clock whole = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
-    StreamTranslator t = new StreamTranslator(
+    StreamTranslator t = StreamTranslator.streaming(
         new StreamSettings(StreamSettings.Shape.CHAT, "m", false, true), new RequestTimes(0, 0, -1), whole);
     assertThat(text(t.onEvent(null, delta("\"content\":\"x\""), 1))).contains("\"created_at\":\"2026-01-02T03:04:05Z\"");
   }
@@ -221,12 +241,23 @@ class StreamTranslatorTest {
     return delta("\"tool_calls\":[" + call + "]");
   }
 
-  static String text(List<byte[]> lines) {
-    assertThat(lines).hasSize(1);
-    return new String(lines.get(0), UTF_8);
+  static String text(Output output) {
+    assertThat(output.lines()).hasSize(1);
+    return new String(output.lines().get(0), UTF_8);
+  }
+
+  static List<String> lines(Output output) {
+    return lines(output.lines());
   }
 
   static List<String> lines(List<byte[]> lines) {
     return lines.stream().map(b -> new String(b, UTF_8)).collect(Collectors.toCollection(ArrayList::new));
+  }
+
+  /** The failure an output ended with, as {@code <status> <message>}. */
+  static String failure(Output output) {
+    assertThat(output.ended()).as("ended").isTrue();
+    assertThat(output.ending().failed()).as("failed").isTrue();
+    return output.ending().failure().status() + " " + output.ending().failure().getMessage();
   }
 }

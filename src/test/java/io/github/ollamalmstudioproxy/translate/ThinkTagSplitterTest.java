@@ -47,20 +47,18 @@ class ThinkTagSplitterTest {
       if (piece.isEmpty()) {
         continue;
       }
-      s.accept(piece);
-      append(s, thinking, content);
+      append(s.accept(piece), thinking, content);
     }
-    s.flush();
-    append(s, thinking, content);
+    append(s.flush(), thinking, content);
     return List.of(thinking.toString(), content.toString());
   }
 
-  private static void append(ThinkTagSplitter s, StringBuilder thinking, StringBuilder content) {
-    if (s.thinking != null) {
-      thinking.append(s.thinking);
+  private static void append(Piece piece, StringBuilder thinking, StringBuilder content) {
+    if (piece.thinking() != null) {
+      thinking.append(piece.thinking());
     }
-    if (s.content != null) {
-      content.append(s.content);
+    if (piece.content() != null) {
+      content.append(piece.content());
     }
   }
 

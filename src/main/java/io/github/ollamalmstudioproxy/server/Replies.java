@@ -1,0 +1,133 @@
+package io.github.ollamalmstudioproxy.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.github.ollamalmstudioproxy.backend.ClientGoneException;
+import io.github.ollamalmstudioproxy.ollama.Json;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
+import io.github.ollamalmstudioproxy.server.RequestScope.ErrorShape;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one writer of answers: complete bodies (HEAD-aware), and errors in the shape of the route's API. Every answer
+ * goes through the request's {@link ResponseState}, which alone decides an error's form: a status and a body before
+ * the first byte, one {@code {"error"}} line after it on an NDJSON stream, a reset on a passthrough body. A request
+ * whose client went away gets nothing: nobody is left to read it.
+ */
+final class Replies {
+  static final String JSON = "application/json; charset=utf-8";
+  private static final Logger log = LoggerFactory.getLogger(Replies.class);
+
+  private Replies() {}
+
+  /** A complete answer; a HEAD request gets the same headers, Content-Length included, and no body. */
+  static void send(RequestScope scope, int status, String contentType, Buffer body) {
+    if (scope.cancelled()) {
+      return;
+    }
+    scope.state().ended();
+    HttpServerResponse response = scope.response().setStatusCode(status);
+    if (contentType != null) {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+    }
+    if (scope.request().method() == HttpMethod.HEAD) {
+      response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end();
+    } else {
+      response.end(body);
+    }
+  }
+
+  static void send(RequestScope scope, int status, String contentType, String body) {
+    send(scope, status, contentType, Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** 200 with a JSON body already serialised. */
+  static void json(RequestScope scope, Buffer body) {
+    send(scope, 200, JSON, body);
+  }
+
+  /** 200 with {@code body} serialised by the shared mapper. */
+  static void json(RequestScope scope, Object body) {
+    byte[] bytes;
+    try {
+      bytes = Json.MAPPER.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      fail(scope, e);
+      return;
+    }
+    json(scope, Buffer.buffer(bytes));
+  }
+
+  /** An answer without a body (a CORS preflight's 204). */
+  static void empty(RequestScope scope, int status) {
+    send(scope, status, null, Buffer.buffer());
+  }
+
+  /** An error the proxy itself decided, in the route's shape. */
+  static void error(RequestScope scope, int status, String message) {
+    if (scope.cancelled()) {
+      return;
+    }
+    switch (scope.state().phase()) {
+      case NOT_STARTED -> send(scope, status, JSON, body(scope.errorShape(), status, message));
+      case STREAMING -> endStreamWithError(scope, message);
+      case ENDED -> throw new IllegalStateException("the request was answered twice; second answer: " + status + " "
+          + message);
+    }
+  }
+
+  /**
+   * Any failure: an {@link OllamaError} keeps its status and message; a client that went away gets nothing; anything
+   * else is a bug, logged with its stack, and the client gets a fixed message (never a Java exception's text).
+   */
+  static void fail(RequestScope scope, Throwable cause) {
+    if (scope.cancelled() || cause instanceof ClientGoneException) {
+      return;
+    }
+    if (cause instanceof OllamaError e) {
+      log.info("{} {} {}: {}", scope.id(), scope.request().path(), e.status(), e.getMessage());
+      error(scope, e.status(), e.getMessage());
+    } else {
+      log.error("{} unexpected failure in {}", scope.id(), scope.request().path(), cause);
+      error(scope, 500, "internal error");
+    }
+  }
+
+  /** After the first byte: one {@code {"error"}} line ends an NDJSON stream; a passthrough body is cut by a reset. */
+  private static void endStreamWithError(RequestScope scope, String message) {
+    scope.state().ended();
+    HttpServerResponse response = scope.response();
+    if (scope.errorShape() == ErrorShape.OLLAMA) {
+      response.end(Buffer.buffer(errorLine(message)));
+    } else {
+      response.reset();
+    }
+  }
+
+  /** {@code {"error":"<message>"}} plus {@code '\n'}, the NDJSON error line. */
+  static byte[] errorLine(String message) {
+    return ("{\"error\":\"" + escape(message) + "\"}\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String body(ErrorShape shape, int status, String message) {
+    if (shape == ErrorShape.OLLAMA) {
+      return "{\"error\":\"" + escape(message) + "\"}";
+    }
+    return "{\"error\":{\"message\":\"" + escape(message) + "\",\"type\":\"" + openAiType(status)
+        + "\",\"param\":null,\"code\":null}}";
+  }
+
+  private static String openAiType(int status) {
+    return status == 404 ? "not_found_error" : status < 500 ? "invalid_request_error" : "api_error";
+  }
+
+  private static String escape(String message) {
+    return new String(JsonStringEncoder.getInstance().quoteAsString(message == null ? "" : message));
+  }
+}

@@ -1,0 +1,36 @@
+package io.github.ollamalmstudioproxy.translate;
+
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
+
+/**
+ * Translates one upstream OpenAI stream, event by event. Every method returns an {@link Output}: the lines to write
+ * now (possibly none) and, once the answer is over, how it ended. After the first ending every further call returns
+ * {@link Output#NONE}, so a client never sees two endings. {@code nowNanos} is the caller's {@link System#nanoTime()}.
+ */
+public interface StreamTranslation {
+  /** One SSE event: {@code eventType} is null for plain {@code data:} events, {@code "error"} for failures. */
+  Output onEvent(String eventType, String data, long nowNanos);
+
+  /** {@code data: [DONE]}: the pending output and tool calls, and the end of the answer. */
+  Output onDone(long nowNanos);
+
+  /** The upstream body ended without {@code [DONE]}: a failure. */
+  Output upstreamEnded(long nowNanos);
+
+  /** The stream failed for a reason found outside the body (connection dropped, timeout, unreadable bytes). */
+  Output fail(OllamaError failure);
+
+  /**
+   * A graceful shutdown cuts the stream short: a final answer with {@code done_reason:"stop"}, {@code cancelled:true}
+   * and {@code partial_response} telling whether any output was already produced.
+   */
+  Output cancel(long nowNanos);
+
+  boolean isFinished();
+
+  /** Prompt tokens the backend reported so far, or -1: for metrics, never invented. */
+  long promptTokens();
+
+  /** Generated tokens the backend reported so far, or -1. */
+  long completionTokens();
+}

@@ -1,0 +1,135 @@
+package io.github.ollamalmstudioproxy.upstream;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.ollamalmstudioproxy.backend.BackendClient;
+import io.github.ollamalmstudioproxy.backend.JsonPost;
+import io.github.ollamalmstudioproxy.backend.StreamingPost;
+import io.github.ollamalmstudioproxy.backend.TransportFailures;
+import io.github.ollamalmstudioproxy.backend.UpstreamStream;
+import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
+import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
+import io.github.ollamalmstudioproxy.config.ProxyConfig;
+import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
+import io.github.ollamalmstudioproxy.translate.BackendDialect;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * One backend as the proxy drives it: its HTTP client, its model catalog, its model loads and the retry loop around
+ * every inference call. A value that routing over several backends can pick; nothing here is a singleton.
+ */
+public final class Backend {
+  private final URI url;
+  private final BackendClient http;
+  private final TransportFailures failures;
+  private final CatalogService catalog;
+  private final ModelLoads loads;
+  private final BackendAttempts attempts;
+  private final StreamingPost streams;
+  private final JsonPost posts;
+  private final ReadinessProbe readiness;
+
+  private Backend(Vertx vertx, ProxyConfig config, ProxyMetrics metrics, Duration catalogTtl, Clock catalogClock) {
+    this.url = config.backend();
+    this.http = new BackendClient(vertx, url, config.backendApiKey(), config.connectTimeout(),
+        config.firstByteTimeout(), config.idleTimeout(), metrics::upstreamAbortedByHangUp);
+    this.failures = new TransportFailures(url);
+    this.catalog = new CatalogService(http, failures, catalogTtl, catalogClock);
+    this.posts = new JsonPost(http);
+    this.streams = new StreamingPost(http);
+    this.loads = new ModelLoads(vertx, config.loadTimeout(), posts, catalog, metrics);
+    this.attempts = new BackendAttempts(new RetryPolicy(config.loadRetries()), loads, metrics);
+    this.readiness = new ReadinessProbe(http, failures);
+  }
+
+  /** The backend {@code config} names, with the catalog's production TTL and the system clock. */
+  public static Backend create(Vertx vertx, ProxyConfig config, ProxyMetrics metrics) {
+    return create(vertx, config, metrics, CatalogService.TTL, Clock.systemUTC());
+  }
+
+  /** @param catalogClock drives the catalog's cache; tests pass a clock they advance by hand */
+  public static Backend create(Vertx vertx, ProxyConfig config, ProxyMetrics metrics, Duration catalogTtl,
+      Clock catalogClock) {
+    return new Backend(requireNonNull(vertx, "vertx"), requireNonNull(config, "config"),
+        requireNonNull(metrics, "metrics"), catalogTtl, catalogClock);
+  }
+
+  /** The configured base URL. */
+  public URI url() {
+    return url;
+  }
+
+  /** The raw HTTP client, for the passthrough routes that forward requests unchanged. */
+  public BackendClient http() {
+    return http;
+  }
+
+  public CatalogService catalog() {
+    return catalog;
+  }
+
+  /** What translation must know about this backend, as its catalog source says. */
+  public static BackendDialect dialect(CatalogSnapshot snapshot) {
+    return snapshot.source().acceptsJsonObjectFormat() ? BackendDialect.OPENAI : BackendDialect.LM_STUDIO;
+  }
+
+  /**
+   * Makes sure the model is loaded, then POSTs a streaming request, replaying it as the retry policy says until the
+   * backend answers with a stream. Fails with the Ollama error to answer, before any byte reached the client.
+   */
+  public Future<Sent<UpstreamStream>> stream(Caller caller, CatalogSnapshot snapshot, ResolvedModel model,
+      String path, byte[] body) {
+    Buffer payload = Buffer.buffer(body);
+    return mapped(loads.ensureLoaded(snapshot, model, caller)
+        .compose(loadNanos -> attempts.run(caller, model, loadNanos, () -> streams.send(path, payload, caller))),
+        caller);
+  }
+
+  /**
+   * POSTs a JSON request and reads the whole answer, with the same replays. The backend loads the model on first use
+   * (as LM Studio does for embeddings), so nothing is loaded first.
+   */
+  public Future<Sent<Buffer>> post(Caller caller, ResolvedModel model, String path, byte[] body) {
+    Buffer payload = Buffer.buffer(body);
+    return mapped(attempts.run(caller, model, 0, () -> posts.send(path, payload, caller)), caller);
+  }
+
+  /** Ollama's preload: makes sure the model is loaded; completes with the nanoseconds spent loading. */
+  public Future<Long> load(Caller caller, CatalogSnapshot snapshot, ResolvedModel model) {
+    return mapped(loads.ensureLoaded(snapshot, model, caller), caller);
+  }
+
+  /** Ollama's eject: unloads every loaded instance of the model. */
+  public Future<Void> unload(Caller caller, CatalogSnapshot snapshot, ResolvedModel model) {
+    return mapped(loads.unload(snapshot, model, caller), caller);
+  }
+
+  /** Any failure of a call to this backend, as the error its client gets (see {@link Failures#toOllama}). */
+  public Throwable failure(Throwable cause, Caller caller) {
+    return Failures.toOllama(cause, failures, caller);
+  }
+
+  /** A failure to get an answer at all (refused, closed, timed out), worded for this backend. */
+  public OllamaError transportFailure(Throwable cause) {
+    return new OllamaError(failures.status(cause), failures.message(cause));
+  }
+
+  private <T> Future<T> mapped(Future<T> call, Caller caller) {
+    return call.recover(e -> Future.failedFuture(failure(e, caller)));
+  }
+
+  /** Succeeds when the backend can serve; fails with the reason otherwise. */
+  public Future<Void> ready() {
+    return readiness.check();
+  }
+
+  public Future<Void> close() {
+    return http.close();
+  }
+}

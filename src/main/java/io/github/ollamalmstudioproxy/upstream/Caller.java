@@ -1,0 +1,19 @@
+package io.github.ollamalmstudioproxy.upstream;
+
+import io.github.ollamalmstudioproxy.backend.CancelSignal;
+
+/**
+ * The client request a backend call serves, as the upstream layer sees it: its cancellation, its id for log lines, the
+ * model name it used, and its one load deadline. The server's request scope implements it, so this layer needs no
+ * HTTP server types.
+ */
+public interface Caller extends CancelSignal {
+  /** The request id, for log lines. */
+  String id();
+
+  /** The model name exactly as the client sent it; null when not known yet. */
+  String model();
+
+  /** The request's single budget for waiting on model loads, shared by every wait of the request. */
+  LoadDeadline loadDeadline();
+}
