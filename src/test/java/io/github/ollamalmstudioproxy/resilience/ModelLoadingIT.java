@@ -77,6 +77,30 @@ class ModelLoadingIT {
     }
   }
 
+  /**
+   * The model drops out between the proxy's load and the request (LM Studio's TTL, auto-evict or another client's
+   * unload), so the request waits for a second load. Both waits share one {@code --load-timeout}: the second gets
+   * only what the first left, so the request never waits close to twice the limit.
+   */
+  @Test
+  void everyLoadWaitOfARequestSharesOneLoadTimeout() {
+    try (ProxyHarness harness = ProxyHarness.start("--load-timeout", "1s")) {
+      harness.simulator().script().requireLoadBeforeInference(true).loadDelay(Duration.ofMillis(700))
+          .evictBeforeNextInference();
+      long start = System.nanoTime();
+      HttpResponse<String> response = harness.post("/api/chat", chat(NOT_LOADED, false));
+      long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(504);
+      assertThat(response.body()).contains("timed out waiting for model", "--load-timeout");
+      assertThat(harness.simulator().log().loadCalls()).as("a first load, then the one after the eviction")
+          .isEqualTo(2);
+      assertThat(harness.simulator().log().byPath("/v1/chat/completions")).as("never replayed after the deadline")
+          .hasSize(1);
+      System.out.printf("two load waits under one 1 s --load-timeout: answered 504 after %d ms%n", waitedMillis);
+    }
+  }
+
   @Test
   void clientThatHangsUpWhileWaitingForALoadStopsWaitingAndSendsNothingMore() {
     try (ProxyHarness harness = ProxyHarness.start()) {
