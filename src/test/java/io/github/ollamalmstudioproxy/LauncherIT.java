@@ -3,7 +3,9 @@ package io.github.ollamalmstudioproxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,8 +85,8 @@ class LauncherIT {
             return Integer.parseInt(m.group(1));
           }
         }
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
       throw new IllegalStateException("process ended before listening: " + output);
     });
@@ -94,7 +96,7 @@ class LauncherIT {
         while (err.readLine() != null) {
           // Keep the pipe empty so the process never blocks on logging.
         }
-      } catch (java.io.IOException ignored) {
+      } catch (IOException ignored) {
         // The process ended.
       }
     });

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * A synthetic, stable {@code digest} for a model: sha256 of its key and quantization, as 64 lowercase hex digits.
@@ -16,7 +17,7 @@ final class Digests {
   private Digests() {}
 
   static String of(String key, String quantization) {
-    String input = key + "\n" + (quantization == null ? "" : quantization.toUpperCase(java.util.Locale.ROOT));
+    String input = key + "\n" + (quantization == null ? "" : quantization.toUpperCase(Locale.ROOT));
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(input.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash);

@@ -25,8 +25,4 @@ public record ModelCapabilities(
   public boolean thinking() {
     return reasoningOptions.stream().anyMatch(o -> !o.toLowerCase(Locale.ROOT).equals("off"));
   }
-
-  ModelCapabilities withVision(boolean vision) {
-    return new ModelCapabilities(vision, tools, reasoningOptions, reasoningDefault);
-  }
 }

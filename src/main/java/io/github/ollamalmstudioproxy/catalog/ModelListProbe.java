@@ -3,7 +3,8 @@ package io.github.ollamalmstudioproxy.catalog;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ollamalmstudioproxy.ollama.Json;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,8 +26,6 @@ import java.util.function.Supplier;
 public final class ModelListProbe implements Supplier<CompletableFuture<CatalogListing>> {
   /** One GET reply: status and raw body text (null when there was no body). */
   public record Reply(int status, String body) {}
-
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final Function<String, CompletableFuture<Reply>> httpGet;
   private final List<CatalogSource> allowed;
@@ -83,8 +82,8 @@ public final class ModelListProbe implements Supplier<CompletableFuture<CatalogL
       return null;
     }
     try {
-      return MAPPER.readTree(body);
-    } catch (java.io.IOException e) {
+      return Json.MAPPER.readTree(body);
+    } catch (IOException e) {
       return null;
     }
   }

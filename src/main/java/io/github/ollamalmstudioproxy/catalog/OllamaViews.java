@@ -24,12 +24,8 @@ public final class OllamaViews {
    * @throws io.github.ollamalmstudioproxy.ollama.OllamaError 404 {@code model 'NAME' not found}
    */
   public static ObjectNode show(CatalogSnapshot snapshot, String requestedName) {
-    return ShowView.show(snapshot, snapshot.resolve(requestedName));
-  }
-
-  /** {@code POST /api/show} for a name already resolved. */
-  public static ObjectNode show(CatalogSnapshot snapshot, ResolvedModel resolved) {
-    return ShowView.show(requireNonNull(snapshot, "snapshot"), requireNonNull(resolved, "resolved"));
+    requireNonNull(snapshot, "snapshot");
+    return ShowView.show(snapshot, snapshot.resolve(requireNonNull(requestedName, "requestedName")));
   }
 
   /** {@code GET /api/ps}: loaded instances only, {@code {"models":[…]}} never null. */

@@ -2,6 +2,7 @@ package io.github.ollamalmstudioproxy.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -92,8 +93,8 @@ public final class CommandLineConfig {
     return v;
   }
 
-  private static java.time.Duration positive(String option, String text) {
-    java.time.Duration d = Durations.parse(option, text);
+  private static Duration positive(String option, String text) {
+    Duration d = Durations.parse(option, text);
     if (d.isZero() || d.isNegative()) {
       throw new ConfigException("invalid duration for " + option + ": '" + text + "' must be positive");
     }

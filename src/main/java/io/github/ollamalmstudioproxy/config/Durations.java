@@ -1,6 +1,7 @@
 package io.github.ollamalmstudioproxy.config;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,7 +12,7 @@ public final class Durations {
   private Durations() {}
 
   public static Duration parse(String option, String text) {
-    String value = text.trim().toLowerCase(java.util.Locale.ROOT);
+    String value = text.trim().toLowerCase(Locale.ROOT);
     if (value.matches("\\d+(\\.\\d+)?")) {
       return Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000));
     }

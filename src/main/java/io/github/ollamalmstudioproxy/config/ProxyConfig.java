@@ -3,6 +3,7 @@ package io.github.ollamalmstudioproxy.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the proxy needs to run, already validated.
@@ -58,6 +59,6 @@ public record ProxyConfig(
 
   /** Defaults, as a test or embedding program would start from. */
   public static ProxyConfig defaults() {
-    return CommandLineConfig.parse(new String[0], java.util.Map.of());
+    return CommandLineConfig.parse(new String[0], Map.of());
   }
 }

@@ -5,6 +5,7 @@ import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
@@ -17,7 +18,7 @@ public record KeepAlive(Duration duration) {
   private static final Duration FOREVER = Duration.ofNanos(-1);
 
   public KeepAlive {
-    java.util.Objects.requireNonNull(duration, "duration");
+    Objects.requireNonNull(duration, "duration");
   }
 
   /**

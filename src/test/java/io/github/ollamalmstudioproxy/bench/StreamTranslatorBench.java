@@ -4,8 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.github.ollamalmstudioproxy.sse.SseDecoder;
 import io.github.ollamalmstudioproxy.sse.SseListener;
-import io.github.ollamalmstudioproxy.translate.RequestTimes;
 import io.github.ollamalmstudioproxy.translate.Output;
+import io.github.ollamalmstudioproxy.translate.RequestTimes;
 import io.github.ollamalmstudioproxy.translate.SseFeed;
 import io.github.ollamalmstudioproxy.translate.StreamSettings;
 import io.github.ollamalmstudioproxy.translate.StreamTranslator;

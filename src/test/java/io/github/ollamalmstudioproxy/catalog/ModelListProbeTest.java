@@ -3,6 +3,7 @@ package io.github.ollamalmstudioproxy.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -68,7 +69,7 @@ class ModelListProbeTest {
 
   @Test
   void noRouteAnsweringIsAFailureNamingThePaths() {
-    assertThat(probe.get()).failsWithin(java.time.Duration.ZERO).withThrowableThat()
+    assertThat(probe.get()).failsWithin(Duration.ZERO).withThrowableThat()
         .withMessageContaining("/api/v1/models, /api/v0/models, /v1/models");
   }
 

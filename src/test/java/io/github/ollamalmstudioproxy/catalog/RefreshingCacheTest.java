@@ -2,8 +2,8 @@ package io.github.ollamalmstudioproxy.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import io.github.ollamalmstudioproxy.support.ManualClock;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -6,6 +6,7 @@ import io.github.ollamalmstudioproxy.support.ProxyHarness;
 import io.github.ollamalmstudioproxy.support.RawHttp;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 class AdmissionIT {
@@ -19,7 +20,7 @@ class AdmissionIT {
       RawHttp first = RawHttp.connect(harness.port()).send("POST", "/api/chat", CHAT);
       RawHttp second = RawHttp.connect(harness.port()).send("POST", "/v1/chat/completions", CHAT);
       harness.simulator().log().awaitRequest("/v1/chat/completions", Duration.ofSeconds(5));
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+      Awaitility.await().atMost(Duration.ofSeconds(5))
           .until(() -> harness.simulator().log().byPath("/v1/chat/completions").size() == 2);
 
       HttpResponse<String> third = harness.post("/api/chat", CHAT);
@@ -31,7 +32,7 @@ class AdmissionIT {
       first.hangUp();
       second.hangUp();
       harness.simulator().script().prefillDelay(Duration.ZERO);
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+      Awaitility.await().atMost(Duration.ofSeconds(5))
           .until(() -> harness.post("/api/chat", CHAT).statusCode() == 200);
     }
   }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
-import io.github.ollamalmstudioproxy.support.SimulatorBackedTest;
 import io.github.ollamalmstudioproxy.support.RawHttp;
+import io.github.ollamalmstudioproxy.support.SimulatorBackedTest;
 import java.time.Duration;
 import java.util.Collections;
 import org.junit.jupiter.api.Test;

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
@@ -244,7 +245,7 @@ class CatalogIT extends SimulatorBackedTest {
   }
 
   private static Map<String, JsonNode> byName(JsonNode models) {
-    Map<String, JsonNode> out = new java.util.LinkedHashMap<>();
+    Map<String, JsonNode> out = new LinkedHashMap<>();
     models.forEach(m -> out.put(m.path("name").asText(), m));
     return out;
   }

@@ -6,15 +6,19 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
 import io.github.ollamalmstudioproxy.support.Ndjson;
-import io.github.ollamalmstudioproxy.support.SimulatorBackedTest;
 import io.github.ollamalmstudioproxy.support.RawHttp;
+import io.github.ollamalmstudioproxy.support.SimulatorBackedTest;
 import io.github.ollamalmstudioproxy.support.Upstream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +61,7 @@ class ChatIT extends SimulatorBackedTest {
     HttpResponse<Stream<String>> response = harness.sendLines(HttpRequest.newBuilder(harness.url("/api/chat"))
         .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"qwen/qwen3-4b\"," + HI + "}")).build());
     RecordedRequest upstream = harness.simulator().log().awaitRequest("/v1/chat/completions", Upstream.WAIT);
-    java.util.Iterator<String> lines = response.body().iterator();
+    Iterator<String> lines = response.body().iterator();
 
     assertThat(Ndjson.json(lines.next()).path("message").path("content").asText()).isEqualTo("The");
     assertThat(upstream.completed()).as("first line arrived while the backend was still generating").isFalse();
@@ -67,13 +71,13 @@ class ChatIT extends SimulatorBackedTest {
   @Test
   void concurrentStreamsStayWholeAndSeparate() throws Exception {
     harness.simulator().script().tokenInterval(Duration.ofMillis(5));
-    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       String body = "{\"model\":\"qwen/qwen3-4b\",\"options\":{\"seed\":" + i + "}," + HI + "}";
-      answers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> chat(body)));
+      answers.add(CompletableFuture.supplyAsync(() -> chat(body)));
     }
-    for (java.util.concurrent.CompletableFuture<HttpResponse<String>> answer : answers) {
-      Ndjson out = Ndjson.of(answer.get(10, java.util.concurrent.TimeUnit.SECONDS)).endsWithOneDone();
+    for (CompletableFuture<HttpResponse<String>> answer : answers) {
+      Ndjson out = Ndjson.of(answer.get(10, TimeUnit.SECONDS)).endsWithOneDone();
       assertThat(out.joined("content")).isEqualTo(String.join("", TOKENS));
     }
     await().atMost(Upstream.WAIT).until(() -> harness.proxy().activeRequests() == 0);

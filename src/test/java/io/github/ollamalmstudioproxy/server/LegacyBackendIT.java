@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ollamalmstudioproxy.simulator.SimulatorOptions;
-import io.github.ollamalmstudioproxy.support.Ndjson;
 import io.github.ollamalmstudioproxy.support.ManualClock;
+import io.github.ollamalmstudioproxy.support.Ndjson;
 import io.github.ollamalmstudioproxy.support.ProxyHarness;
 import io.github.ollamalmstudioproxy.upstream.CatalogService;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
@@ -126,7 +127,7 @@ class LegacyBackendIT {
   }
 
   private static Map<String, JsonNode> byName(JsonNode models) {
-    Map<String, JsonNode> out = new java.util.LinkedHashMap<>();
+    Map<String, JsonNode> out = new LinkedHashMap<>();
     models.forEach(m -> out.put(m.path("name").asText(), m));
     return out;
   }

@@ -3,8 +3,8 @@ package io.github.ollamalmstudioproxy.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
-import io.github.ollamalmstudioproxy.support.SimulatorBackedTest;
 import io.github.ollamalmstudioproxy.support.RawHttp;
+import io.github.ollamalmstudioproxy.support.SimulatorBackedTest;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;

@@ -9,6 +9,8 @@ import io.github.ollamalmstudioproxy.support.Upstream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -193,8 +195,8 @@ class ToolCallIT extends SimulatorBackedTest {
     return harness.post("/api/chat", body);
   }
 
-  private static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
-    return java.util.stream.StreamSupport.stream(array.spliterator(), false);
+  private static Stream<JsonNode> stream(JsonNode array) {
+    return StreamSupport.stream(array.spliterator(), false);
   }
 
   private static int indexOfFirst(Ndjson out, String messageField) {

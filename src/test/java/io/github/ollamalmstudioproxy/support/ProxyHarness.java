@@ -16,10 +16,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The real proxy over real loopback sockets in front of the LM Studio simulator, both on free ports. Closing it
@@ -132,7 +133,7 @@ public final class ProxyHarness implements AutoCloseable {
   }
 
   /** Sends and returns the body as lines, read as they arrive. */
-  public HttpResponse<java.util.stream.Stream<String>> sendLines(HttpRequest request) {
+  public HttpResponse<Stream<String>> sendLines(HttpRequest request) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofLines());
     } catch (Exception e) {

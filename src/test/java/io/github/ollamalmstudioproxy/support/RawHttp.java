@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A plain-socket HTTP/1.1 client for what library clients hide: paths sent exactly as written, and hanging up at a
@@ -36,7 +37,7 @@ public final class RawHttp implements AutoCloseable {
   public RawHttp send(String method, String path, String body, String... extraHeaders) {
     byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
     String head = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-        + String.join("", java.util.Arrays.stream(extraHeaders).map(h -> h + "\r\n").toList())
+        + String.join("", Arrays.stream(extraHeaders).map(h -> h + "\r\n").toList())
         + (body == null ? "" : "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n") + "\r\n";
     try {
       OutputStream out = socket.getOutputStream();

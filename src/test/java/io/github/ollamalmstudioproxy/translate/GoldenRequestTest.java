@@ -6,8 +6,8 @@ import static io.github.ollamalmstudioproxy.translate.JsonTestSupport.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -13,7 +13,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The load client: one Vert.x HTTP/1.1 client with a pool large enough to hold a thousand streams on a thousand
@@ -86,7 +89,7 @@ final class BenchClient implements AutoCloseable {
    * Runs {@code action} on an event-loop context. Requests started from a plain thread (one new context each) now and
    * then never completed with Vert.x 5.0.7 under load; a Vert.x application starts them from its event loops anyway.
    */
-  private <T> Future<T> onEventLoop(java.util.function.Supplier<Future<T>> action) {
+  private <T> Future<T> onEventLoop(Supplier<Future<T>> action) {
     if (Vertx.currentContext() != null) {
       return action.get();
     }
@@ -136,9 +139,9 @@ final class BenchClient implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException(String.valueOf(e.getCause()), e.getCause());
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new IllegalStateException("no answer within " + seconds + " s", e);
     }
   }

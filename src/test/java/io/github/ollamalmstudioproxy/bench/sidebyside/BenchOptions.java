@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,7 +24,7 @@ record BenchOptions(
     List<String> proxyJavaOpts,
     List<List<String>> compareJavaOpts,
     boolean nginx,
-    java.util.Set<String> phases,
+    Set<String> phases,
     int ttftWarmup,
     int ttftSamples,
     int gapStreams,
@@ -56,7 +57,7 @@ record BenchOptions(
     Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
     List<String> proxyOpts = launcherDefaultOpts(root.resolve("bin/ollama-lmstudio-proxy"));
     List<List<String>> compare = new ArrayList<>();
-    java.util.Set<String> phases = java.util.Set.of("1", "2", "3", "4", "5", "6");
+    Set<String> phases = Set.of("1", "2", "3", "4", "5", "6");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -66,7 +67,7 @@ record BenchOptions(
         case "--jdk25" -> jdk25 = Path.of(args[++i]);
         case "--proxy-java-opts" -> proxyOpts = split(args[++i]);
         case "--compare-java-opts" -> compare.add(split(args[++i]));
-        case "--phases" -> phases = java.util.Set.of(args[++i].split(","));
+        case "--phases" -> phases = Set.of(args[++i].split(","));
         case "-h", "--help" -> {
           System.out.print(USAGE);
           System.exit(0);

@@ -2,6 +2,7 @@ package io.github.ollamalmstudioproxy.bench.sidebyside;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,7 +24,7 @@ final class ClosedLoop {
 
   private ClosedLoop() {}
 
-  static Result run(io.vertx.core.Vertx vertx, int concurrency, long durationNanos, Supplier<Future<Boolean>> call) {
+  static Result run(Vertx vertx, int concurrency, long durationNanos, Supplier<Future<Boolean>> call) {
     AtomicLong ok = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     List<String> firstErrors = Collections.synchronizedList(new ArrayList<>());

@@ -1,6 +1,8 @@
 package io.github.ollamalmstudioproxy.bench.sidebyside;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -90,8 +92,8 @@ final class NginxProcess implements AutoCloseable {
 
   /** nginx is up once it accepts connections (any HTTP answer will do). */
   private static boolean answers(int port) {
-    try (java.net.Socket socket = new java.net.Socket()) {
-      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
       return true;
     } catch (IOException e) {
       return false;
@@ -110,7 +112,7 @@ final class NginxProcess implements AutoCloseable {
   long cpuTicks() {
     long ticks = ProcStats.read(process.pid()).cpuTicks();
     try {
-      String children = java.nio.file.Files.readString(
+      String children = Files.readString(
           Path.of("/proc", Long.toString(process.pid()), "task", Long.toString(process.pid()), "children")).trim();
       for (String child : children.isEmpty() ? new String[0] : children.split("\\s+")) {
         ticks += ProcStats.read(Long.parseLong(child)).cpuTicks();

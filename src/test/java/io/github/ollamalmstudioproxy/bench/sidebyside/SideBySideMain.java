@@ -2,11 +2,14 @@ package io.github.ollamalmstudioproxy.bench.sidebyside;
 
 import io.github.ollamalmstudioproxy.simulator.LmStudioSimulator;
 import io.github.ollamalmstudioproxy.simulator.SimulatorOptions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The side-by-side benchmark: the proxy (its own JVM, from the shaded jar) measured against the LM Studio simulator
@@ -17,7 +20,7 @@ import java.util.Map;
  * elsewhere. Exit code 0 when every request completed correctly, 1 otherwise; targets are reported, not enforced.
  */
 public final class SideBySideMain {
-  private static java.util.Set<String> selected = java.util.Set.of();
+  private static Set<String> selected = Set.of();
 
   private SideBySideMain() {}
 
@@ -94,8 +97,8 @@ public final class SideBySideMain {
       return;
     }
     try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (java.io.IOException e) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
       System.err.println("bench: could not delete " + dir + ": " + e.getMessage());
     }
   }

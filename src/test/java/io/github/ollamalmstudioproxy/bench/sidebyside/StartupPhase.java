@@ -4,6 +4,7 @@ import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -103,7 +104,7 @@ final class StartupPhase {
   }
 
   private void exercise(int port) {
-    run.script(5, java.time.Duration.ZERO, java.time.Duration.ZERO);
+    run.script(5, Duration.ZERO, Duration.ZERO);
     BenchClient c = run.client;
     List<Boolean> ok = List.of(
         BenchClient.await(c.call(port, HttpMethod.GET, "/", null, "Ollama is running"), 30),

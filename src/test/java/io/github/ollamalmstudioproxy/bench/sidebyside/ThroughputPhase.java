@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -25,7 +26,7 @@ final class ThroughputPhase {
   }
 
   /** One load; {@code cpuTicks} reads the CPU time of the hop in between (null when the client goes direct). */
-  private record Scenario(String name, Supplier<Future<Boolean>> call, java.util.function.LongSupplier cpuTicks) {
+  private record Scenario(String name, Supplier<Future<Boolean>> call, LongSupplier cpuTicks) {
     Scenario(String name, Supplier<Future<Boolean>> call) {
       this(name, call, null);
     }
@@ -38,7 +39,7 @@ final class ThroughputPhase {
     int proxy = run.proxy.port();
     Buffer apiChat = BenchRun.apiChat(false);
     Buffer v1Chat = BenchRun.v1Chat(false);
-    java.util.function.LongSupplier proxyCpu = () -> run.proxy.stats().cpuTicks();
+    LongSupplier proxyCpu = () -> run.proxy.stats().cpuTicks();
     List<Scenario> scenarios = new ArrayList<>(List.of(
         new Scenario("GET / (proxy)", () -> c.call(proxy, HttpMethod.GET, "/", null, "Ollama is running"), proxyCpu),
         new Scenario("/api/tags (proxy)", () -> c.call(proxy, HttpMethod.GET, "/api/tags", null, "\"models\""),
@@ -55,7 +56,7 @@ final class ThroughputPhase {
             proxyCpu)));
     if (run.nginx != null) {
       int nginx = run.nginx.port();
-      java.util.function.LongSupplier nginxCpu = run.nginx::cpuTicks;
+      LongSupplier nginxCpu = run.nginx::cpuTicks;
       scenarios.add(new Scenario("/v1/models (nginx)", () -> c.call(nginx, HttpMethod.GET, "/v1/models", null, "qwen"),
           nginxCpu));
       scenarios.add(new Scenario("/v1/chat stream:false (nginx)",
