@@ -28,7 +28,7 @@ final class Replies {
 
   /** A complete answer; a HEAD request gets the same headers, Content-Length included, and no body. */
   static void send(RequestScope scope, int status, String contentType, Buffer body) {
-    if (scope.cancelled()) {
+    if (scope.cancelled() || scope.response().closed()) {
       return;
     }
     scope.state().ended();
@@ -71,7 +71,7 @@ final class Replies {
 
   /** An error the proxy itself decided, in the route's shape. */
   static void error(RequestScope scope, int status, String message) {
-    if (scope.cancelled()) {
+    if (scope.cancelled() || scope.response().closed()) {
       return;
     }
     switch (scope.state().phase()) {
@@ -91,7 +91,12 @@ final class Replies {
       return;
     }
     if (cause instanceof OllamaError e) {
-      log.info("{} {} {}: {}", scope.id(), scope.request().path(), e.status(), e.getMessage());
+      // One line per failed request: a client's mistake is news, a backend that fails us is a warning.
+      if (e.status() >= 500) {
+        log.warn("{} {} {}: {}", scope.id(), scope.request().path(), e.status(), e.getMessage());
+      } else {
+        log.info("{} {} {}: {}", scope.id(), scope.request().path(), e.status(), e.getMessage());
+      }
       error(scope, e.status(), e.getMessage());
     } else {
       log.error("{} unexpected failure in {}", scope.id(), scope.request().path(), cause);

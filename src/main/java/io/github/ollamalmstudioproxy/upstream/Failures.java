@@ -6,34 +6,26 @@ import io.github.ollamalmstudioproxy.backend.TransportFailures;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.translate.BackendErrors;
 import io.vertx.core.VertxException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Any failure of a backend call, as the Ollama error its client gets: the one mapping the server relies on. */
 final class Failures {
-  private static final Logger log = LoggerFactory.getLogger(Failures.class);
-
   private Failures() {}
 
   /**
    * An {@link OllamaError} passes as it is; a backend's error answer is classified; a failure to reach the backend at
    * all gets the transport wording (502, or 504 for a timeout). A client that went away, and a bug (any other
    * runtime exception), are passed on unchanged: nobody is left to answer the first, and the reply writer logs the
-   * second.
+   * second. Nothing is logged here: the reply writer logs each answer once.
    */
   static Throwable toOllama(Throwable cause, TransportFailures transport, Caller caller) {
     if (cause instanceof OllamaError || cause instanceof ClientGoneException || caller.cancelled()) {
       return cause;
     }
     if (cause instanceof BackendHttpError answer) {
-      OllamaError error = BackendErrors.classify(answer.status(), answer.body()).toOllamaError(caller.model());
-      log.info("{} backend answered {} -> {}: {}", caller.id(), answer.status(), error.status(), error.getMessage());
-      return error;
+      return BackendErrors.classify(answer.status(), answer.body()).toOllamaError(caller.model());
     }
     if (!(cause instanceof RuntimeException) || cause instanceof VertxException) {
-      String message = transport.message(cause);
-      log.warn("{} backend failed: {}", caller.id(), message);
-      return new OllamaError(transport.status(cause), message);
+      return new OllamaError(transport.status(cause), transport.message(cause));
     }
     return cause;
   }
