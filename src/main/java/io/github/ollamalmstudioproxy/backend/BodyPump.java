@@ -88,9 +88,12 @@ public final class BodyPump {
       }
       sink.chunk(chunk);
       if (state == State.PUMPING && client.writeQueueFull()) {
+        // The client is slow, not the backend: the idle watch waits while the backend is held back.
         response.pause();
+        watch.hold();
         client.drainHandler(v -> {
           if (state == State.PUMPING) {
+            watch.release();
             response.resume();
           }
         });
@@ -122,6 +125,9 @@ public final class BodyPump {
       request.reset();
     } else if (state == State.PUMPING) {
       state = State.DRAINING;
+      if (watch != null) {
+        watch.release();
+      }
       response.resume();
     }
   }

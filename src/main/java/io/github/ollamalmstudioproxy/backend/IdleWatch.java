@@ -17,6 +17,7 @@ public final class IdleWatch {
   private long lastNanos;
   private long timer;
   private boolean stopped;
+  private boolean held;
 
   IdleWatch(Vertx vertx, Duration idle, Runnable onIdle) {
     this.vertx = vertx;
@@ -28,6 +29,20 @@ public final class IdleWatch {
 
   /** Data arrived. */
   public void touch() {
+    lastNanos = System.nanoTime();
+  }
+
+  /**
+   * The reader paused the stream because its client reads slowly: silence from now on is not the backend's, so the
+   * watch does not fire until {@link #release}.
+   */
+  public void hold() {
+    held = true;
+  }
+
+  /** Reading resumed: the backend's silence counts again, from now. */
+  public void release() {
+    held = false;
     lastNanos = System.nanoTime();
   }
 
@@ -45,7 +60,7 @@ public final class IdleWatch {
     if (stopped) {
       return;
     }
-    long silent = System.nanoTime() - lastNanos;
+    long silent = held ? 0 : System.nanoTime() - lastNanos;
     if (silent >= idleNanos) {
       stopped = true;
       onIdle.run();

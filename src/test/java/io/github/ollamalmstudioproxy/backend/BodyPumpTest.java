@@ -279,6 +279,27 @@ class BodyPumpTest {
     assertThat(exchange.link.closedByClient()).as("backend reset").isFalse();
   }
 
+  /** While the client reads slowly the backend is held back; that silence is the client's, not the backend's. */
+  @Test
+  void aClientThatStaysFullLongerThanTheIdleTimeoutDoesNotBreakTheBackendOff() throws Exception {
+    client.full = true;
+    backend.script(STREAM, write("[1]"), pause(50), write("[2]"), pause(50), write("[3]"), end());
+    Opened opened = open(IDLE);
+
+    startPump(opened);
+
+    Exchange exchange = exchange();
+    exchange.ended.get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+    Thread.sleep(IDLE.multipliedBy(3).toMillis());
+    assertThat(sink.events).as("held back for three idle timeouts, yet not broken").containsExactly("chunk:[1]");
+
+    client.full = false;
+    client.fireDrain();
+    await().atMost(BOUND).until(() -> sink.events.contains("end"));
+    assertThat(sink.events).containsExactly("chunk:[1]", "chunk:[2]", "chunk:[3]", "end");
+    assertThat(exchange.link.closedByClient()).as("backend reset").isFalse();
+  }
+
   @Test
   void aClientHangUpStopsThePumpQuietlyWithNoBrokenWhenTheBackendFailsLater() throws Exception {
     backend.script(STREAM, write("a"), pause(900), write("b"), pause(100), dropConnection());

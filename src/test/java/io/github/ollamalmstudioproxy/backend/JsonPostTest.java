@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@link JsonPost#hasTopLevelError}: a 2xx body whose first key is a non-null {@code error} is an error. */
 class JsonPostTest {
-  /** 69 bytes of ordinary keys, so a later {@code error} key starts past the 64 bytes the check reads. */
+  /** 69 bytes of ordinary keys before a later {@code error} key: only the first key counts. */
   private static final String OTHER_KEYS =
       "\"id\":\"chatcmpl-0123456789\",\"object\":\"chat.completion\",\"created\":17000";
   private static final String LATE_ERROR = "{" + OTHER_KEYS + ",\"error\":\"x\"}";
@@ -37,8 +37,11 @@ class JsonPostTest {
         arguments("first key error_code", "{\"error_code\":\"E42\",\"message\":\"x\"}", false),
         arguments("first key error, unquoted (not JSON)", "{error:\"x\"}", false),
         arguments("error as a value, not a key", "{\"type\":\"error\",\"message\":\"x\"}", false),
-        arguments("an error key after 64 bytes of other keys",
-            LATE_ERROR, false));
+        arguments("an error key after 69 bytes of other keys", LATE_ERROR, false),
+        arguments("a UTF-8 byte order mark first", "\uFEFF{\"error\":\"x\"}", true),
+        arguments("64 spaces before the error", " ".repeat(64) + "{\"error\":\"x\"}", true),
+        arguments("a null error after 55 spaces", "{\"error\":" + " ".repeat(55) + "null}", false),
+        arguments("undecided within the first bytes", "{\"error\":" + " ".repeat(300) + "\"x\"}", false));
   }
 
   @ParameterizedTest(name = "{0} -> {2}")
@@ -48,7 +51,7 @@ class JsonPostTest {
   }
 
   @Test
-  void theLateErrorCaseReallyStartsItsErrorKeyPastTheFirst64Bytes() {
+  void theLateErrorCaseReallyHasItsErrorKeyAfterOtherKeys() {
     assertThat(LATE_ERROR.indexOf("\"error\"")).isGreaterThan(64);
   }
 }
