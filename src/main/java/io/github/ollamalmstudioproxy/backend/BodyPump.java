@@ -45,16 +45,18 @@ public final class BodyPump {
   private final HttpClientResponse response;
   private final WriteStream<Buffer> client;
   private final Sink sink;
+  private final CancelSignal cancel;
   private final IdleWatchFactory watches;
   private IdleWatch watch;
   private State state = State.PUMPING;
 
   private BodyPump(HttpClientRequest request, HttpClientResponse response, WriteStream<Buffer> client, Sink sink,
-      IdleWatchFactory watches) {
+      CancelSignal cancel, IdleWatchFactory watches) {
     this.request = requireNonNull(request, "request");
     this.response = requireNonNull(response, "response");
     this.client = requireNonNull(client, "client");
     this.sink = requireNonNull(sink, "sink");
+    this.cancel = requireNonNull(cancel, "cancel");
     this.watches = watches;
   }
 
@@ -70,7 +72,7 @@ public final class BodyPump {
    */
   static BodyPump create(HttpClientRequest request, HttpClientResponse response, WriteStream<Buffer> client,
       CancelSignal cancel, Sink sink, IdleWatchFactory watches) {
-    BodyPump pump = new BodyPump(request, response, client, sink, watches);
+    BodyPump pump = new BodyPump(request, response, client, sink, cancel, watches);
     cancel.onCancel(pump::stop);
     return pump;
   }
@@ -134,6 +136,12 @@ public final class BodyPump {
 
   private void broken(Throwable cause) {
     if (state == State.FINISHED) {
+      return;
+    }
+    if (cancel.cancelled()) {
+      // The client's hang-up reset the backend request, which may report that reset before the pump hears of the
+      // hang-up itself: nobody is left to tell.
+      stop();
       return;
     }
     State was = state;
