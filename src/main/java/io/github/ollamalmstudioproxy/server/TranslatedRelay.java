@@ -17,7 +17,6 @@ import io.github.ollamalmstudioproxy.upstream.Backend;
 import io.github.ollamalmstudioproxy.upstream.Sent;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,9 +109,8 @@ final class TranslatedRelay {
     }
 
     private void deliver(Output output) {
-      List<byte[]> lines = output.lines();
-      for (int i = 0; i < lines.size(); i++) {
-        out.write(lines.get(i));
+      for (int i = 0; i < output.count(); i++) {
+        out.write(output.line(i));
       }
       if (!output.ended()) {
         return;

@@ -70,6 +70,9 @@ final class ChunkInterpreter {
     }
     if (splitter != null && !isEmpty(content)) {
       Piece split = splitter.accept(content);
+      if (isEmpty(reasoning) && (split.thinking() == null || !settings.dropReasoning())) {
+        return split;
+      }
       content = split.content();
       reasoning = concat(reasoning, split.thinking());
     }

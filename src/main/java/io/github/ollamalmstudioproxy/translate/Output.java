@@ -10,14 +10,22 @@ import java.util.List;
  * What one step of a stream translation produced: complete lines to send now, in order, and, when the answer is
  * over, how it ended. The transport writes the lines and acts on the ending; it never reads the lines back.
  *
- * @param lines each one complete line (JSON plus {@code '\n'}), owned by the caller
- * @param ending null while the answer goes on
+ * <p>Each line is one complete JSON object plus {@code '\n'}, owned by the caller. One line is by far the common case
+ * (one per token), so it is held without a list.
  */
-public record Output(List<byte[]> lines, Ending ending) {
-  public static final Output NONE = new Output(List.of(), null);
+public final class Output {
+  public static final Output NONE = new Output(null, List.of(), null);
 
-  public Output {
-    requireNonNull(lines, "lines");
+  /** The only line when there is exactly one, else null. */
+  private final byte[] single;
+  /** Every line when there is not exactly one. */
+  private final List<byte[]> many;
+  private final Ending ending;
+
+  private Output(byte[] single, List<byte[]> many, Ending ending) {
+    this.single = single;
+    this.many = many;
+    this.ending = ending;
   }
 
   /**
@@ -43,11 +51,41 @@ public record Output(List<byte[]> lines, Ending ending) {
   }
 
   static Output line(byte[] line) {
-    return new Output(List.of(line), null);
+    return new Output(requireNonNull(line, "line"), null, null);
   }
 
   static Output ended(List<byte[]> lines, Ending ending) {
-    return new Output(lines, requireNonNull(ending, "ending"));
+    return of(lines, requireNonNull(ending, "ending"));
+  }
+
+  private static Output of(List<byte[]> lines, Ending ending) {
+    return lines.size() == 1 ? new Output(lines.get(0), null, ending) : new Output(null, List.copyOf(lines), ending);
+  }
+
+  /** How many lines to write. */
+  public int count() {
+    return single != null ? 1 : many.size();
+  }
+
+  /** Line {@code i}, in order. */
+  public byte[] line(int i) {
+    if (single != null) {
+      if (i != 0) {
+        throw new IndexOutOfBoundsException(i);
+      }
+      return single;
+    }
+    return many.get(i);
+  }
+
+  /** The lines as a list (made on demand: the transport reads them with {@link #count} and {@link #line}). */
+  public List<byte[]> lines() {
+    return single != null ? List.of(single) : many;
+  }
+
+  /** Null while the answer goes on. */
+  public Ending ending() {
+    return ending;
   }
 
   public boolean ended() {
@@ -56,15 +94,15 @@ public record Output(List<byte[]> lines, Ending ending) {
 
   /** This output followed by {@code next}; the first ending wins (nothing follows an ending anyway). */
   public Output then(Output next) {
-    if (next.lines.isEmpty() && (ending != null || next.ending == null)) {
+    if (next.count() == 0 && (ending != null || next.ending == null)) {
       return this;
     }
-    if (lines.isEmpty() && ending == null) {
+    if (count() == 0 && ending == null) {
       return next;
     }
-    List<byte[]> joined = new ArrayList<>(lines.size() + next.lines.size());
-    joined.addAll(lines);
-    joined.addAll(next.lines);
-    return new Output(joined, ending != null ? ending : next.ending);
+    List<byte[]> joined = new ArrayList<>(count() + next.count());
+    joined.addAll(lines());
+    joined.addAll(next.lines());
+    return of(joined, ending != null ? ending : next.ending);
   }
 }
