@@ -16,15 +16,20 @@ final class TagsView {
    * same instant (all of them, after a restart) keep a stable order.
    */
   static ObjectNode tags(CatalogSnapshot snapshot) {
-    List<BackendModel> sorted = new ArrayList<>(snapshot.models());
-    sorted.sort(Comparator.comparing(snapshot::modifiedAt).reversed()
-        .thenComparing(m -> ModelNames.ollamaName(m.key())));
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     ArrayNode models = body.putArray("models");
-    for (BackendModel m : sorted) {
+    for (BackendModel m : inListOrder(snapshot)) {
       models.add(entry(m, snapshot));
     }
     return body;
+  }
+
+  /** The models in the order every list answers in: newest first, then by name. */
+  static List<BackendModel> inListOrder(CatalogSnapshot snapshot) {
+    List<BackendModel> sorted = new ArrayList<>(snapshot.models());
+    sorted.sort(Comparator.comparing(snapshot::modifiedAt).reversed()
+        .thenComparing(m -> ModelNames.ollamaName(m.key())));
+    return sorted;
   }
 
   /**

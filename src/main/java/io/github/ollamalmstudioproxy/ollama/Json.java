@@ -1,6 +1,8 @@
 package io.github.ollamalmstudioproxy.ollama;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -21,4 +23,16 @@ public final class Json {
   public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private Json() {}
+
+  /** Jackson's complaint without its source excerpt, with the position a user can find. */
+  public static String describe(JsonProcessingException e) {
+    JsonLocation at = e.getLocation();
+    String what = e.getOriginalMessage();
+    int nl = what.indexOf('\n');
+    what = nl < 0 ? what : what.substring(0, nl);
+    // Jackson appends where the enclosing value began, as "(for Array starting at [Source: …; line: …])".
+    what = what.replaceAll("\\s*\\(for \\w+ starting at \\[Source: .*$", "");
+    return at == null ? "invalid JSON: " + what
+        : "invalid JSON at line " + at.getLineNr() + ", column " + at.getColumnNr() + ": " + what;
+  }
 }
