@@ -160,6 +160,8 @@ class GoldenResponsesTest {
     String type = event.substring("event: ".length(), event.indexOf('\n'));
     String data = event.substring(event.indexOf("data: ") + 6, event.length() - 2);
     assertThat(json(data).path("type").asText()).as("data.type of " + event).isEqualTo(type);
+    // The OpenAI SDK throws on any event whose data has a truthy top-level "error".
+    assertThat(json(data).has("error")).as("no top-level error in " + event).isFalse();
   }
 
   /** Checks the ids and times, and writes them {@code <id>} and {@code <t>}. */
