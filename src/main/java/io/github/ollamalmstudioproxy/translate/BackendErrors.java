@@ -65,6 +65,19 @@ public final class BackendErrors {
     return new BackendError(kind(500, message, data), 500, message.isEmpty() ? "backend error" : message);
   }
 
+  private static final List<String> CONTEXT_OVERFLOW = List.of(
+      "greater than the context length", "cannot truncate prompt", "trying to keep the first",
+      "context length of only", "exceeds the available context size", "context_length_exceeded",
+      "maximum context length");
+
+  /**
+   * The message says the prompt does not fit the model's context (LM Studio's and llama-server's wordings, and
+   * OpenAI's code): the Anthropic and Responses translators tell it in the words their clients act on (compaction).
+   */
+  public static boolean isContextOverflow(String message) {
+    return message != null && containsAny(message.toLowerCase(Locale.ROOT), CONTEXT_OVERFLOW);
+  }
+
   /** The human message inside any known error body shape; the trimmed text itself for anything else. */
   static String message(String body) {
     if (body == null) {

@@ -14,9 +14,10 @@ import java.util.SplittableRandom;
 
 /**
  * What each upstream chunk of one stream means: the output it carries, the tool calls, the usage and the token
- * timestamps. Shared by both modes of {@link StreamTranslator}; it knows nothing of how the result is written.
+ * timestamps. Shared by both modes of {@link StreamTranslator} and by the translators of the other client APIs
+ * ({@code translate/anthropic}, {@code translate/responses}); it knows nothing of how the result is written.
  */
-final class ChunkInterpreter {
+public final class ChunkInterpreter {
   private static final String ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
 
   private final StreamSettings settings;
@@ -35,7 +36,7 @@ final class ChunkInterpreter {
   private long lastToken = -1;
   private SplittableRandom ids;
 
-  ChunkInterpreter(StreamSettings settings, RequestTimes times) {
+  public ChunkInterpreter(StreamSettings settings, RequestTimes times) {
     this.settings = settings;
     this.times = times;
     this.splitter = settings.splitThinkTags() ? new ThinkTagSplitter() : null;
@@ -46,7 +47,7 @@ final class ChunkInterpreter {
    *
    * @throws OllamaError when the event reports a failure or cannot be read
    */
-  Piece accept(String eventType, String data, long now) {
+  public Piece accept(String eventType, String data, long now) {
     if ("error".equals(eventType)) {
       throw BackendErrors.classifyStreamed(data).toOllamaError(settings.clientModel());
     }
@@ -80,7 +81,7 @@ final class ChunkInterpreter {
   }
 
   /** End of output: anything the think-tag splitter held back. */
-  Piece flush() {
+  public Piece flush() {
     if (splitter == null) {
       return Piece.NONE;
     }
@@ -93,7 +94,7 @@ final class ChunkInterpreter {
    *
    * @throws OllamaError when some arguments are not a JSON object (Ollama clients require one)
    */
-  List<ToolCallOut> toolCalls() {
+  public List<ToolCallOut> toolCalls() {
     if (tools.isEmpty()) {
       return List.of();
     }
@@ -127,14 +128,19 @@ final class ChunkInterpreter {
   }
 
   /** Prompt tokens as the backend reported them (usage, else llama-server's timings); -1 when it did not. */
-  long promptEvalCount() {
+  public long promptEvalCount() {
     return promptTokens >= 0 ? promptTokens
         : timingsPromptN >= 0 ? timingsPromptN + Math.max(0, timingsCacheN) : -1;
   }
 
   /** Generated tokens as the backend reported them; -1 when it did not. */
-  long evalCount() {
+  public long evalCount() {
     return completionTokens >= 0 ? completionTokens : timingsPredictedN;
+  }
+
+  /** The backend's last {@code finish_reason} ({@code "stop"}, {@code "length"}, {@code "tool_calls"}, …), or null. */
+  public String finishReason() {
+    return finishReason;
   }
 
   FinalStats finish(long now, boolean cancelled, boolean partial) {

@@ -4,7 +4,7 @@ import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import java.util.Base64;
 
 /** Ollama base64 images to OpenAI {@code data:} URLs with a MIME type sniffed from the bytes. */
-final class Images {
+public final class Images {
   private Images() {}
 
   /**
@@ -36,7 +36,7 @@ final class Images {
   }
 
   /** The image type from its magic bytes; JPEG when unknown, as Ollama's own translator does. */
-  static String sniff(byte[] b) {
+  public static String sniff(byte[] b) {
     if (startsWith(b, 0, 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)) {
       return "image/png";
     }

@@ -10,8 +10,10 @@ import java.util.List;
  * What one step of a stream translation produced: complete lines to send now, in order, and, when the answer is
  * over, how it ended. The transport writes the lines and acts on the ending; it never reads the lines back.
  *
- * <p>Each line is one complete JSON object plus {@code '\n'}, owned by the caller. One line is by far the common case
- * (one per token), so it is held without a list.
+ * <p>Each line is one complete unit of the client's wire format, owned by the caller: for Ollama's NDJSON one JSON
+ * object plus {@code '\n'}; for the Anthropic and Responses translators ({@code translate/anthropic},
+ * {@code translate/responses}) one complete SSE event, {@code event: <type>\ndata: <json>\n\n}. One line is by far
+ * the common case (one per token), so it is held without a list.
  */
 public final class Output {
   public static final Output NONE = new Output(null, List.of(), null);
@@ -34,14 +36,14 @@ public final class Output {
    * @param body the whole {@code application/json} answer of a non-streaming translation; null when streamed (the
    *     final line was among the lines)
    * @param failure the error to report, null when the answer completed; the transport decides its form: a status
-   *     before the client got any byte, one {@code {"error"}} line after
+   *     before the client got any byte, one {@code {"error"}} line (or the client API's error event) after
    */
   public record Ending(byte[] body, OllamaError failure) {
-    static Ending completed(byte[] body) {
+    public static Ending completed(byte[] body) {
       return new Ending(body, null);
     }
 
-    static Ending failed(OllamaError failure) {
+    public static Ending failed(OllamaError failure) {
       return new Ending(null, requireNonNull(failure, "failure"));
     }
 
@@ -50,11 +52,11 @@ public final class Output {
     }
   }
 
-  static Output line(byte[] line) {
+  public static Output line(byte[] line) {
     return new Output(requireNonNull(line, "line"), null, null);
   }
 
-  static Output ended(List<byte[]> lines, Ending ending) {
+  public static Output ended(List<byte[]> lines, Ending ending) {
     return of(lines, requireNonNull(ending, "ending"));
   }
 

@@ -1,9 +1,10 @@
 package io.github.ollamalmstudioproxy.translate;
 
 /**
- * A piece of model output to pass on: content and thinking, each null when there is none.
+ * A piece of model output to pass on: content and thinking, each null when there is none. Public for the
+ * translators of the other client APIs ({@code translate/anthropic}, {@code translate/responses}).
  */
-record Piece(String content, String thinking) {
+public record Piece(String content, String thinking) {
   static final Piece NONE = new Piece(null, null);
 
   static Piece of(String content, String thinking) {
@@ -12,7 +13,7 @@ record Piece(String content, String thinking) {
     return c == null && t == null ? NONE : new Piece(c, t);
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return content == null && thinking == null;
   }
 

@@ -40,7 +40,7 @@ public record ResponseFormat(ObjectNode schema) {
    * backend takes it, else (LM Studio, which answers {@code json_object} with a 400) a {@code json_schema} for any
    * object.
    */
-  ObjectNode toOpenAi(BackendDialect dialect) {
+  public ObjectNode toOpenAi(BackendDialect dialect) {
     if (schema != null) {
       return jsonSchema("schema", schema, true);
     }

@@ -23,7 +23,7 @@ import java.util.List;
  * execute only complete calls, and Ollama's documented placement is a separate chunk before {@code done}.
  */
 public final class StreamTranslator implements StreamTranslation {
-  static final String NO_DONE = "backend stream ended before it was complete (no [DONE])";
+  public static final String NO_DONE = "backend stream ended before it was complete (no [DONE])";
 
   private final ChunkInterpreter chunks;
   private final OllamaWriter writer;

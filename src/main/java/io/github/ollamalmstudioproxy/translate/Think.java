@@ -38,7 +38,7 @@ public record Think(boolean enabled, String level) {
    * The OpenAI {@code reasoning_effort}. {@code true} means Ollama's default level, medium; LM Studio has no
    * {@code "max"}, so it becomes the highest level it knows.
    */
-  String reasoningEffort() {
+  public String reasoningEffort() {
     if (!enabled) {
       return "none";
     }
