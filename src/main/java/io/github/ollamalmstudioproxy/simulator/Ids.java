@@ -18,6 +18,11 @@ final class Ids {
     return "cmpl-" + base36(21);
   }
 
+  /** {@code msg_} plus 21 base-36 characters: an Anthropic message of {@code /v1/messages} (format assumed). */
+  static String anthropicMessage() {
+    return "msg_" + base36(21);
+  }
+
   /** A plain numeric string of 9 or 10 digits, like {@code 931693397}. */
   static String toolCall() {
     return Long.toString(ThreadLocalRandom.current().nextLong(100_000_000L, 10_000_000_000L));

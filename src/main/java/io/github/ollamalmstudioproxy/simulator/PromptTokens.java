@@ -20,6 +20,16 @@ final class PromptTokens {
     return count + PER_TOOL * body.path("tools").size();
   }
 
+  /** Anthropic Messages: a {@code system} prompt (string or text blocks) counts as one more message. */
+  static int messages(JsonNode body) {
+    JsonNode system = body.get("system");
+    int count = system == null || system.isNull() ? 0 : PER_MESSAGE + words(system);
+    for (JsonNode message : body.path("messages")) {
+      count += PER_MESSAGE + words(message.get("content"));
+    }
+    return count + PER_TOOL * body.path("tools").size();
+  }
+
   static int text(JsonNode prompt) {
     return words(prompt);
   }

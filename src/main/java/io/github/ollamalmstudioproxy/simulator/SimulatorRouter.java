@@ -38,6 +38,7 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
   private final CompletionHandler completionV1;
   private final CompletionHandler completionV0;
   private final EmbeddingsHandler embeddings;
+  private final MessagesHandler messages;
 
   SimulatorRouter(SimEnv env, RequestLog log) {
     this.env = env;
@@ -50,6 +51,7 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
     this.completionV1 = new CompletionHandler(env, resolver, false);
     this.completionV0 = new CompletionHandler(env, resolver, true);
     this.embeddings = new EmbeddingsHandler(env, resolver);
+    this.messages = new MessagesHandler(env, resolver);
   }
 
   @Override
@@ -80,6 +82,7 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
     boolean get = method.equals(HttpMethod.GET);
     boolean post = method.equals(HttpMethod.POST);
     boolean native1 = !env.options().legacy();
+    boolean nativeCompat = env.options().nativeResponsesAndMessages();
     if (get && path.equals("/lmstudio-greeting")) {
       exchange.sendJson(200, SimJson.object().put("lmstudio", true));
     } else if (get && path.equals("/v1/models")) {
@@ -104,6 +107,8 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
       inference(exchange, completionV0::handle);
     } else if (post && (path.equals("/v1/embeddings") || path.equals("/api/v0/embeddings"))) {
       inference(exchange, embeddings::handle);
+    } else if (post && nativeCompat && path.equals("/v1/messages")) {
+      inference(exchange, messages::handle);
     } else {
       unknown(exchange, method, path);
     }
