@@ -39,6 +39,7 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
   private final CompletionHandler completionV0;
   private final EmbeddingsHandler embeddings;
   private final MessagesHandler messages;
+  private final ResponsesHandler responses;
 
   SimulatorRouter(SimEnv env, RequestLog log) {
     this.env = env;
@@ -52,6 +53,7 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
     this.completionV0 = new CompletionHandler(env, resolver, true);
     this.embeddings = new EmbeddingsHandler(env, resolver);
     this.messages = new MessagesHandler(env, resolver);
+    this.responses = new ResponsesHandler(env, resolver);
   }
 
   @Override
@@ -109,6 +111,8 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
       inference(exchange, embeddings::handle);
     } else if (post && nativeCompat && path.equals("/v1/messages")) {
       inference(exchange, messages::handle);
+    } else if (post && nativeCompat && path.equals("/v1/responses")) {
+      inference(exchange, responses::handle);
     } else {
       unknown(exchange, method, path);
     }
