@@ -193,7 +193,12 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
     if (exchange.request.path().equals("/lmstudio-greeting") || ("Bearer " + token).equals(header)) {
       return true;
     }
-    String message = header == null ? AUTH_REQUIRED : "The provided LM Studio API token is invalid.";
+    // Anthropic clients send their key as x-api-key, which LM Studio's Anthropic docs say it accepts there (0.4.1+).
+    String apiKey = exchange.request.path().equals("/v1/messages") ? exchange.request.getHeader("x-api-key") : null;
+    if (token.equals(apiKey)) {
+      return true;
+    }
+    String message = header == null && apiKey == null ? AUTH_REQUIRED : "The provided LM Studio API token is invalid.";
     exchange.fail(SimulatorFailure.native1(401, "invalid_request", "invalid_api_key", message, null));
     return false;
   }

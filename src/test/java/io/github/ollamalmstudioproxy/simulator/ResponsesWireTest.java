@@ -173,7 +173,8 @@ class ResponsesWireTest {
     simulator.script().reasoning(List.of("Hmm")).toolCall("get_weather", "{\"city\":\"Paris\"}");
     String tools = "[{\"type\":\"function\",\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}]";
 
-    JsonNode body = SimHttp.json(http.post("/v1/responses", "{\"model\":\"qwen/qwen3-4b\",\"instructions\":\"Be brief.\","
+    JsonNode body = SimHttp.json(http.post("/v1/responses", "{\"model\":\"qwen/qwen3-4b\","
+        + "\"instructions\":\"Be brief.\","
         + "\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"Weather in Paris?\"}]}],"
         + "\"tools\":" + tools + ",\"max_output_tokens\":100}"));
 
@@ -235,6 +236,7 @@ class ResponsesWireTest {
   private static String normalized(String body) {
     return body.replaceAll("\"resp_[a-z0-9]+\"", "\"RESP\"").replaceAll("\"msg_[a-z0-9]+\"", "\"MSG\"")
         .replaceAll("\"rs_[a-z0-9]+\"", "\"RS\"").replaceAll("\"fc_[a-z0-9]+\"", "\"FC\"")
-        .replaceAll("\"call_id\":\"[0-9]+\"", "\"call_id\":\"CALL\"").replaceAll("\"created_at\":\\d+", "\"created_at\":0");
+        .replaceAll("\"call_id\":\"[0-9]+\"", "\"call_id\":\"CALL\"")
+        .replaceAll("\"created_at\":\\d+", "\"created_at\":0");
   }
 }
