@@ -10,7 +10,9 @@ import java.util.function.IntFunction;
  * resolution (possibly waiting for a JIT load), image support, then generation. LM Studio validates this route with a
  * schema and answers in OpenAI's error shape with the schema's words ({@code "Required"},
  * {@code missing_required_parameter}, a dotted {@code param}); {@link #check} keeps the captured cases. Stateless:
- * {@code previous_response_id} is echoed, never looked up, and remote MCP tools are accepted and never called.
+ * {@code previous_response_id} is echoed, never looked up, and remote MCP tools are accepted and never called. A
+ * client hang-up stops generation at once, as on chat; LM Studio's own stream has been seen to run on when cancelled
+ * right away (#1203), which is left out so hang-up tests stay deterministic.
  */
 final class ResponsesHandler {
   private final SimEnv env;

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * The simulator's front door: records each request, checks the bearer token, parses JSON bodies, dispatches on method
  * and path, and applies the scripted eviction and failure to inference requests. The route table is the {@code if}
  * chain in {@link #route}; anything else gets LM Studio's unknown-route answer, which is HTTP 200 (404 only under
- * {@code /api/v1/*}).
+ * {@code /api/v1/*}). That includes {@code /v1/responses} and {@code /v1/messages} when
+ * {@link SimulatorOptions#nativeResponsesAndMessages()} is off, as on LM Studio releases before them.
  */
 final class SimulatorRouter implements Handler<HttpServerRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatorRouter.class);
