@@ -60,6 +60,16 @@ record AnswerPlan(List<Piece> pieces, String finishReason, int reasoningTokens) 
     return new AnswerPlan(List.copyOf(kept), reason, reasoning);
   }
 
+  /**
+   * Whether {@code next} opens a new part of the answer (an Anthropic content block, a Responses output item): the
+   * first piece, every tool-call start, and each change between reasoning and content. Argument fragments stay in
+   * the part their call opened.
+   */
+  static boolean startsPart(Piece previous, Piece next) {
+    return previous == null || next.kind() == Kind.TOOL_START
+        || next.kind() != Kind.TOOL_ARGUMENTS && next.kind() != previous.kind();
+  }
+
   /** Splits by code points so a fragment never ends inside a surrogate pair. */
   static List<String> fragments(String text) {
     List<String> out = new ArrayList<>();

@@ -42,6 +42,7 @@ final class Generation {
     }
     schedule(script.prefillDelay(), () -> {
       open();
+      sink.begin();
       schedule(script.tokenInterval(), this::step);
     });
   }
@@ -123,9 +124,15 @@ final class Generation {
     /** Prefill is over (or headers go out early): a stream sends its 200 and SSE headers now. Called at most once. */
     void open();
 
+    /**
+     * Prefill is over; called once, right after {@link #open()} and before any piece. Streams that open with a
+     * preamble ({@code message_start}, {@code response.created}) send it here, so it never goes out during prefill.
+     */
+    default void begin() {}
+
     void piece(AnswerPlan.Piece piece);
 
-    /** All pieces sent: finish chunk, optional usage, {@code [DONE]}; or the whole JSON body. */
+    /** All pieces sent: the closing events of the stream, or the whole JSON body. */
     void finish(int emitted);
 
     /** The scripted mid-stream error. */

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * An in-process LM Studio: the backend of the proxy's {@code --demo} mode and of every integration test.
  *
- * <p>It serves the OpenAI-compatible, v0 and (0.4 profile) native v1 model routes of reference §10 on its own Vert.x
- * instance, so starting and closing it never touches the proxy's event loops. Behaviour is steered live through
+ * <p>It serves the OpenAI-compatible, v0 and (0.4 profile) native v1 model routes of reference §10, and (unless
+ * {@link SimulatorOptions#nativeResponsesAndMessages()} is off) {@code /v1/responses} and {@code /v1/messages}, on
+ * its own Vert.x instance, so starting and closing it never touches the proxy's event loops. Behaviour is steered live through
  * {@link #script()} and {@link #catalog()}; what it saw is in {@link #log()}.
  *
  * <pre>{@code

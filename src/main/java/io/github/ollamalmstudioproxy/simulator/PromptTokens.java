@@ -20,6 +20,34 @@ final class PromptTokens {
     return count + PER_TOOL * body.path("tools").size();
   }
 
+  /** Anthropic Messages: a {@code system} prompt (string or text blocks) counts as one more message. */
+  static int messages(JsonNode body) {
+    JsonNode system = body.get("system");
+    int count = system == null || system.isNull() ? 0 : PER_MESSAGE + words(system);
+    for (JsonNode message : body.path("messages")) {
+      count += PER_MESSAGE + words(message.get("content"));
+    }
+    return count + PER_TOOL * body.path("tools").size();
+  }
+
+  /**
+   * OpenAI Responses: {@code instructions} count as a message, {@code input} is one message when it is a string, else
+   * one per item (a message by its {@code content}, a tool result by its {@code output}).
+   */
+  static int responses(JsonNode body) {
+    JsonNode instructions = body.get("instructions");
+    int count = instructions == null || !instructions.isTextual() ? 0 : PER_MESSAGE + words(instructions);
+    JsonNode input = body.path("input");
+    if (input.isTextual()) {
+      count += PER_MESSAGE + words(input);
+    } else {
+      for (JsonNode item : input) {
+        count += PER_MESSAGE + words(item.has("content") ? item.get("content") : item.get("output"));
+      }
+    }
+    return count + PER_TOOL * body.path("tools").size();
+  }
+
   static int text(JsonNode prompt) {
     return words(prompt);
   }

@@ -14,7 +14,8 @@ import java.util.List;
  * @param finishReason overrides the computed finish reason when not null
  * @param usagePrompt overrides {@code prompt_tokens} when not null (likewise {@code usageCompletion})
  * @param omitUsage a streamed chat answer sends no usage chunk
- * @param omitDone a streamed chat answer ends without {@code [DONE]}
+ * @param omitDone a streamed answer ends without its terminal event ({@code [DONE]}, {@code response.completed},
+ *     {@code message_stop})
  * @param stallAfter tokens before the stream goes silent for {@code stall}, or -1 for none
  */
 record ScriptSnapshot(

@@ -59,6 +59,20 @@ public record SimulatorFailure(int status, String body, String contentType) {
     return of(status, SimJson.write(root));
   }
 
+  /**
+   * Anthropic's shape, {@code {"type":"error","error":{"type":...,"message":...}}}, as {@code /v1/messages} answers
+   * its own errors; {@code type} is e.g. {@code invalid_request_error}, {@code not_found_error} or {@code api_error}.
+   */
+  public static SimulatorFailure anthropic(int status, String type, String message) {
+    ObjectNode error = SimJson.object();
+    error.put("type", requireNonNull(type, "type"));
+    error.put("message", requireNonNull(message, "message"));
+    ObjectNode root = SimJson.object();
+    root.put("type", "error");
+    root.set("error", error);
+    return of(status, SimJson.write(root));
+  }
+
   /** 400 "No models loaded" in the 0.4.8 object shape (type, {@code param:"model"}, {@code code:null}). */
   public static SimulatorFailure noModelsLoaded() {
     return openAi(400, NO_MODELS_LOADED, "model", null);

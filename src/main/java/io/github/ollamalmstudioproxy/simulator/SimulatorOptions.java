@@ -17,6 +17,12 @@ import java.util.Map;
  *     wording for unknown models, 0.3 response shapes)
  * @param requireAuthToken the bearer token every request must carry; null turns authentication off
  * @param preload instances loaded at start: model key to context length
+ * @param nativeResponsesAndMessages whether {@code POST /v1/responses} (OpenAI Responses, LM Studio 0.3.29+) and
+ *     {@code POST /v1/messages} (Anthropic Messages, 0.4.1+) are served; when false both get the unknown-route answer
+ *     (HTTP 200, {@code {"error":"Unexpected endpoint or method. (POST /v1/messages)"}}), as every release before
+ *     0.3.29 gives. Defaults to true for {@code "0.4"} and false for {@code "0.3"}, whose captures (0.3.9–0.3.16)
+ *     predate both routes; turning it on under {@code "0.3"} imitates a late 0.3.x for {@code /v1/responses}, while
+ *     {@code /v1/messages} there matches no real release
  */
 public record SimulatorOptions(
     String host,
@@ -27,7 +33,8 @@ public record SimulatorOptions(
     boolean singleModelFallback,
     String requireAuthToken,
     List<SimulatorModel> models,
-    Map<String, Integer> preload) {
+    Map<String, Integer> preload,
+    boolean nativeResponsesAndMessages) {
 
   public SimulatorOptions {
     requireNonNull(host, "host");
@@ -71,6 +78,8 @@ public record SimulatorOptions(
     private String requireAuthToken;
     private List<SimulatorModel> models = SimulatorModel.defaults();
     private final Map<String, Integer> preload = new LinkedHashMap<>(Map.of("qwen/qwen3-4b", 4096));
+    /** Null follows the version: on for 0.4, off for 0.3. */
+    private Boolean nativeResponsesAndMessages;
 
     private Builder() {}
 
@@ -129,9 +138,19 @@ public record SimulatorOptions(
       return this;
     }
 
+    /**
+     * Serves {@code POST /v1/responses} (LM Studio 0.3.29+) and {@code POST /v1/messages} (0.4.1+), or answers both
+     * as unknown routes. Without this call the version decides: on for {@code "0.4"}, off for {@code "0.3"}.
+     */
+    public Builder nativeResponsesAndMessages(boolean enabled) {
+      this.nativeResponsesAndMessages = enabled;
+      return this;
+    }
+
     public SimulatorOptions build() {
+      boolean nativeRoutes = nativeResponsesAndMessages != null ? nativeResponsesAndMessages : !version.equals("0.3");
       return new SimulatorOptions(host, port, version, jitEnabled, autoEvict, singleModelFallback, requireAuthToken,
-          models, preload);
+          models, preload, nativeRoutes);
     }
   }
 }

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * The simulator's front door: records each request, checks the bearer token, parses JSON bodies, dispatches on method
  * and path, and applies the scripted eviction and failure to inference requests. The route table is the {@code if}
  * chain in {@link #route}; anything else gets LM Studio's unknown-route answer, which is HTTP 200 (404 only under
- * {@code /api/v1/*}).
+ * {@code /api/v1/*}). That includes {@code /v1/responses} and {@code /v1/messages} when
+ * {@link SimulatorOptions#nativeResponsesAndMessages()} is off, as on LM Studio releases before them.
  */
 final class SimulatorRouter implements Handler<HttpServerRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatorRouter.class);
@@ -38,6 +39,8 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
   private final CompletionHandler completionV1;
   private final CompletionHandler completionV0;
   private final EmbeddingsHandler embeddings;
+  private final MessagesHandler messages;
+  private final ResponsesHandler responses;
 
   SimulatorRouter(SimEnv env, RequestLog log) {
     this.env = env;
@@ -50,6 +53,8 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
     this.completionV1 = new CompletionHandler(env, resolver, false);
     this.completionV0 = new CompletionHandler(env, resolver, true);
     this.embeddings = new EmbeddingsHandler(env, resolver);
+    this.messages = new MessagesHandler(env, resolver);
+    this.responses = new ResponsesHandler(env, resolver);
   }
 
   @Override
@@ -80,6 +85,7 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
     boolean get = method.equals(HttpMethod.GET);
     boolean post = method.equals(HttpMethod.POST);
     boolean native1 = !env.options().legacy();
+    boolean nativeCompat = env.options().nativeResponsesAndMessages();
     if (get && path.equals("/lmstudio-greeting")) {
       exchange.sendJson(200, SimJson.object().put("lmstudio", true));
     } else if (get && path.equals("/v1/models")) {
@@ -104,6 +110,10 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
       inference(exchange, completionV0::handle);
     } else if (post && (path.equals("/v1/embeddings") || path.equals("/api/v0/embeddings"))) {
       inference(exchange, embeddings::handle);
+    } else if (post && nativeCompat && path.equals("/v1/messages")) {
+      inference(exchange, messages::handle);
+    } else if (post && nativeCompat && path.equals("/v1/responses")) {
+      inference(exchange, responses::handle);
     } else {
       unknown(exchange, method, path);
     }
@@ -184,7 +194,12 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
     if (exchange.request.path().equals("/lmstudio-greeting") || ("Bearer " + token).equals(header)) {
       return true;
     }
-    String message = header == null ? AUTH_REQUIRED : "The provided LM Studio API token is invalid.";
+    // Anthropic clients send their key as x-api-key, which LM Studio's Anthropic docs say it accepts there (0.4.1+).
+    String apiKey = exchange.request.path().equals("/v1/messages") ? exchange.request.getHeader("x-api-key") : null;
+    if (token.equals(apiKey)) {
+      return true;
+    }
+    String message = header == null && apiKey == null ? AUTH_REQUIRED : "The provided LM Studio API token is invalid.";
     exchange.fail(SimulatorFailure.native1(401, "invalid_request", "invalid_api_key", message, null));
     return false;
   }

@@ -138,7 +138,11 @@ public final class SimulatorScript {
     return this;
   }
 
-  /** Queues a one-shot failure for the next inference request (chat, completions, embeddings). */
+  /**
+   * Queues a one-shot failure for the next inference request (chat, completions, embeddings, responses, messages).
+   * The body is sent exactly as given on every route, so a test of {@code /v1/messages} that wants Anthropic's shape
+   * queues {@link SimulatorFailure#anthropic}.
+   */
   public synchronized SimulatorScript failNext(int status, String body) {
     return failNext(SimulatorFailure.of(status, body));
   }
@@ -186,13 +190,18 @@ public final class SimulatorScript {
 
   /**
    * After {@code afterTokens} pieces, a streaming answer sends {@code data: {"error":{"message":...}}} and ends
-   * without {@code [DONE]}; a non-streaming answer becomes a 400 with that error object.
+   * without {@code [DONE]}; a non-streaming answer becomes a 400 with that error object. {@code /v1/responses} streams
+   * {@code response.failed} instead and {@code /v1/messages} Anthropic's {@code error} event, each without its
+   * terminal event; their non-streaming 400 is in the route's error shape.
    */
   public synchronized SimulatorScript midStreamError(int afterTokens, String message) {
     return midStreamError(afterTokens, message, false);
   }
 
-  /** As {@link #midStreamError(int, String)}, optionally preceded by an {@code event: error} line (live probe form). */
+  /**
+   * As {@link #midStreamError(int, String)}, optionally preceded by an {@code event: error} line (live probe form).
+   * The named-event streams ({@code /v1/responses}, {@code /v1/messages}) always have their event line.
+   */
   public synchronized SimulatorScript midStreamError(int afterTokens, String message, boolean eventLine) {
     this.midStreamErrorAfter = nonNegative(afterTokens, "afterTokens");
     this.midStreamErrorMessage = requireNonNull(message, "message");
@@ -200,7 +209,10 @@ public final class SimulatorScript {
     return this;
   }
 
-  /** After {@code tokens} pieces the server closes the connection: no error, no {@code [DONE]}, no last chunk. */
+  /**
+   * After {@code tokens} pieces the server closes the connection: no error, no {@code [DONE]} (nor
+   * {@code response.completed}, {@code message_stop}), no last chunk.
+   */
   public synchronized SimulatorScript abruptCloseAfter(int tokens) {
     this.abruptCloseAfter = nonNegative(tokens, "tokens");
     return this;
@@ -216,7 +228,7 @@ public final class SimulatorScript {
   }
 
   /**
-   * The next inference request (chat, completions, embeddings) finds the model it names unloaded: every loaded
+   * The next inference request (chat, completions, embeddings, responses, messages) finds the model it names unloaded: every loaded
    * instance of that model goes just before the request is handled, as when a TTL expiry, an auto-evict or another
    * client's unload lands between a proxy's load and its request. The request is then handled as usual, so it gets
    * "No models loaded" under {@link #requireLoadBeforeInference(boolean)} and a JIT load otherwise. A name that
@@ -255,7 +267,11 @@ public final class SimulatorScript {
     return this;
   }
 
-  /** When true, a streamed chat answer ends cleanly after its last chunk but without {@code data: [DONE]}. */
+  /**
+   * When true, a streamed chat answer ends cleanly after its last chunk but without {@code data: [DONE]};
+   * {@code /v1/responses} ends without {@code response.completed} and {@code /v1/messages} without
+   * {@code message_stop}, each after every other event.
+   */
   public synchronized SimulatorScript omitDone(boolean omit) {
     this.omitDone = omit;
     return this;

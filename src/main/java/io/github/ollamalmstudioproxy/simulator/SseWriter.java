@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Writes LM Studio's SSE framing: {@code data: <compact json>\n\n} per event, no {@code event:} lines on success, and
- * {@code data: [DONE]\n\n} at the end. Each event is its own write, so each is its own HTTP chunk.
+ * Writes LM Studio's SSE framing. Chat and text completions send {@code data: <compact json>\n\n} per event, no
+ * {@code event:} lines on success, and {@code data: [DONE]\n\n} at the end; {@code /v1/responses} and
+ * {@code /v1/messages} send named events ({@code event: <type>\ndata: <compact json>\n\n}) and no {@code [DONE]}.
+ * Each event is its own write, so each is its own HTTP chunk.
  */
 final class SseWriter {
   private final Exchange exchange;
@@ -31,6 +33,11 @@ final class SseWriter {
 
   void data(JsonNode event) {
     write("data: " + SimJson.write(event) + "\n\n");
+  }
+
+  /** A named event: {@code event: <type>}, then its {@code data:} line. */
+  void event(String type, JsonNode data) {
+    write("event: " + type + "\ndata: " + SimJson.write(data) + "\n\n");
   }
 
   /** The stream error of reference §2.2: an {@code error} object and no {@code choices}; then the stream ends. */

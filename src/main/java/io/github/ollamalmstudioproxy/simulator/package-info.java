@@ -12,5 +12,13 @@
  * failure) → a handler per route group → {@code ModelResolver} (a decision value) → {@code ModelLoader} (timed loads)
  * → {@code Generation} (timers, backpressure, faults, hang-ups) → a {@code Generation.Sink} that writes SSE or one
  * JSON body.
+ *
+ * <p>Inference routes and their handler and sinks: chat completions ({@code ChatCompletionHandler},
+ * {@code ChatSinks}, {@code data:}-only SSE ending in {@code [DONE]}), text completions ({@code CompletionHandler}),
+ * embeddings ({@code EmbeddingsHandler}, no generation), OpenAI Responses ({@code ResponsesHandler},
+ * {@code ResponsesSinks}, {@code ResponsesWire}) and Anthropic Messages ({@code MessagesHandler},
+ * {@code MessagesSinks}, {@code MessagesWire}); the last two stream named events ({@code event:} + {@code data:}),
+ * open them with a preamble in {@code Generation.Sink.begin} and exist only with
+ * {@link io.github.ollamalmstudioproxy.simulator.SimulatorOptions#nativeResponsesAndMessages()}.
  */
 package io.github.ollamalmstudioproxy.simulator;

@@ -109,4 +109,34 @@ class RoutesTest {
       assertThat(simulator.log().byPath("/v1/models").get(2).header("authorization")).isEqualTo("Bearer sk-lm-test");
     }
   }
+
+  @Test
+  void messagesAlsoTakeTheTokenAsXApiKeyAndOnlyThere() {
+    SimulatorOptions options = SimulatorOptions.builder().requireAuthToken("sk-lm-test").build();
+    try (LmStudioSimulator simulator = LmStudioSimulator.start(options)) {
+      SimHttp http = new SimHttp(simulator);
+      String ask = "{\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+
+      HttpResponse<String> keyed = http.send(post(simulator, "/v1/messages", ask).header("x-api-key", "sk-lm-test")
+          .build());
+      HttpResponse<String> wrongKey = http.send(post(simulator, "/v1/messages", ask)
+          .header("x-api-key", "sk-lm-other").build());
+      HttpResponse<String> keyedChat = http.send(post(simulator, "/v1/chat/completions", ask)
+          .header("x-api-key", "sk-lm-test").build());
+
+      assertThat(keyed.statusCode()).isEqualTo(200);
+      assertThat(keyed.body()).contains("\"type\":\"message\"");
+      assertThat(wrongKey.statusCode()).isEqualTo(401);
+      assertThat(SimHttp.json(wrongKey).at("/error/message").asText())
+          .isEqualTo("The provided LM Studio API token is invalid.");
+      assertThat(keyedChat.statusCode()).isEqualTo(401);
+      assertThat(SimHttp.json(keyedChat).at("/error/message").asText())
+          .startsWith("An LM Studio API token is required");
+    }
+  }
+
+  private static HttpRequest.Builder post(LmStudioSimulator simulator, String path, String json) {
+    return HttpRequest.newBuilder(URI.create(simulator.baseUrl() + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json));
+  }
 }
