@@ -145,12 +145,14 @@ public final class ProxyServer {
       return;
     }
     if (match.has(Trait.BACKEND)) {
-      if (!admission.tryAcquire()) {
+      if (match.has(Trait.BODY_FIRST)) {
+        // The slot is taken once the body is in (JsonBodyReader), not while a slow client is still sending it.
+        scope.admitWhenBodyRead(this::admit);
+      } else if (!admit(scope)) {
         log.warn("{} refused: {} requests in flight (--max-in-flight)", scope.id(), admission.inFlight());
         Replies.error(scope, 503, Admission.BUSY);
         return;
       }
-      scope.admitted();
     }
     if (match.has(Trait.OPENAI_ERRORS)) {
       // The route's own errors; the gate's refusals above keep Ollama's shape, as every client of the proxy got so far.
@@ -161,6 +163,15 @@ public final class ProxyServer {
     } catch (RuntimeException e) {
       Replies.fail(scope, e);
     }
+  }
+
+  /** Takes a slot of {@code --max-in-flight} for the request; false when every slot is taken. */
+  private boolean admit(RequestScope scope) {
+    if (!admission.tryAcquire()) {
+      return false;
+    }
+    scope.admitted();
+    return true;
   }
 
   /** The request is over, answered or abandoned: log it, count it, release what it held. */

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * One request's life: its id, its start time, the model it concerns, one cancellation signal, one load deadline and
@@ -38,6 +39,8 @@ public final class RequestScope implements Caller {
   private String model;
   private String route = "unmatched";
   private boolean admitted;
+  /** How the request takes its {@code --max-in-flight} slot once its body is read; null when it takes none then. */
+  private Predicate<RequestScope> admitOnBody;
 
   RequestScope(String id, HttpServerRequest request) {
     this.id = id;
@@ -111,6 +114,24 @@ public final class RequestScope implements Caller {
 
   boolean wasAdmitted() {
     return admitted;
+  }
+
+  /**
+   * The route reads its whole body before it reaches the backend ({@link Routes.Trait#BODY_FIRST}): its slot is taken
+   * by {@code admission} only once the body is in, so a client that is slow to send its body holds no slot meanwhile.
+   */
+  void admitWhenBodyRead(Predicate<RequestScope> admission) {
+    this.admitOnBody = admission;
+  }
+
+  /**
+   * Called by the body reader once the whole body is in: takes the slot the route waits for, if any. False when the
+   * backend is busy (the caller answers 503); true when the slot was taken or none was needed.
+   */
+  boolean bodyRead() {
+    Predicate<RequestScope> admission = admitOnBody;
+    admitOnBody = null;
+    return admission == null || admission.test(this);
   }
 
   /** True once the client went away before its response ended. */
