@@ -129,7 +129,9 @@ public final class BackendClient {
     return open(HttpMethod.POST, path, headers).compose(request -> {
       cancel.onCancel(() -> {
         request.reset();
-        onHangUpReset.run();
+        if (cancel.hungUp()) {
+          onHangUpReset.run();
+        }
       });
       if (cancel.cancelled()) {
         return Future.<T>failedFuture(new ClientGoneException());

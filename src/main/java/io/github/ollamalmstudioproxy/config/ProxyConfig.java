@@ -18,6 +18,9 @@ import java.util.Map;
  * @param loadRetries how many times a request is replayed after a load or a transient engine failure
  * @param maxInFlight the cap on requests the backend has in flight; past it clients get 503 "server busy"
  * @param maxBodyBytes the largest request body accepted; larger bodies get 413 without being read into memory
+ * @param headerTimeout how long a new client connection may take to send its first request's headers
+ * @param bodyTimeout how long a client may take to send a request's whole body once its headers are in
+ * @param keepAliveTimeout how long a client connection may stay idle between requests (and send the next headers)
  */
 public record ProxyConfig(
     ListenAddress listen,
@@ -35,7 +38,10 @@ public record ProxyConfig(
     int maxInFlight,
     long maxBodyBytes,
     boolean logBodies,
-    boolean demo) {
+    boolean demo,
+    Duration headerTimeout,
+    Duration bodyTimeout,
+    Duration keepAliveTimeout) {
 
   public static final String DEFAULT_OLLAMA_VERSION = "0.33.0";
 
@@ -47,14 +53,14 @@ public record ProxyConfig(
   public ProxyConfig withBackend(URI newBackend) {
     return new ProxyConfig(listen, newBackend, backendApiKey, apiKey, origins, ollamaVersion, drainTimeout,
         connectTimeout, firstByteTimeout, idleTimeout, loadTimeout, loadRetries, maxInFlight, maxBodyBytes, logBodies,
-        demo);
+        demo, headerTimeout, bodyTimeout, keepAliveTimeout);
   }
 
   /** The same configuration listening elsewhere: tests bind port 0. */
   public ProxyConfig withListen(ListenAddress newListen) {
     return new ProxyConfig(newListen, backend, backendApiKey, apiKey, origins, ollamaVersion, drainTimeout,
         connectTimeout, firstByteTimeout, idleTimeout, loadTimeout, loadRetries, maxInFlight, maxBodyBytes, logBodies,
-        demo);
+        demo, headerTimeout, bodyTimeout, keepAliveTimeout);
   }
 
   /** Defaults, as a test or embedding program would start from. */

@@ -84,7 +84,9 @@ final class PassthroughHandler implements RouteHandler {
       HttpClientRequest upstream = opened.result();
       scope.onCancel(() -> {
         upstream.reset();
-        metrics.upstreamAbortedByHangUp();
+        if (scope.hungUp()) {
+          metrics.upstreamAbortedByHangUp();
+        }
       });
       if (scope.cancelled()) {
         return;

@@ -1,5 +1,6 @@
 package io.github.ollamalmstudioproxy.server;
 
+import io.github.ollamalmstudioproxy.config.Durations;
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
@@ -8,6 +9,7 @@ import io.github.ollamalmstudioproxy.server.Routes.Trait;
 import io.github.ollamalmstudioproxy.upstream.Backend;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -34,6 +36,8 @@ public final class ProxyServer {
   private final ActiveRequests active = new ActiveRequests();
   private final ProxyMetrics metrics;
   private final Admission admission;
+  private final ClientConnections connections;
+  private final Duration bodyTimeout;
   private HttpServer server;
 
   private ProxyServer(Vertx vertx, ProxyConfig config, Backend backend, ProxyMetrics metrics) {
@@ -41,6 +45,9 @@ public final class ProxyServer {
     this.backend = backend;
     this.metrics = metrics;
     this.admission = new Admission(config.maxInFlight());
+    this.bodyTimeout = config.bodyTimeout();
+    this.connections = new ClientConnections(vertx, config.headerTimeout(), config.bodyTimeout(),
+        config.keepAliveTimeout());
     this.gate = new RequestGate(new CorsPolicy(config.origins()), config.apiKey());
     JsonBodyReader bodies = new JsonBodyReader(config.maxBodyBytes(), config.logBodies());
     new BasicRoutes(config.ollamaVersion(), backend, metrics).register(routes);
@@ -73,6 +80,7 @@ public final class ProxyServer {
         .setCompressionSupported(false)
         .setDecompressionSupported(false);
     return vertx.createHttpServer(options)
+        .connectionHandler(proxy.connections::opened)
         .requestHandler(proxy::handle)
         .listen()
         .map(server -> {
@@ -115,7 +123,9 @@ public final class ProxyServer {
     active.add(scope);
     HttpServerResponse response = request.response();
     response.putHeader(RequestIds.HEADER, scope.id());
+    connections.requestStarted(request, () -> bodyTimedOut(scope));
     response.endHandler(v -> {
+      connections.responseEnded(request);
       if (!response.ended()) {
         // Vert.x also signals "end" when the connection closes under a response nobody ended: a hang-up.
         clientClosed(scope);
@@ -194,7 +204,27 @@ public final class ProxyServer {
     }
     scope.clientWentAway();
     if (scope.finish()) {
-      done(scope, AccessLog.CLIENT_CLOSED_REQUEST);
+      done(scope, scope.abandonedWith() != 0 ? scope.abandonedWith() : AccessLog.CLIENT_CLOSED_REQUEST);
     }
+  }
+
+  /**
+   * The client did not send the request's whole body within {@code --body-timeout}: a request still in progress is
+   * abandoned (whatever it started upstream is reset, and its slot is freed) and answered 408; the connection is
+   * closed in any case, without waiting for the rest of the body.
+   */
+  private void bodyTimedOut(RequestScope scope) {
+    log.info("{} {} {}: request body not received within {} ms (--body-timeout); closing the connection",
+        scope.id(), scope.request().method(), scope.request().path(), bodyTimeout.toMillis());
+    Future<Void> answered = Future.succeededFuture();
+    if (scope.abandon(408)) {
+      if (scope.state().notStarted()) {
+        scope.response().putHeader(HttpHeaders.CONNECTION, "close");
+      }
+      answered = Replies.abandoned(scope, 408, "request body not received in time (--body-timeout "
+          + Durations.format(bodyTimeout) + ")");
+    }
+    HttpConnection connection = scope.request().connection();
+    answered.onComplete(v -> connection.close());
   }
 }

@@ -35,6 +35,8 @@ public final class RequestScope implements Caller {
   private final LoadDeadline loadDeadline = new LoadDeadline();
   private ErrorShape errorShape = ErrorShape.OLLAMA;
   private boolean cancelled;
+  /** The status the proxy ended the request with when it gave up on it itself (see {@link #abandon}); 0 otherwise. */
+  private int abandonedWith;
   private boolean finished;
   private String model;
   private String route = "unmatched";
@@ -134,10 +136,35 @@ public final class RequestScope implements Caller {
     return admission == null || admission.test(this);
   }
 
-  /** True once the client went away before its response ended. */
+  /** True once the client went away before its response ended, or the proxy gave up on the request. */
   @Override
   public boolean cancelled() {
     return cancelled;
+  }
+
+  @Override
+  public boolean hungUp() {
+    return cancelled && abandonedWith == 0;
+  }
+
+  /**
+   * The proxy gives up on the request itself, because a deadline passed: everything the request started upstream is
+   * stopped as on a hang-up (the {@link #onCancel} actions run), and from now on the request counts as cancelled, so
+   * the route writes nothing more. The caller writes the one answer ({@link Replies#abandoned}) with {@code status}.
+   * False, and nothing done, when the request was already over or cancelled.
+   */
+  boolean abandon(int status) {
+    if (cancelled || finished) {
+      return false;
+    }
+    abandonedWith = status;
+    clientWentAway();
+    return true;
+  }
+
+  /** The status of {@link #abandon}, or 0 when the proxy did not give up on the request. */
+  int abandonedWith() {
+    return abandonedWith;
   }
 
   /** Runs {@code action} when the client goes away before the response ends; at once if it already went. */
