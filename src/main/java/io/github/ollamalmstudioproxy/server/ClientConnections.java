@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * deadline covers both the idle time and the next request's headers, because Vert.x reports no "first byte of the
  * next request"; a fresh connection gets the short header deadline.
  *
- * <p>Each connection's watch is used on that connection's event loop only; the map of watches is shared.
+ * <p>Each new connection also checks the file-descriptor headroom ({@link FdHeadroom}), which warns before the
+ * process runs out. Each connection's watch is used on that connection's event loop only; the map is shared.
  */
 final class ClientConnections {
   private static final Logger log = LoggerFactory.getLogger(ClientConnections.class);
@@ -35,9 +36,11 @@ final class ClientConnections {
   private final long bodyMillis;
   private final long keepAliveMillis;
   private final Map<HttpConnection, Watch> watches = new ConcurrentHashMap<>();
+  private final FdHeadroom descriptors;
 
-  ClientConnections(Vertx vertx, Duration header, Duration body, Duration keepAlive) {
+  ClientConnections(Vertx vertx, Duration header, Duration body, Duration keepAlive, FdHeadroom descriptors) {
     this.vertx = vertx;
+    this.descriptors = descriptors;
     this.headerMillis = Math.max(1, header.toMillis());
     this.bodyMillis = Math.max(1, body.toMillis());
     this.keepAliveMillis = Math.max(1, keepAlive.toMillis());
@@ -54,6 +57,7 @@ final class ClientConnections {
       }
     });
     watch.await(headerMillis, "--header-timeout");
+    descriptors.clientConnected(watches.size());
   }
 
   /**

@@ -47,7 +47,7 @@ public final class ProxyServer {
     this.admission = new Admission(config.maxInFlight());
     this.bodyTimeout = config.bodyTimeout();
     this.connections = new ClientConnections(vertx, config.headerTimeout(), config.bodyTimeout(),
-        config.keepAliveTimeout());
+        config.keepAliveTimeout(), FdHeadroom.ofThisProcess());
     this.gate = new RequestGate(new CorsPolicy(config.origins()), config.apiKey());
     JsonBodyReader bodies = new JsonBodyReader(config.maxBodyBytes(), config.logBodies());
     new BasicRoutes(config.ollamaVersion(), backend, metrics).register(routes);
