@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Live, thread-safe behaviour knobs: what the simulated model answers, how fast, and which named fault it shows.
@@ -43,6 +45,7 @@ public final class SimulatorScript {
   private boolean omitDone;
   private int stallAfter;
   private Duration stall;
+  private final Map<String, Duration> routeDelays = new HashMap<>();
   private final Deque<SimulatorFailure> nextFailures = new ArrayDeque<>();
   private SimulatorFailure alwaysFailure;
 
@@ -74,6 +77,7 @@ public final class SimulatorScript {
     omitDone = false;
     stallAfter = -1;
     stall = Duration.ZERO;
+    routeDelays.clear();
     nextFailures.clear();
     alwaysFailure = null;
     return this;
@@ -266,6 +270,24 @@ public final class SimulatorScript {
     this.stallAfter = nonNegative(tokens, "tokens");
     this.stall = nonNegative(duration, "duration");
     return this;
+  }
+
+  /**
+   * Requests to exactly {@code path} wait {@code delay} after they arrived (they are recorded at once) before they are
+   * handled, as a route of a backend under load does (a {@code /v1/models} that takes seconds); zero removes it. A
+   * client that leaves meanwhile gets nothing.
+   */
+  public synchronized SimulatorScript routeDelay(String path, Duration delay) {
+    if (nonNegative(delay, "delay").isZero()) {
+      routeDelays.remove(requireNonNull(path, "path"));
+    } else {
+      routeDelays.put(requireNonNull(path, "path"), delay);
+    }
+    return this;
+  }
+
+  synchronized Duration routeDelay(String path) {
+    return routeDelays.getOrDefault(path, Duration.ZERO);
   }
 
   synchronized ScriptSnapshot snapshot() {
