@@ -151,8 +151,18 @@ public final class BackendClient {
    */
   public BodyPump pump(HttpClientRequest request, HttpClientResponse response, WriteStream<Buffer> client,
       CancelSignal cancel, BodyPump.Sink sink) {
+    return pump(request, response, client, cancel, sink, BodyPump.Progress.CHUNKS);
+  }
+
+  /**
+   * The same, with the idle timeout measured against {@code progress}: with {@link BodyPump.Progress#REPORTED} the
+   * sink calls {@link BodyPump#progressed} for each complete event, and only that keeps the stream alive.
+   */
+  public BodyPump pump(HttpClientRequest request, HttpClientResponse response, WriteStream<Buffer> client,
+      CancelSignal cancel, BodyPump.Sink sink, BodyPump.Progress progress) {
+    String awaited = progress == BodyPump.Progress.REPORTED ? "complete event" : "data";
     return BodyPump.create(request, response, client, cancel, sink,
-        onIdle -> new IdleWatch(vertx, idleTimeout, onIdle));
+        onIdle -> new IdleWatch(vertx, idleTimeout, awaited, onIdle), progress);
   }
 
   /** Turns a backend answer into the caller's result; {@code sentNanos} is when the request went out. */

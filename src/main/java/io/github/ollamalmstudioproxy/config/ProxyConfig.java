@@ -13,7 +13,7 @@ import java.util.Map;
  * @param apiKey the inbound key clients must present; null when the proxy is open
  * @param origins extra CORS origins on top of Ollama's defaults ({@code *} allows any)
  * @param firstByteTimeout how long the backend may stay silent before its first byte (prefill and JIT loads are silent)
- * @param idleTimeout the longest allowed gap between two chunks of a backend response
+ * @param idleTimeout the longest a backend response may go without progress (a complete SSE event on event streams)
  * @param loadTimeout how long a request may wait for its model to load
  * @param loadRetries how many times a request is replayed after a load or a transient engine failure
  * @param maxInFlight the cap on requests the backend has in flight; past it clients get 503 "server busy"

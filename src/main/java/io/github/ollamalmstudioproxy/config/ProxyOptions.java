@@ -57,7 +57,8 @@ public final class ProxyOptions {
   String firstByteTimeout;
 
   @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5m",
-      description = "Longest gap allowed between two chunks of a backend response. Default: ${DEFAULT-VALUE}")
+      description = "Longest a backend response may go without progress: a complete SSE event on event streams, any"
+          + " bytes on other bodies. Default: ${DEFAULT-VALUE}")
   String idleTimeout;
 
   @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s",

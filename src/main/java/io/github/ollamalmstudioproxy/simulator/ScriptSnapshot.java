@@ -16,6 +16,8 @@ import java.util.List;
  * @param omitUsage a streamed chat answer sends no usage chunk
  * @param omitDone a streamed chat answer ends without {@code [DONE]}
  * @param stallAfter tokens before the stream goes silent for {@code stall}, or -1 for none
+ * @param dripAfter tokens before the answer turns into one byte per {@code dripInterval} that never completes an
+ *     event or a body, or -1 for none
  */
 record ScriptSnapshot(
     List<String> tokens,
@@ -38,7 +40,9 @@ record ScriptSnapshot(
     boolean omitUsage,
     boolean omitDone,
     int stallAfter,
-    Duration stall) {
+    Duration stall,
+    int dripAfter,
+    Duration dripInterval) {
 
   /** Content pieces to stream: the default sentence is dropped when only tool calls were scripted. */
   List<String> contentTokens() {
