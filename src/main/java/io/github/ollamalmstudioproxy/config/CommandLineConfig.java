@@ -62,7 +62,8 @@ public final class CommandLineConfig {
         bool("--demo", o.demo),
         positive("--header-timeout", o.headerTimeout),
         positive("--body-timeout", o.bodyTimeout),
-        positive("--keep-alive-timeout", o.keepAliveTimeout));
+        positive("--keep-alive-timeout", o.keepAliveTimeout),
+        Durations.parse("--request-timeout", o.requestTimeout));
   }
 
   static URI backendUrl(String text) {

@@ -20,7 +20,7 @@ final class ConfigFile {
       "origins", "ollama-version", "drain-timeout", "connect-timeout", "first-byte-timeout", "idle-timeout",
       "load-timeout", "load-retries", "max-in-flight",
       "max-body-size", "log-bodies", "demo",
-      "header-timeout", "body-timeout", "keep-alive-timeout");
+      "header-timeout", "body-timeout", "keep-alive-timeout", "request-timeout");
 
   private final Map<String, String> values;
 

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param headerTimeout how long a new client connection may take to send its first request's headers
  * @param bodyTimeout how long a client may take to send a request's whole body once its headers are in
  * @param keepAliveTimeout how long a client connection may stay idle between requests (and send the next headers)
+ * @param requestTimeout the longest a backend request may take unless it streams tokens; zero for no bound
  */
 public record ProxyConfig(
     ListenAddress listen,
@@ -41,7 +42,8 @@ public record ProxyConfig(
     boolean demo,
     Duration headerTimeout,
     Duration bodyTimeout,
-    Duration keepAliveTimeout) {
+    Duration keepAliveTimeout,
+    Duration requestTimeout) {
 
   public static final String DEFAULT_OLLAMA_VERSION = "0.33.0";
 
@@ -53,14 +55,14 @@ public record ProxyConfig(
   public ProxyConfig withBackend(URI newBackend) {
     return new ProxyConfig(listen, newBackend, backendApiKey, apiKey, origins, ollamaVersion, drainTimeout,
         connectTimeout, firstByteTimeout, idleTimeout, loadTimeout, loadRetries, maxInFlight, maxBodyBytes, logBodies,
-        demo, headerTimeout, bodyTimeout, keepAliveTimeout);
+        demo, headerTimeout, bodyTimeout, keepAliveTimeout, requestTimeout);
   }
 
   /** The same configuration listening elsewhere: tests bind port 0. */
   public ProxyConfig withListen(ListenAddress newListen) {
     return new ProxyConfig(newListen, backend, backendApiKey, apiKey, origins, ollamaVersion, drainTimeout,
         connectTimeout, firstByteTimeout, idleTimeout, loadTimeout, loadRetries, maxInFlight, maxBodyBytes, logBodies,
-        demo, headerTimeout, bodyTimeout, keepAliveTimeout);
+        demo, headerTimeout, bodyTimeout, keepAliveTimeout, requestTimeout);
   }
 
   /** Defaults, as a test or embedding program would start from. */

@@ -76,6 +76,11 @@ public final class ProxyOptions {
           + " Default: ${DEFAULT-VALUE}")
   String keepAliveTimeout;
 
+  @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "30m",
+      description = "Longest a backend request may take unless it streams tokens: a non-streamed answer, or a stream"
+          + " that has produced no token yet; then 504. 0 turns it off. Default: ${DEFAULT-VALUE}")
+  String requestTimeout;
+
   @Option(names = "--load-timeout", paramLabel = "DURATION", defaultValue = "120s",
       description = "How long a request may wait for its model to load before it fails. Default: ${DEFAULT-VALUE}")
   String loadTimeout;

@@ -132,7 +132,8 @@ final class PassthroughHandler implements RouteHandler {
   /**
    * The backend's body on its way to the client, unchanged. An event stream makes progress by whole events, so
    * {@code --idle-timeout} cuts a backend that drips bytes without ever finishing one; any other body makes progress
-   * by its bytes (it has no smaller unit the proxy could see without parsing it).
+   * by its bytes (it has no smaller unit the proxy could see without parsing it), and stays under
+   * {@code --request-timeout} to its end, as an event stream does until its first event.
    */
   private static final class Body implements BodyPump.Sink {
     private final RequestScope scope;
@@ -152,6 +153,8 @@ final class PassthroughHandler implements RouteHandler {
       response.write(chunk);
       if (events != null && events.feed(chunk) > 0) {
         pump.progressed();
+        // An event stream that produces events is a token stream: --request-timeout no longer applies.
+        scope.tokensFlowing();
       }
     }
 

@@ -38,6 +38,7 @@ public final class ProxyServer {
   private final Admission admission;
   private final ClientConnections connections;
   private final Duration bodyTimeout;
+  private final Duration requestTimeout;
   private HttpServer server;
 
   private ProxyServer(Vertx vertx, ProxyConfig config, Backend backend, ProxyMetrics metrics) {
@@ -46,6 +47,7 @@ public final class ProxyServer {
     this.metrics = metrics;
     this.admission = new Admission(config.maxInFlight());
     this.bodyTimeout = config.bodyTimeout();
+    this.requestTimeout = config.requestTimeout();
     this.connections = new ClientConnections(vertx, config.headerTimeout(), config.bodyTimeout(),
         config.keepAliveTimeout(), FdHeadroom.ofThisProcess());
     this.gate = new RequestGate(new CorsPolicy(config.origins()), config.apiKey());
@@ -181,7 +183,21 @@ public final class ProxyServer {
       return false;
     }
     scope.admitted();
+    scope.deadline(requestTimeout, () -> requestTimedOut(scope));
     return true;
+  }
+
+  /**
+   * The request reached {@code --request-timeout} without becoming a stream of tokens: it is abandoned (its backend
+   * request reset, its slot freed) and answered 504, or its stream ended with an error.
+   */
+  private void requestTimedOut(RequestScope scope) {
+    log.warn("{} {} {}: no answer within {} ms (--request-timeout); the backend request is reset", scope.id(),
+        scope.request().method(), scope.request().path(), requestTimeout.toMillis());
+    if (scope.abandon(504)) {
+      Replies.abandoned(scope, 504, "request timed out after " + Durations.format(requestTimeout)
+          + " (--request-timeout)");
+    }
   }
 
   /** The request is over, answered or abandoned: log it, count it, release what it held. */

@@ -6,6 +6,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -43,6 +44,8 @@ public final class RequestScope implements Caller {
   private boolean admitted;
   /** How the request takes its {@code --max-in-flight} slot once its body is read; null when it takes none then. */
   private Predicate<RequestScope> admitOnBody;
+  /** The timer of the total deadline ({@code --request-timeout}) while it applies; -1 otherwise. */
+  private long deadlineTimer = -1;
 
   RequestScope(String id, HttpServerRequest request) {
     this.id = id;
@@ -162,6 +165,32 @@ public final class RequestScope implements Caller {
     return true;
   }
 
+  /**
+   * Arms the request's total deadline: {@code expired} runs on this request's event loop after {@code timeout},
+   * unless the request is over first or its answer became a stream of tokens ({@link #tokensFlowing}). A zero
+   * timeout arms nothing.
+   */
+  void deadline(Duration timeout, Runnable expired) {
+    if (timeout.isZero() || finished || cancelled) {
+      return;
+    }
+    deadlineTimer = context.owner().setTimer(Math.max(1, timeout.toMillis()), t -> {
+      deadlineTimer = -1;
+      expired.run();
+    });
+  }
+
+  /**
+   * The answer is a stream that produces tokens: the total deadline no longer applies (the backend's idle timeout
+   * still does), so a long generation the client watches is never cut by it.
+   */
+  void tokensFlowing() {
+    if (deadlineTimer >= 0) {
+      context.owner().cancelTimer(deadlineTimer);
+      deadlineTimer = -1;
+    }
+  }
+
   /** The status of {@link #abandon}, or 0 when the proxy did not give up on the request. */
   int abandonedWith() {
     return abandonedWith;
@@ -214,6 +243,7 @@ public final class RequestScope implements Caller {
     }
     finished = true;
     cancelActions.clear();
+    tokensFlowing();
     return true;
   }
 

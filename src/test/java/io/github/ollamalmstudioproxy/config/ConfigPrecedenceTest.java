@@ -83,6 +83,16 @@ class ConfigPrecedenceTest {
   }
 
   @Test
+  void theRequestTimeoutIsGenerousByDefaultAndZeroTurnsItOff() throws IOException {
+    assertThat(CommandLineConfig.parse(new String[0], Map.of()).requestTimeout()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(CommandLineConfig.parse(new String[] {"--request-timeout", "0"}, Map.of()).requestTimeout()).isZero();
+    Path file = yaml("request-timeout: 2h\n");
+    assertThat(CommandLineConfig.parse(new String[] {"--config", file.toString()}, Map.of()).requestTimeout())
+        .isEqualTo(Duration.ofHours(2));
+    assertFails(new String[] {"--request-timeout", "forever"}, "invalid duration for --request-timeout");
+  }
+
+  @Test
   void lmstudioUrlIsAnAliasOfBackend() {
     ProxyConfig config = CommandLineConfig.parse(new String[] {"--lmstudio-url", "http://127.0.0.1:4321/"}, Map.of());
     assertThat(config.backend()).hasToString("http://127.0.0.1:4321");
