@@ -52,7 +52,7 @@ class RequestTimeoutIT {
     HttpResponse<String> answer = within(post("/api/chat", CHAT.formatted(false)));
     assertThat(answer.statusCode()).isEqualTo(504);
     assertThat(answer.body()).isEqualTo("{\"error\":\"" + TIMED_OUT + "\"}");
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(600), Duration.ofMillis(1400));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(600), Duration.ofSeconds(3));
     assertBackendReset("/v1/chat/completions");
   }
 
@@ -102,7 +102,7 @@ class RequestTimeoutIT {
     RecordedRequest upstream = harness.simulator().log().awaitRequest("/v1/chat/completions", BOUND);
     long closed = harness.simulator().log().awaitClientClose(upstream, BOUND);
     assertThat(Duration.ofNanos(closed - upstream.receivedNanos())).isBetween(Duration.ofMillis(500),
-        Duration.ofMillis(1500));
+        Duration.ofSeconds(3));
     assertThat(answer).failsWithin(BOUND).withThrowableThat().withMessageContaining("IOException");
   }
 
