@@ -11,7 +11,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The proxy as a user runs it: a separate JVM process, started with --demo, stopped with SIGTERM. */
 class LauncherIT {
@@ -58,6 +62,43 @@ class LauncherIT {
     assertThat(process.exitValue()).isEqualTo(2);
     assertThat(err.strip()).isEqualTo(
         "ollama-lmstudio-proxy: invalid --backend URL 'localhost:1234': it must start with http:// or https://");
+  }
+
+  /**
+   * Issue 11, point 7: the launcher raises the soft open-files limit to the hard one. Run from a copy of the script
+   * next to a stand-in jar, with a stand-in {@code java} that prints the limit it was started with, so nothing is built
+   * and the JVM's own raising ({@code -XX:+MaxFDLimit}) cannot hide the script's.
+   */
+  @Test
+  void theLauncherRaisesTheSoftOpenFilesLimitToTheHardLimit(@TempDir Path root) throws Exception {
+    long hard = Long.parseLong(shell("ulimit -Hn").strip().replace("unlimited", String.valueOf(Long.MAX_VALUE)));
+    Assumptions.assumeTrue(hard > 64, "the hard open-files limit leaves no room to raise: " + hard);
+    Path bin = Files.createDirectories(root.resolve("bin"));
+    Path launcher = Files.copy(Path.of("bin", "ollama-lmstudio-proxy"), bin.resolve("ollama-lmstudio-proxy"));
+    Files.createDirectories(root.resolve("target"));
+    Files.writeString(root.resolve("target").resolve("ollama-lmstudio-proxy.jar"), "");
+    Path fakeJava = Files.createDirectories(root.resolve("jdk").resolve("bin")).resolve("java");
+    Files.writeString(fakeJava, "#!/usr/bin/env bash\n"
+        + "if [[ \"$1\" == -XshowSettings:properties ]]; then echo '    java.specification.version = 17' >&2; exit 0; fi\n"
+        + "echo \"soft=$(ulimit -Sn)\"\n");
+    Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    ProcessBuilder builder = new ProcessBuilder("bash", "-c", "ulimit -Sn 64 && exec \"$0\"", launcher.toString());
+    builder.environment().put("JAVA_HOME", root.resolve("jdk").toString());
+    builder.redirectErrorStream(true);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(output.strip()).isEqualTo("soft=" + shell("ulimit -Hn").strip());
+  }
+
+  private static String shell(String command) throws Exception {
+    Process process = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor(10, TimeUnit.SECONDS);
+    return output;
   }
 
   private static Process start(String... args) throws Exception {

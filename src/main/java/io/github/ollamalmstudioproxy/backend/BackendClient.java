@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
@@ -20,6 +21,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.streams.WriteStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The only owner of the HTTP client that talks to the backend: every byte the proxy sends leaves through here, to
@@ -30,9 +32,18 @@ public final class BackendClient {
   private static final int KEEP_ALIVE_SECONDS = 4;
   /** Enough connections for a thousand concurrent streams; each stream holds one for its whole life. */
   private static final int MAX_CONNECTIONS = 2048;
+  /**
+   * Readiness probes and the catalog's model-list fetches have their own few connections, so a flood of them against
+   * a slow backend can never take the connections inference needs (nor can inference starve them).
+   */
+  static final int METADATA_CONNECTIONS = 4;
+  /** The longest a metadata GET may take, whole body included; {@code --first-byte-timeout} when that is shorter. */
+  static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
 
   private final Vertx vertx;
   private final HttpClientAgent client;
+  private final HttpClientAgent metadata;
+  private final long metadataMillis;
   private final URI base;
   private final String basePath;
   private final String authorization;
@@ -65,6 +76,36 @@ public final class BackendClient {
         .setConnectTimeout((int) connectTimeout.toMillis());
     this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS)
         .setMaxWaitQueueSize(-1));
+    this.metadata = vertx.createHttpClient(new HttpClientOptions(options),
+        new PoolOptions().setHttp1MaxSize(METADATA_CONNECTIONS));
+    this.metadataMillis = Math.max(1, Math.min(firstByteTimeout.toMillis(), METADATA_TIMEOUT.toMillis()));
+  }
+
+  /** A metadata answer, read whole. */
+  public record Fetched(int status, String body) {}
+
+  /**
+   * GETs a small metadata document ({@code /v1/models} and the other model lists) on the metadata connections, and
+   * reads it whole within {@link #METADATA_TIMEOUT} (or the first-byte timeout when shorter): a slower answer, even
+   * one that keeps dripping bytes, fails with a {@link TimeoutException} and its request is reset. No client waits
+   * on such a fetch alone (they are shared), so nothing cancels it but the deadline.
+   */
+  public Future<Fetched> getMetadata(String path) {
+    Promise<Fetched> result = Promise.promise();
+    long timer = vertx.setTimer(metadataMillis, t -> result.tryFail(new TimeoutException("no answer to GET " + path
+        + " within " + metadataMillis + " ms")));
+    metadata.request(authorized(options(HttpMethod.GET, path, metadataMillis))).onComplete(opened -> {
+      if (opened.failed()) {
+        result.tryFail(opened.cause());
+        return;
+      }
+      HttpClientRequest request = opened.result();
+      result.future().onFailure(e -> request.reset());
+      request.send()
+          .compose(response -> response.body().map(body -> new Fetched(response.statusCode(), body.toString())))
+          .onComplete(result::tryComplete, result::tryFail);
+    });
+    return result.future().onComplete(r -> vertx.cancelTimer(timer));
   }
 
   /**
@@ -73,25 +114,34 @@ public final class BackendClient {
    * {@link #watchIdle idle watch} for the tighter between-chunks bound.
    */
   public Future<HttpClientRequest> open(HttpMethod method, String pathAndQuery, MultiMap headers) {
+    RequestOptions options = options(method, pathAndQuery, firstByteTimeout.toMillis());
+    if (headers != null) {
+      options.setHeaders(headers);
+    }
+    return client.request(authorized(options));
+  }
+
+  private RequestOptions options(HttpMethod method, String pathAndQuery, long idleMillis) {
     if (!pathAndQuery.startsWith("/")) {
       throw new IllegalArgumentException("path must start with '/': " + pathAndQuery);
     }
-    RequestOptions options = new RequestOptions()
+    return new RequestOptions()
         .setMethod(method)
         .setHost(base.getHost())
         .setPort(port(base))
         .setSsl("https".equalsIgnoreCase(base.getScheme()))
         .setURI(basePath + pathAndQuery)
         .setConnectTimeout(connectTimeout.toMillis())
-        .setIdleTimeout(firstByteTimeout.toMillis())
+        .setIdleTimeout(idleMillis)
         .setFollowRedirects(false);
-    if (headers != null) {
-      options.setHeaders(headers);
-    }
+  }
+
+  /** The backend's own token replaces any Authorization header the request carries. */
+  private RequestOptions authorized(RequestOptions options) {
     if (authorization != null) {
       options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
     }
-    return client.request(options);
+    return options;
   }
 
   /**
@@ -101,8 +151,18 @@ public final class BackendClient {
    */
   public BodyPump pump(HttpClientRequest request, HttpClientResponse response, WriteStream<Buffer> client,
       CancelSignal cancel, BodyPump.Sink sink) {
+    return pump(request, response, client, cancel, sink, BodyPump.Progress.CHUNKS);
+  }
+
+  /**
+   * The same, with the idle timeout measured against {@code progress}: with {@link BodyPump.Progress#REPORTED} the
+   * sink calls {@link BodyPump#progressed} for each complete event, and only that keeps the stream alive.
+   */
+  public BodyPump pump(HttpClientRequest request, HttpClientResponse response, WriteStream<Buffer> client,
+      CancelSignal cancel, BodyPump.Sink sink, BodyPump.Progress progress) {
+    String awaited = progress == BodyPump.Progress.REPORTED ? "complete event" : "data";
     return BodyPump.create(request, response, client, cancel, sink,
-        onIdle -> new IdleWatch(vertx, idleTimeout, onIdle));
+        onIdle -> new IdleWatch(vertx, idleTimeout, awaited, onIdle), progress);
   }
 
   /** Turns a backend answer into the caller's result; {@code sentNanos} is when the request went out. */
@@ -129,7 +189,9 @@ public final class BackendClient {
     return open(HttpMethod.POST, path, headers).compose(request -> {
       cancel.onCancel(() -> {
         request.reset();
-        onHangUpReset.run();
+        if (cancel.hungUp()) {
+          onHangUpReset.run();
+        }
       });
       if (cancel.cancelled()) {
         return Future.<T>failedFuture(new ClientGoneException());
@@ -151,7 +213,7 @@ public final class BackendClient {
   }
 
   public Future<Void> close() {
-    return client.close();
+    return Future.join(client.close(), metadata.close()).mapEmpty();
   }
 
   private static int port(URI uri) {

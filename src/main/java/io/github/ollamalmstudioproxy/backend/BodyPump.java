@@ -12,7 +12,10 @@ import io.vertx.core.streams.WriteStream;
  * (the passthrough and the translated streams), the way vertx-http-proxy writes its body copy once.
  *
  * <ul>
- *   <li>Idle watch: a gap between chunks longer than {@code --idle-timeout} breaks the body off.
+ *   <li>Idle watch: a gap between two steps of progress longer than {@code --idle-timeout} breaks the body off.
+ *       Progress is every chunk ({@link Progress#CHUNKS}), or for event streams only what the sink reports through
+ *       {@link #progressed} ({@link Progress#REPORTED}: a complete event), so a backend that drips bytes without
+ *       ever finishing an event is as silent as one that sends nothing.
  *   <li>Back-pressure: while the client's write queue is full the backend response is paused, so nothing piles up.
  *   <li>Finish once: the sink hears exactly one of {@link Sink#end} and {@link Sink#broken}, or nothing after
  *       {@link #finish} or a client hang-up, and no chunk after any of them.
@@ -38,6 +41,14 @@ public final class BodyPump {
     void broken(Throwable cause);
   }
 
+  /** What the idle watch counts as progress. */
+  public enum Progress {
+    /** Every chunk of the body: for bodies that are not event streams. */
+    CHUNKS,
+    /** Only the sink's {@link BodyPump#progressed} calls, made when a chunk completed an event. */
+    REPORTED
+  }
+
   /** Pumping to the sink; draining the rest unseen after {@link #finish}(false); finished. */
   private enum State { PUMPING, DRAINING, FINISHED }
 
@@ -47,11 +58,13 @@ public final class BodyPump {
   private final Sink sink;
   private final CancelSignal cancel;
   private final IdleWatchFactory watches;
+  private final Progress progress;
   private IdleWatch watch;
   private State state = State.PUMPING;
 
   private BodyPump(HttpClientRequest request, HttpClientResponse response, WriteStream<Buffer> client, Sink sink,
-      CancelSignal cancel, IdleWatchFactory watches) {
+      CancelSignal cancel, IdleWatchFactory watches, Progress progress) {
+    this.progress = requireNonNull(progress, "progress");
     this.request = requireNonNull(request, "request");
     this.response = requireNonNull(response, "response");
     this.client = requireNonNull(client, "client");
@@ -71,8 +84,8 @@ public final class BodyPump {
    * stops the pump quietly: the request's owner resets the backend request then.
    */
   static BodyPump create(HttpClientRequest request, HttpClientResponse response, WriteStream<Buffer> client,
-      CancelSignal cancel, Sink sink, IdleWatchFactory watches) {
-    BodyPump pump = new BodyPump(request, response, client, sink, cancel, watches);
+      CancelSignal cancel, Sink sink, IdleWatchFactory watches, Progress progress) {
+    BodyPump pump = new BodyPump(request, response, client, sink, cancel, watches, progress);
     cancel.onCancel(pump::stop);
     return pump;
   }
@@ -84,7 +97,9 @@ public final class BodyPump {
     }
     watch = watches.watch(() -> broken(null));
     response.handler(chunk -> {
-      watch.touch();
+      if (progress == Progress.CHUNKS) {
+        watch.touch();
+      }
       if (state != State.PUMPING) {
         return;
       }
@@ -110,6 +125,16 @@ public final class BodyPump {
     });
     response.exceptionHandler(this::broken);
     response.resume();
+  }
+
+  /**
+   * The sink made progress: the chunk it is handling completed an event ({@link Progress#REPORTED}; with
+   * {@link Progress#CHUNKS} every chunk counts already). Does nothing once the pump is done with the sink.
+   */
+  public void progressed() {
+    if (state == State.PUMPING && watch != null) {
+      watch.touch();
+    }
   }
 
   /**

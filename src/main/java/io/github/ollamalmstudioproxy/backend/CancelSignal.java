@@ -11,6 +11,14 @@ public interface CancelSignal {
   /** Runs {@code action} when the client goes away; at once if it already has. */
   void onCancel(Runnable action);
 
+  /**
+   * True when the cancellation is the client's own hang-up; false while nothing is cancelled, and when the proxy gave
+   * up on the request itself (a deadline passed), so resets are counted as hang-ups only when they are.
+   */
+  default boolean hungUp() {
+    return cancelled();
+  }
+
   /** A signal that never fires, for work no client waits on (catalog refreshes, probes). */
   CancelSignal NEVER = new CancelSignal() {
     @Override

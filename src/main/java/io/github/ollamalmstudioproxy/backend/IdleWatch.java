@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Fires once when a streaming response stays silent longer than the idle timeout.
+ * Fires once when a streaming response makes no progress for longer than the idle timeout: no data, or for event
+ * streams no complete event (see {@link BodyPump.Progress}).
  *
  * <p>One timer per stream, re-armed only when it fires early: a chunk costs one field write, not a timer reset, which
  * keeps the per-token path cheap with a thousand concurrent streams. Used on the stream's event loop only.
@@ -14,12 +15,19 @@ public final class IdleWatch {
   private final Vertx vertx;
   private final long idleNanos;
   private final Runnable onIdle;
+  private final String awaited;
   private long lastNanos;
   private long timer;
   private boolean stopped;
   private boolean held;
 
   IdleWatch(Vertx vertx, Duration idle, Runnable onIdle) {
+    this(vertx, idle, "data", onIdle);
+  }
+
+  /** @param awaited what progress is, for the timeout's message ("data", "complete event") */
+  IdleWatch(Vertx vertx, Duration idle, String awaited, Runnable onIdle) {
+    this.awaited = awaited;
     this.vertx = vertx;
     this.idleNanos = idle.toNanos();
     this.onIdle = onIdle;
@@ -27,7 +35,7 @@ public final class IdleWatch {
     this.timer = vertx.setTimer(Math.max(1, idle.toMillis()), t -> check());
   }
 
-  /** Data arrived. */
+  /** Progress: data arrived, or (for event streams) an event completed. */
   public void touch() {
     lastNanos = System.nanoTime();
   }
@@ -53,7 +61,8 @@ public final class IdleWatch {
 
   /** The exception a silent stream ends with, so callers map it like any other timeout. */
   public TimeoutException timeout() {
-    return new TimeoutException("no data from the backend for " + idleNanos / 1_000_000 + " ms (--idle-timeout)");
+    return new TimeoutException("no " + awaited + " from the backend for " + idleNanos / 1_000_000
+        + " ms (--idle-timeout)");
   }
 
   private void check() {

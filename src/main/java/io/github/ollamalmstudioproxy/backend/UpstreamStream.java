@@ -27,9 +27,13 @@ public final class UpstreamStream {
     return sentNanos;
   }
 
-  /** A pump of the body into {@code sink}, with back-pressure from {@code client}; {@link BodyPump#start} starts it. */
+  /**
+   * A pump of the body into {@code sink}, with back-pressure from {@code client}; {@link BodyPump#start} starts it.
+   * The body is an event stream, so the idle timeout counts complete events: the sink reports each one with
+   * {@link BodyPump#progressed} ({@link BodyPump.Progress#REPORTED}).
+   */
   public BodyPump pump(WriteStream<Buffer> client, CancelSignal cancel, BodyPump.Sink sink) {
-    return backend.pump(request, response, client, cancel, sink);
+    return backend.pump(request, response, client, cancel, sink, BodyPump.Progress.REPORTED);
   }
 
   /** Stops the backend at once (never drains it): a drained stream keeps the model generating for nobody. */

@@ -59,7 +59,11 @@ public final class CommandLineConfig {
         count("--max-in-flight", o.maxInFlight, 1),
         ByteSizes.parse("--max-body-size", o.maxBodySize),
         bool("--log-bodies", o.logBodies),
-        bool("--demo", o.demo));
+        bool("--demo", o.demo),
+        positive("--header-timeout", o.headerTimeout),
+        positive("--body-timeout", o.bodyTimeout),
+        positive("--keep-alive-timeout", o.keepAliveTimeout),
+        Durations.parse("--request-timeout", o.requestTimeout));
   }
 
   static URI backendUrl(String text) {

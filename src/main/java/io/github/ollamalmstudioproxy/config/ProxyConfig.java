@@ -13,11 +13,15 @@ import java.util.Map;
  * @param apiKey the inbound key clients must present; null when the proxy is open
  * @param origins extra CORS origins on top of Ollama's defaults ({@code *} allows any)
  * @param firstByteTimeout how long the backend may stay silent before its first byte (prefill and JIT loads are silent)
- * @param idleTimeout the longest allowed gap between two chunks of a backend response
+ * @param idleTimeout the longest a backend response may go without progress (a complete SSE event on event streams)
  * @param loadTimeout how long a request may wait for its model to load
  * @param loadRetries how many times a request is replayed after a load or a transient engine failure
  * @param maxInFlight the cap on requests the backend has in flight; past it clients get 503 "server busy"
  * @param maxBodyBytes the largest request body accepted; larger bodies get 413 without being read into memory
+ * @param headerTimeout how long a new client connection may take to send its first request's headers
+ * @param bodyTimeout how long a client may take to send a request's whole body once its headers are in
+ * @param keepAliveTimeout how long a client connection may stay idle between requests (and send the next headers)
+ * @param requestTimeout the longest a backend request may take unless it streams tokens; zero for no bound
  */
 public record ProxyConfig(
     ListenAddress listen,
@@ -35,7 +39,11 @@ public record ProxyConfig(
     int maxInFlight,
     long maxBodyBytes,
     boolean logBodies,
-    boolean demo) {
+    boolean demo,
+    Duration headerTimeout,
+    Duration bodyTimeout,
+    Duration keepAliveTimeout,
+    Duration requestTimeout) {
 
   public static final String DEFAULT_OLLAMA_VERSION = "0.33.0";
 
@@ -47,14 +55,14 @@ public record ProxyConfig(
   public ProxyConfig withBackend(URI newBackend) {
     return new ProxyConfig(listen, newBackend, backendApiKey, apiKey, origins, ollamaVersion, drainTimeout,
         connectTimeout, firstByteTimeout, idleTimeout, loadTimeout, loadRetries, maxInFlight, maxBodyBytes, logBodies,
-        demo);
+        demo, headerTimeout, bodyTimeout, keepAliveTimeout, requestTimeout);
   }
 
   /** The same configuration listening elsewhere: tests bind port 0. */
   public ProxyConfig withListen(ListenAddress newListen) {
     return new ProxyConfig(newListen, backend, backendApiKey, apiKey, origins, ollamaVersion, drainTimeout,
         connectTimeout, firstByteTimeout, idleTimeout, loadTimeout, loadRetries, maxInFlight, maxBodyBytes, logBodies,
-        demo);
+        demo, headerTimeout, bodyTimeout, keepAliveTimeout, requestTimeout);
   }
 
   /** Defaults, as a test or embedding program would start from. */

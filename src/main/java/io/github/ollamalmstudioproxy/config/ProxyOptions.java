@@ -57,8 +57,29 @@ public final class ProxyOptions {
   String firstByteTimeout;
 
   @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5m",
-      description = "Longest gap allowed between two chunks of a backend response. Default: ${DEFAULT-VALUE}")
+      description = "Longest a backend response may go without progress: a complete SSE event on event streams, any"
+          + " bytes on other bodies. Default: ${DEFAULT-VALUE}")
   String idleTimeout;
+
+  @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s",
+      description = "Time a client has to send a request's headers once connected; a silent or half-sent header is"
+          + " closed. Default: ${DEFAULT-VALUE}")
+  String headerTimeout;
+
+  @Option(names = "--body-timeout", paramLabel = "DURATION", defaultValue = "60s",
+      description = "Time a client has to send a request's whole body once its headers are in; then 408 and the"
+          + " connection is closed. Default: ${DEFAULT-VALUE}")
+  String bodyTimeout;
+
+  @Option(names = "--keep-alive-timeout", paramLabel = "DURATION", defaultValue = "5m",
+      description = "How long a client connection may stay idle between two requests before it is closed."
+          + " Default: ${DEFAULT-VALUE}")
+  String keepAliveTimeout;
+
+  @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "30m",
+      description = "Longest a backend request may take unless it streams tokens: a non-streamed answer, or a stream"
+          + " that has produced no token yet; then 504. 0 turns it off. Default: ${DEFAULT-VALUE}")
+  String requestTimeout;
 
   @Option(names = "--load-timeout", paramLabel = "DURATION", defaultValue = "120s",
       description = "How long a request may wait for its model to load before it fails. Default: ${DEFAULT-VALUE}")

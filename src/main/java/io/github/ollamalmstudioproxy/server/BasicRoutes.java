@@ -3,12 +3,9 @@ package io.github.ollamalmstudioproxy.server;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.server.Routes.Trait;
 import io.github.ollamalmstudioproxy.upstream.Backend;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The handshake routes clients call before anything else, and the health and metrics routes for supervisors. */
 final class BasicRoutes {
-  private static final Logger log = LoggerFactory.getLogger(BasicRoutes.class);
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   private final String versionBody;
@@ -42,15 +39,19 @@ final class BasicRoutes {
     Replies.send(scope, 200, Replies.JSON, "{\"status\":\"alive\"}");
   }
 
+  /** The shared, briefly cached probe (see {@code ReadinessProbe}); a client that hangs up only stops waiting. */
   private void ready(RequestScope scope) {
-    backend.ready().onComplete(result -> {
+    backend.ready().onComplete(result -> scope.context().runOnContext(v -> {
+      if (scope.cancelled()) {
+        return;
+      }
       if (result.succeeded()) {
         Replies.send(scope, 200, Replies.JSON, "{\"status\":\"ready\"}");
-      } else if (!scope.cancelled()) {
-        log.info("{} not ready: {}", scope.id(), result.cause().getMessage());
+      } else {
+        // Logged once per probe by the probe itself, not once per request of a client polling in a loop.
         Replies.error(scope, 503, "not ready: " + result.cause().getMessage());
       }
-    });
+    }));
   }
 
   private void metrics(RequestScope scope) {

@@ -36,7 +36,8 @@ final class ChatRoutes {
   }
 
   void register(Routes routes) {
-    routes.post("/api/chat", this::chat, Trait.BACKEND).post("/api/generate", this::generate, Trait.BACKEND);
+    routes.post("/api/chat", this::chat, Trait.BACKEND, Trait.BODY_FIRST)
+        .post("/api/generate", this::generate, Trait.BACKEND, Trait.BODY_FIRST);
   }
 
   private void chat(RequestScope scope) {

@@ -32,8 +32,8 @@ final class EmbedRoutes {
   }
 
   void register(Routes routes) {
-    routes.post("/api/embed", scope -> serve(scope, EmbedRequest::parse), Trait.BACKEND)
-        .post("/api/embeddings", scope -> serve(scope, EmbedRequest::parseLegacy), Trait.BACKEND);
+    routes.post("/api/embed", scope -> serve(scope, EmbedRequest::parse), Trait.BACKEND, Trait.BODY_FIRST)
+        .post("/api/embeddings", scope -> serve(scope, EmbedRequest::parseLegacy), Trait.BACKEND, Trait.BODY_FIRST);
   }
 
   private void serve(RequestScope scope, Function<JsonNode, EmbedRequest> parse) {

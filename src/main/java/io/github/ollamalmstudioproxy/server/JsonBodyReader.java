@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The body is bounded: a declared or streamed size over the limit fails with 413 as soon as it is known, and the
  * connection is closed after the answer instead of reading the rest into memory.
+ *
+ * <p>A route that reaches the backend takes its {@code --max-in-flight} slot here, once the body is in and valid
+ * (see {@link RequestScope#bodyRead}): a client that is slow to send its body holds no slot, and past the cap the
+ * answer is Ollama's 503.
  */
 final class JsonBodyReader {
   private static final Logger log = LoggerFactory.getLogger(JsonBodyReader.class);
@@ -74,6 +78,8 @@ final class JsonBodyReader {
         promise.fail(OllamaError.badRequest("missing request body"));
       } else if (!node.isObject()) {
         promise.fail(OllamaError.badRequest("invalid request body: expected a JSON object"));
+      } else if (!scope.bodyRead()) {
+        promise.fail(new OllamaError(503, Admission.BUSY));
       } else {
         promise.complete(node);
       }

@@ -31,6 +31,8 @@ final class NdjsonResponse {
     long now = System.nanoTime();
     if (scope.state().notStarted()) {
       scope.state().streaming();
+      // Every line is a token or the end: from here the client watches the answer grow, and --request-timeout is off.
+      scope.tokensFlowing();
       response.setStatusCode(200).setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "application/x-ndjson");
       metrics.streamStarted();
       metrics.timeToFirstToken(now - scope.startNanos());

@@ -3,6 +3,7 @@ package io.github.ollamalmstudioproxy.server;
 import io.github.ollamalmstudioproxy.backend.BackendClient;
 import io.github.ollamalmstudioproxy.backend.BodyPump;
 import io.github.ollamalmstudioproxy.backend.HopByHopHeaders;
+import io.github.ollamalmstudioproxy.backend.SseEventCounter;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.upstream.Backend;
 import io.vertx.core.Future;
@@ -84,7 +85,9 @@ final class PassthroughHandler implements RouteHandler {
       HttpClientRequest upstream = opened.result();
       scope.onCancel(() -> {
         upstream.reset();
-        metrics.upstreamAbortedByHangUp();
+        if (scope.hungUp()) {
+          metrics.upstreamAbortedByHangUp();
+        }
       });
       if (scope.cancelled()) {
         return;
@@ -115,26 +118,59 @@ final class PassthroughHandler implements RouteHandler {
     scope.state().streaming();
     metrics.streamStarted();
     answer.pause();
-    backend.http().pump(upstream, answer, response, scope, new BodyPump.Sink() {
-      @Override
-      public void chunk(Buffer chunk) {
-        response.write(chunk);
-      }
+    Body body = new Body(scope, isEventStream(answer) ? new SseEventCounter() : null);
+    body.pump = backend.http().pump(upstream, answer, response, scope, body,
+        body.events != null ? BodyPump.Progress.REPORTED : BodyPump.Progress.CHUNKS);
+    body.pump.start();
+  }
 
-      @Override
-      public void end() {
-        if (!response.closed()) {
-          scope.state().ended();
-          response.end();
-        }
-      }
+  private static boolean isEventStream(HttpClientResponse answer) {
+    String type = answer.getHeader(HttpHeaders.CONTENT_TYPE);
+    return type != null && type.regionMatches(true, 0, "text/event-stream", 0, "text/event-stream".length());
+  }
 
-      /** The backend broke off mid-body: reset the client too, so a truncated body never looks complete. */
-      @Override
-      public void broken(Throwable cause) {
-        log.warn("{} backend response broke off: {}", scope.id(), cause.toString());
-        scope.response().reset();
+  /**
+   * The backend's body on its way to the client, unchanged. An event stream makes progress by whole events, so
+   * {@code --idle-timeout} cuts a backend that drips bytes without ever finishing one; any other body makes progress
+   * by its bytes (it has no smaller unit the proxy could see without parsing it), and stays under
+   * {@code --request-timeout} to its end, as an event stream does until its first event.
+   */
+  private static final class Body implements BodyPump.Sink {
+    private final RequestScope scope;
+    private final HttpServerResponse response;
+    /** Counts the events of an event stream; null for any other body. */
+    private final SseEventCounter events;
+    private BodyPump pump;
+
+    Body(RequestScope scope, SseEventCounter events) {
+      this.scope = scope;
+      this.response = scope.response();
+      this.events = events;
+    }
+
+    @Override
+    public void chunk(Buffer chunk) {
+      response.write(chunk);
+      if (events != null && events.feed(chunk) > 0) {
+        pump.progressed();
+        // An event stream that produces events is a token stream: --request-timeout no longer applies.
+        scope.tokensFlowing();
       }
-    }).start();
+    }
+
+    @Override
+    public void end() {
+      if (!response.closed()) {
+        scope.state().ended();
+        response.end();
+      }
+    }
+
+    /** The backend broke off mid-body: reset the client too, so a truncated body never looks complete. */
+    @Override
+    public void broken(Throwable cause) {
+      log.warn("{} backend response broke off: {}", scope.id(), cause.toString());
+      response.reset();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.github.ollamalmstudioproxy.server;
 
+import io.github.ollamalmstudioproxy.config.Durations;
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
@@ -8,6 +9,7 @@ import io.github.ollamalmstudioproxy.server.Routes.Trait;
 import io.github.ollamalmstudioproxy.upstream.Backend;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -34,6 +36,9 @@ public final class ProxyServer {
   private final ActiveRequests active = new ActiveRequests();
   private final ProxyMetrics metrics;
   private final Admission admission;
+  private final ClientConnections connections;
+  private final Duration bodyTimeout;
+  private final Duration requestTimeout;
   private HttpServer server;
 
   private ProxyServer(Vertx vertx, ProxyConfig config, Backend backend, ProxyMetrics metrics) {
@@ -41,6 +46,10 @@ public final class ProxyServer {
     this.backend = backend;
     this.metrics = metrics;
     this.admission = new Admission(config.maxInFlight());
+    this.bodyTimeout = config.bodyTimeout();
+    this.requestTimeout = config.requestTimeout();
+    this.connections = new ClientConnections(vertx, config.headerTimeout(), config.bodyTimeout(),
+        config.keepAliveTimeout(), FdHeadroom.ofThisProcess());
     this.gate = new RequestGate(new CorsPolicy(config.origins()), config.apiKey());
     JsonBodyReader bodies = new JsonBodyReader(config.maxBodyBytes(), config.logBodies());
     new BasicRoutes(config.ollamaVersion(), backend, metrics).register(routes);
@@ -73,6 +82,7 @@ public final class ProxyServer {
         .setCompressionSupported(false)
         .setDecompressionSupported(false);
     return vertx.createHttpServer(options)
+        .connectionHandler(proxy.connections::opened)
         .requestHandler(proxy::handle)
         .listen()
         .map(server -> {
@@ -115,7 +125,9 @@ public final class ProxyServer {
     active.add(scope);
     HttpServerResponse response = request.response();
     response.putHeader(RequestIds.HEADER, scope.id());
+    connections.requestStarted(request, () -> bodyTimedOut(scope));
     response.endHandler(v -> {
+      connections.responseEnded(request);
       if (!response.ended()) {
         // Vert.x also signals "end" when the connection closes under a response nobody ended: a hang-up.
         clientClosed(scope);
@@ -145,12 +157,14 @@ public final class ProxyServer {
       return;
     }
     if (match.has(Trait.BACKEND)) {
-      if (!admission.tryAcquire()) {
+      if (match.has(Trait.BODY_FIRST)) {
+        // The slot is taken once the body is in (JsonBodyReader), not while a slow client is still sending it.
+        scope.admitWhenBodyRead(this::admit);
+      } else if (!admit(scope)) {
         log.warn("{} refused: {} requests in flight (--max-in-flight)", scope.id(), admission.inFlight());
         Replies.error(scope, 503, Admission.BUSY);
         return;
       }
-      scope.admitted();
     }
     if (match.has(Trait.OPENAI_ERRORS)) {
       // The route's own errors; the gate's refusals above keep Ollama's shape, as every client of the proxy got so far.
@@ -160,6 +174,29 @@ public final class ProxyServer {
       match.handler().handle(scope);
     } catch (RuntimeException e) {
       Replies.fail(scope, e);
+    }
+  }
+
+  /** Takes a slot of {@code --max-in-flight} for the request; false when every slot is taken. */
+  private boolean admit(RequestScope scope) {
+    if (!admission.tryAcquire()) {
+      return false;
+    }
+    scope.admitted();
+    scope.deadline(requestTimeout, () -> requestTimedOut(scope));
+    return true;
+  }
+
+  /**
+   * The request reached {@code --request-timeout} without becoming a stream of tokens: it is abandoned (its backend
+   * request reset, its slot freed) and answered 504, or its stream ended with an error.
+   */
+  private void requestTimedOut(RequestScope scope) {
+    log.warn("{} {} {}: no answer within {} ms (--request-timeout); the backend request is reset", scope.id(),
+        scope.request().method(), scope.request().path(), requestTimeout.toMillis());
+    if (scope.abandon(504)) {
+      Replies.abandoned(scope, 504, "request timed out after " + Durations.format(requestTimeout)
+          + " (--request-timeout)");
     }
   }
 
@@ -183,7 +220,27 @@ public final class ProxyServer {
     }
     scope.clientWentAway();
     if (scope.finish()) {
-      done(scope, AccessLog.CLIENT_CLOSED_REQUEST);
+      done(scope, scope.abandonedWith() != 0 ? scope.abandonedWith() : AccessLog.CLIENT_CLOSED_REQUEST);
     }
+  }
+
+  /**
+   * The client did not send the request's whole body within {@code --body-timeout}: a request still in progress is
+   * abandoned (whatever it started upstream is reset, and its slot is freed) and answered 408; the connection is
+   * closed in any case, without waiting for the rest of the body.
+   */
+  private void bodyTimedOut(RequestScope scope) {
+    log.info("{} {} {}: request body not received within {} ms (--body-timeout); closing the connection",
+        scope.id(), scope.request().method(), scope.request().path(), bodyTimeout.toMillis());
+    Future<Void> answered = Future.succeededFuture();
+    if (scope.abandon(408)) {
+      if (scope.state().notStarted()) {
+        scope.response().putHeader(HttpHeaders.CONNECTION, "close");
+      }
+      answered = Replies.abandoned(scope, 408, "request body not received in time (--body-timeout "
+          + Durations.format(bodyTimeout) + ")");
+    }
+    HttpConnection connection = scope.request().connection();
+    answered.onComplete(v -> connection.close());
   }
 }

@@ -6,6 +6,7 @@ import io.github.ollamalmstudioproxy.backend.ClientGoneException;
 import io.github.ollamalmstudioproxy.ollama.Json;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.server.RequestScope.ErrorShape;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -31,16 +32,19 @@ final class Replies {
     if (scope.cancelled() || scope.response().closed()) {
       return;
     }
+    write(scope, status, contentType, body);
+  }
+
+  private static Future<Void> write(RequestScope scope, int status, String contentType, Buffer body) {
     scope.state().ended();
     HttpServerResponse response = scope.response().setStatusCode(status);
     if (contentType != null) {
       response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
     }
     if (scope.request().method() == HttpMethod.HEAD) {
-      response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end();
-    } else {
-      response.end(body);
+      return response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end();
     }
+    return response.end(body);
   }
 
   static void send(RequestScope scope, int status, String contentType, String body) {
@@ -104,15 +108,32 @@ final class Replies {
     }
   }
 
+  /**
+   * The one answer of a request the proxy gave up on ({@link RequestScope#abandon}), which counts as cancelled and so
+   * gets nothing through the methods above: the error in the route's shape before the first byte, the end of the
+   * stream after it. Completes once the answer is written (at once when there is nothing left to write).
+   */
+  static Future<Void> abandoned(RequestScope scope, int status, String message) {
+    if (scope.response().closed()) {
+      return Future.succeededFuture();
+    }
+    return switch (scope.state().phase()) {
+      case NOT_STARTED -> write(scope, status, JSON, Buffer.buffer(body(scope.errorShape(), status, message)
+          .getBytes(StandardCharsets.UTF_8)));
+      case STREAMING -> endStreamWithError(scope, message);
+      case ENDED -> Future.succeededFuture();
+    };
+  }
+
   /** After the first byte: one {@code {"error"}} line ends an NDJSON stream; a passthrough body is cut by a reset. */
-  private static void endStreamWithError(RequestScope scope, String message) {
+  private static Future<Void> endStreamWithError(RequestScope scope, String message) {
     scope.state().ended();
     HttpServerResponse response = scope.response();
     if (scope.errorShape() == ErrorShape.OLLAMA) {
-      response.end(Buffer.buffer(errorLine(message)));
-    } else {
-      response.reset();
+      return response.end(Buffer.buffer(errorLine(message)));
     }
+    response.reset();
+    return Future.succeededFuture();
   }
 
   /** {@code {"error":"<message>"}} plus {@code '\n'}, the NDJSON error line. */

@@ -6,8 +6,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * One request's life: its id, its start time, the model it concerns, one cancellation signal, one load deadline and
@@ -34,10 +36,16 @@ public final class RequestScope implements Caller {
   private final LoadDeadline loadDeadline = new LoadDeadline();
   private ErrorShape errorShape = ErrorShape.OLLAMA;
   private boolean cancelled;
+  /** The status the proxy ended the request with when it gave up on it itself (see {@link #abandon}); 0 otherwise. */
+  private int abandonedWith;
   private boolean finished;
   private String model;
   private String route = "unmatched";
   private boolean admitted;
+  /** How the request takes its {@code --max-in-flight} slot once its body is read; null when it takes none then. */
+  private Predicate<RequestScope> admitOnBody;
+  /** The timer of the total deadline ({@code --request-timeout}) while it applies; -1 otherwise. */
+  private long deadlineTimer = -1;
 
   RequestScope(String id, HttpServerRequest request) {
     this.id = id;
@@ -113,10 +121,79 @@ public final class RequestScope implements Caller {
     return admitted;
   }
 
-  /** True once the client went away before its response ended. */
+  /**
+   * The route reads its whole body before it reaches the backend ({@link Routes.Trait#BODY_FIRST}): its slot is taken
+   * by {@code admission} only once the body is in, so a client that is slow to send its body holds no slot meanwhile.
+   */
+  void admitWhenBodyRead(Predicate<RequestScope> admission) {
+    this.admitOnBody = admission;
+  }
+
+  /**
+   * Called by the body reader once the whole body is in: takes the slot the route waits for, if any. False when the
+   * backend is busy (the caller answers 503); true when the slot was taken or none was needed.
+   */
+  boolean bodyRead() {
+    Predicate<RequestScope> admission = admitOnBody;
+    admitOnBody = null;
+    return admission == null || admission.test(this);
+  }
+
+  /** True once the client went away before its response ended, or the proxy gave up on the request. */
   @Override
   public boolean cancelled() {
     return cancelled;
+  }
+
+  @Override
+  public boolean hungUp() {
+    return cancelled && abandonedWith == 0;
+  }
+
+  /**
+   * The proxy gives up on the request itself, because a deadline passed: everything the request started upstream is
+   * stopped as on a hang-up (the {@link #onCancel} actions run), and from now on the request counts as cancelled, so
+   * the route writes nothing more. The caller writes the one answer ({@link Replies#abandoned}) with {@code status}.
+   * False, and nothing done, when the request was already over or cancelled.
+   */
+  boolean abandon(int status) {
+    if (cancelled || finished) {
+      return false;
+    }
+    abandonedWith = status;
+    clientWentAway();
+    return true;
+  }
+
+  /**
+   * Arms the request's total deadline: {@code expired} runs on this request's event loop after {@code timeout},
+   * unless the request is over first or its answer became a stream of tokens ({@link #tokensFlowing}). A zero
+   * timeout arms nothing.
+   */
+  void deadline(Duration timeout, Runnable expired) {
+    if (timeout.isZero() || finished || cancelled) {
+      return;
+    }
+    deadlineTimer = context.owner().setTimer(Math.max(1, timeout.toMillis()), t -> {
+      deadlineTimer = -1;
+      expired.run();
+    });
+  }
+
+  /**
+   * The answer is a stream that produces tokens: the total deadline no longer applies (the backend's idle timeout
+   * still does), so a long generation the client watches is never cut by it.
+   */
+  void tokensFlowing() {
+    if (deadlineTimer >= 0) {
+      context.owner().cancelTimer(deadlineTimer);
+      deadlineTimer = -1;
+    }
+  }
+
+  /** The status of {@link #abandon}, or 0 when the proxy did not give up on the request. */
+  int abandonedWith() {
+    return abandonedWith;
   }
 
   /** Runs {@code action} when the client goes away before the response ends; at once if it already went. */
@@ -166,6 +243,7 @@ public final class RequestScope implements Caller {
     }
     finished = true;
     cancelActions.clear();
+    tokensFlowing();
     return true;
   }
 

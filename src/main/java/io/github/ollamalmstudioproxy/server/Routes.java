@@ -22,6 +22,11 @@ final class Routes {
     PUBLIC,
     /** Reaches the backend, so it counts against {@code --max-in-flight}. */
     BACKEND,
+    /**
+     * Reads its whole body before anything reaches the backend ({@link JsonBodyReader}), so a {@link #BACKEND} route
+     * takes its {@code --max-in-flight} slot only once the body is in: a client slow to send its body holds none.
+     */
+    BODY_FIRST,
     /** Errors in OpenAI's shape ({@code {"error":{"message":...}}}) rather than Ollama's. */
     OPENAI_ERRORS
   }

@@ -89,7 +89,13 @@ final class TranslatedRelay {
     @Override
     public void chunk(Buffer chunk) {
       byte[] bytes = chunk.getBytes();
-      deliver(feed.feed(bytes, 0, bytes.length));
+      long events = feed.events();
+      Output output = feed.feed(bytes, 0, bytes.length);
+      if (feed.events() != events) {
+        // --idle-timeout counts complete events, not bytes: a backend dripping a never-ending event is silent.
+        pump.progressed();
+      }
+      deliver(output);
     }
 
     @Override

@@ -19,6 +19,8 @@ final class Generation {
   private final List<AnswerPlan.Piece> pieces;
   private final Sink sink;
   private final boolean streaming;
+  private static final String DRIP_EVENT = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"";
+  private static final String DRIP_BODY = "{\"id\":\"chatcmpl-drip\",\"object\":\"chat.completion\",\"x\":\"";
   private int next;
   private long timerId = -1;
   private boolean opened;
@@ -68,6 +70,10 @@ final class Generation {
       sink.error(script.midStreamErrorMessage(), script.midStreamErrorEventLine());
       return;
     }
+    if (next == script.dripAfter()) {
+      drip(0);
+      return;
+    }
     if (next == script.stallAfter() && !stalled) {
       stalled = true;
       schedule(script.stall(), this::step);
@@ -88,6 +94,19 @@ final class Generation {
     sink.piece(pieces.get(next++));
     exchange.record.tokenEmitted();
     schedule(script.tokenInterval(), this::step);
+  }
+
+  /** The scripted drip: byte {@code i} of a start that never ends, one per interval until the client leaves. */
+  private void drip(int i) {
+    if (exchange.clientGone() || exchange.response.ended()) {
+      return;
+    }
+    String start = streaming ? DRIP_EVENT : DRIP_BODY;
+    if (i == 0 && !streaming) {
+      exchange.response.setStatusCode(200).setChunked(true).putHeader("Content-Type", "application/json");
+    }
+    exchange.response.write(i < start.length() ? start.substring(i, i + 1) : "a");
+    schedule(script.dripInterval(), () -> drip(i + 1));
   }
 
   private void stop() {

@@ -17,6 +17,8 @@ import java.util.List;
  * @param omitDone a streamed answer ends without its terminal event ({@code [DONE]}, {@code response.completed},
  *     {@code message_stop})
  * @param stallAfter tokens before the stream goes silent for {@code stall}, or -1 for none
+ * @param dripAfter tokens before the answer turns into one byte per {@code dripInterval} that never completes an
+ *     event or a body, or -1 for none
  */
 record ScriptSnapshot(
     List<String> tokens,
@@ -39,7 +41,9 @@ record ScriptSnapshot(
     boolean omitUsage,
     boolean omitDone,
     int stallAfter,
-    Duration stall) {
+    Duration stall,
+    int dripAfter,
+    Duration dripInterval) {
 
   /** Content pieces to stream: the default sentence is dropped when only tool calls were scripted. */
   List<String> contentTokens() {

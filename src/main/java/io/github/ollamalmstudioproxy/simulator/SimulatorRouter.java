@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +79,16 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
     if (!authorized(exchange)) {
       return;
     }
-    route(exchange, request.method(), request.path());
+    Duration delay = env.script().routeDelay(request.path());
+    if (delay.isZero()) {
+      route(exchange, request.method(), request.path());
+      return;
+    }
+    env.vertx().setTimer(Math.max(1, delay.toMillis()), t -> {
+      if (!exchange.clientGone()) {
+        route(exchange, request.method(), request.path());
+      }
+    });
   }
 
   private void route(Exchange exchange, HttpMethod method, String path) {

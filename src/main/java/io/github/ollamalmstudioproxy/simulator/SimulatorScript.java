@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Live, thread-safe behaviour knobs: what the simulated model answers, how fast, and which named fault it shows.
@@ -43,6 +45,9 @@ public final class SimulatorScript {
   private boolean omitDone;
   private int stallAfter;
   private Duration stall;
+  private int dripAfter;
+  private Duration dripInterval;
+  private final Map<String, Duration> routeDelays = new HashMap<>();
   private final Deque<SimulatorFailure> nextFailures = new ArrayDeque<>();
   private SimulatorFailure alwaysFailure;
 
@@ -74,6 +79,9 @@ public final class SimulatorScript {
     omitDone = false;
     stallAfter = -1;
     stall = Duration.ZERO;
+    dripAfter = -1;
+    dripInterval = Duration.ZERO;
+    routeDelays.clear();
     nextFailures.clear();
     alwaysFailure = null;
     return this;
@@ -284,11 +292,44 @@ public final class SimulatorScript {
     return this;
   }
 
+  /**
+   * After {@code tokens} pieces the answer drips: one byte per {@code interval}, forever, never completing an event
+   * (a streamed answer sends the start of a {@code data:} line and then letters) nor a body (a non-streamed answer
+   * sends a 200 and the start of its JSON): a backend that is alive but makes no progress. It stops when the client
+   * leaves.
+   */
+  public synchronized SimulatorScript dripAfter(int tokens, Duration interval) {
+    this.dripAfter = nonNegative(tokens, "tokens");
+    if (nonNegative(interval, "interval").isZero()) {
+      throw new IllegalArgumentException("interval must be positive");
+    }
+    this.dripInterval = interval;
+    return this;
+  }
+
+  /**
+   * Requests to exactly {@code path} wait {@code delay} after they arrived (they are recorded at once) before they are
+   * handled, as a route of a backend under load does (a {@code /v1/models} that takes seconds); zero removes it. A
+   * client that leaves meanwhile gets nothing.
+   */
+  public synchronized SimulatorScript routeDelay(String path, Duration delay) {
+    if (nonNegative(delay, "delay").isZero()) {
+      routeDelays.remove(requireNonNull(path, "path"));
+    } else {
+      routeDelays.put(requireNonNull(path, "path"), delay);
+    }
+    return this;
+  }
+
+  synchronized Duration routeDelay(String path) {
+    return routeDelays.getOrDefault(path, Duration.ZERO);
+  }
+
   synchronized ScriptSnapshot snapshot() {
     return new ScriptSnapshot(tokens, tokensExplicit, tokenInterval, reasoning, reasoningField, List.copyOf(toolCalls),
         prefillDelay, headersDuringPrefill, midStreamErrorAfter, midStreamErrorMessage, midStreamErrorEventLine,
         abruptCloseAfter, requireLoadBeforeInference, loadDelay, finishReason, usagePrompt, usageCompletion,
-        omitUsage, omitDone, stallAfter, stall);
+        omitUsage, omitDone, stallAfter, stall, dripAfter, dripInterval);
   }
 
   /** The failure this inference request must answer with, or null; consumes one queued failure. */

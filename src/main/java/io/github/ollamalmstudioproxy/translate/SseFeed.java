@@ -19,6 +19,7 @@ public final class SseFeed {
   private final SseDecoder decoder;
   /** What the events of the current call produced; collected here because the decoder reports by callback. */
   private Output collected = Output.NONE;
+  private long events;
 
   /** @param nanoTime {@code System::nanoTime} in production */
   public SseFeed(StreamTranslation translation, LongSupplier nanoTime) {
@@ -27,11 +28,13 @@ public final class SseFeed {
     this.decoder = new SseDecoder(new SseListener() {
       @Override
       public void onEvent(String eventType, String data) {
+        events++;
         collect(translation.onEvent(eventType, data, nanoTime.getAsLong()));
       }
 
       @Override
       public void onDone() {
+        events++;
         collect(translation.onDone(nanoTime.getAsLong()));
       }
     });
@@ -71,6 +74,14 @@ public final class SseFeed {
   /** Graceful shutdown: the {@code cancelled:true} final answer, unless the stream already ended. */
   public Output cancel() {
     return translation.cancel(nanoTime.getAsLong());
+  }
+
+  /**
+   * Complete events the decoder delivered so far ({@code [DONE]} included; comments and blank lines are none): the
+   * transport's measure of progress, so a backend that drips bytes without finishing an event makes none.
+   */
+  public long events() {
+    return events;
   }
 
   public boolean isFinished() {

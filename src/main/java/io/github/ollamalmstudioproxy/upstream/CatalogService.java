@@ -12,7 +12,6 @@ import io.github.ollamalmstudioproxy.catalog.ModelListProbe;
 import io.github.ollamalmstudioproxy.catalog.RefreshingCache;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpMethod;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -95,10 +94,9 @@ public final class CatalogService {
   }
 
   private CompletableFuture<ModelListProbe.Reply> httpGet(String path) {
-    return backend.open(HttpMethod.GET, path, null)
-        .compose(request -> request.send())
-        .compose(response -> response.body().map(body -> new ModelListProbe.Reply(response.statusCode(),
-            body.toString())))
+    // The metadata connections and deadline: model lists never take a connection inference needs.
+    return backend.getMetadata(path)
+        .map(answer -> new ModelListProbe.Reply(answer.status(), answer.body()))
         .toCompletionStage().toCompletableFuture();
   }
 }

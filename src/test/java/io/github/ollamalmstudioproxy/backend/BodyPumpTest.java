@@ -164,6 +164,65 @@ class BodyPumpTest {
     assertThat(sink.events).last().isEqualTo("end");
   }
 
+  /**
+   * With {@link BodyPump.Progress#REPORTED} only the sink's {@link BodyPump#progressed} calls count: a backend that
+   * keeps sending bytes but never completes an event is broken off after the idle timeout all the same.
+   */
+  @Test
+  void reportedProgressBytesWithoutProgressBreakTheBodyOffAfterTheIdleTimeout() throws Exception {
+    List<Step> drip = new ArrayList<>();
+    drip.add(write("data: {\"n\":0}\n\n"));
+    for (int i = 0; i < 30; i++) {
+      drip.add(pause(50));
+      drip.add(write("x"));
+    }
+    drip.add(end());
+    backend.script(STREAM, drip.toArray(Step[]::new));
+    Opened opened = open(IDLE);
+    sink.onChunk = text -> {
+      if (text.endsWith("\n\n")) {
+        pump.progressed();
+      }
+    };
+
+    startPump(opened, BodyPump.Progress.REPORTED);
+
+    await().atMost(BOUND).until(() -> sink.events.contains("broken"));
+    assertThat(sink.events.get(0)).isEqualTo("chunk:data: {\"n\":0}\n\n");
+    assertThat(sink.events).as("bytes kept coming, every 50 ms").contains("chunk:x");
+    assertThat(sink.cause).isInstanceOf(TimeoutException.class)
+        .hasMessage("no complete event from the backend for 300 ms (--idle-timeout)");
+    assertThat(sink.brokenAtNanos - sink.firstChunkAtNanos).as("not before the idle timeout after the progress")
+        .isGreaterThanOrEqualTo(IDLE.toNanos());
+    Exchange exchange = exchange();
+    await().atMost(BOUND).until(exchange.link::closedByClient);
+  }
+
+  @Test
+  void reportedProgressWithinTheIdleTimeoutKeepsALongBodyAlive() throws Exception {
+    List<Step> steps = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      steps.add(write("data: {\"n\":" + i + "}\n"));
+      steps.add(pause(50));
+      steps.add(write("\n"));
+      steps.add(pause(50));
+    }
+    steps.add(end());
+    backend.script(STREAM, steps.toArray(Step[]::new));
+    Opened opened = open(IDLE);
+    sink.onChunk = text -> {
+      if (text.equals("\n")) {
+        pump.progressed();
+      }
+    };
+
+    startPump(opened, BodyPump.Progress.REPORTED);
+
+    await().atMost(BOUND.multipliedBy(2)).until(() -> sink.events.contains("end") || sink.events.contains("broken"));
+    assertThat(sink.events).as("1.2 s of body, an event every 100 ms, idle timeout 300 ms").doesNotContain("broken");
+    assertThat(sink.events).last().isEqualTo("end");
+  }
+
   @Test
   void aConnectionThatBreaksMidBodyBreaksTheBodyOnceWithoutAnEnd() throws Exception {
     backend.script(STREAM, write("a"), pause(100), write("b"), pause(100), dropConnection());
@@ -369,6 +428,13 @@ class BodyPumpTest {
     });
   }
 
+  private void startPump(Opened opened, BodyPump.Progress progress) throws Exception {
+    onLoop(() -> {
+      pump = http.pump(opened.request(), opened.response(), client, cancel, sink, progress);
+      pump.start();
+    });
+  }
+
   /** A second request through the same client; its answer's body. */
   private String ping() throws Exception {
     return onLoopFuture(() -> http.open(HttpMethod.GET, "/ping", null)
@@ -408,6 +474,7 @@ class BodyPumpTest {
     volatile Consumer<String> onChunk = text -> {};
     volatile Throwable cause;
     volatile long lastChunkAtNanos;
+    volatile long firstChunkAtNanos;
     volatile long brokenAtNanos;
     volatile boolean calledOffTheLoop;
 
@@ -415,6 +482,9 @@ class BodyPumpTest {
     public void chunk(Buffer chunk) {
       check();
       lastChunkAtNanos = System.nanoTime();
+      if (firstChunkAtNanos == 0) {
+        firstChunkAtNanos = lastChunkAtNanos;
+      }
       String s = chunk.toString();
       text.append(s);
       events.add("chunk:" + s);

@@ -136,6 +136,12 @@ class IdleWatchTest {
 
     assertThat(timeout).hasMessage("no data from the backend for 1500 ms (--idle-timeout)");
     assertThat(minutes.timeout().getMessage()).contains("300000 ms").contains("--idle-timeout");
+    IdleWatch events = onContext(() -> new IdleWatch(vertx, Duration.ofMillis(250), "complete event", () -> {}));
+    assertThat(events.timeout()).hasMessage("no complete event from the backend for 250 ms (--idle-timeout)");
+    onContext(() -> {
+      events.stop();
+      return null;
+    });
     onContext(() -> {
       watch.stop();
       minutes.stop();

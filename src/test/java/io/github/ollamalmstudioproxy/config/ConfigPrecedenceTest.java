@@ -61,6 +61,37 @@ class ConfigPrecedenceTest {
     assertThat(own.listen()).isEqualTo(new ListenAddress("127.0.0.1", 9999));
   }
 
+  /** Issue 11: the listener's timeouts, in the spirit of Go's net/http (Ollama itself sets none). */
+  @Test
+  void listenerTimeoutsDefaultToTenSecondsForHeadersAMinuteForBodiesAndFiveMinutesIdle() throws IOException {
+    ProxyConfig config = CommandLineConfig.parse(new String[0], Map.of());
+    assertThat(config.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.bodyTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.keepAliveTimeout()).isEqualTo(Duration.ofMinutes(5));
+
+    Path file = yaml("keep-alive-timeout: 90s\n");
+    ProxyConfig set = CommandLineConfig.parse(new String[] {"--config", file.toString(), "--header-timeout", "300ms"},
+        Map.of("OLLAMA_PROXY_BODY_TIMEOUT", "2m"));
+    assertThat(set.headerTimeout()).isEqualTo(Duration.ofMillis(300));
+    assertThat(set.bodyTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(set.keepAliveTimeout()).isEqualTo(Duration.ofSeconds(90));
+
+    for (String option : new String[] {"--header-timeout", "--body-timeout", "--keep-alive-timeout"}) {
+      assertFails(new String[] {option, "0"}, "invalid duration for " + option + ": '0' must be positive");
+      assertThat(CommandLineConfig.parse(new String[] {option, "1ms"}, Map.of())).as(option + " 1ms").isNotNull();
+    }
+  }
+
+  @Test
+  void theRequestTimeoutIsGenerousByDefaultAndZeroTurnsItOff() throws IOException {
+    assertThat(CommandLineConfig.parse(new String[0], Map.of()).requestTimeout()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(CommandLineConfig.parse(new String[] {"--request-timeout", "0"}, Map.of()).requestTimeout()).isZero();
+    Path file = yaml("request-timeout: 2h\n");
+    assertThat(CommandLineConfig.parse(new String[] {"--config", file.toString()}, Map.of()).requestTimeout())
+        .isEqualTo(Duration.ofHours(2));
+    assertFails(new String[] {"--request-timeout", "forever"}, "invalid duration for --request-timeout");
+  }
+
   @Test
   void lmstudioUrlIsAnAliasOfBackend() {
     ProxyConfig config = CommandLineConfig.parse(new String[] {"--lmstudio-url", "http://127.0.0.1:4321/"}, Map.of());

@@ -6,6 +6,8 @@ import io.github.ollamalmstudioproxy.support.ProxyHarness;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 class ServerBasicsIT {
@@ -101,6 +103,8 @@ class ServerBasicsIT {
     try (ProxyHarness harness = ProxyHarness.start()) {
       assertThat(harness.get("/readyz").statusCode()).isEqualTo(200);
       harness.simulator().close();
+      // A probe's result is reused for a second (ReadinessProbe.CACHE_FOR).
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> harness.get("/readyz").statusCode() == 503);
       HttpResponse<String> down = harness.get("/readyz");
       assertThat(down.statusCode()).isEqualTo(503);
       assertThat(down.body()).contains("cannot reach LM Studio at", "lms server start");

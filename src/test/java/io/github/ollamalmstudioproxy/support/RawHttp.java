@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -107,6 +109,44 @@ public final class RawHttp implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+    return received.toString();
+  }
+
+  /**
+   * Waits up to {@code within} for the server to close the connection (a FIN or a reset), keeping what it sent before;
+   * true when it closed in time, false when the connection was still open.
+   */
+  public boolean closedByServerWithin(Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    byte[] buffer = new byte[8192];
+    try {
+      while (true) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+          return false;
+        }
+        socket.setSoTimeout((int) Math.max(1, left));
+        int n = in.read(buffer);
+        if (n < 0) {
+          return true;
+        }
+        received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+      }
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true;
+    } finally {
+      try {
+        socket.setSoTimeout(10_000);
+      } catch (IOException ignored) {
+        // Closed: nothing more to read anyway.
+      }
+    }
+  }
+
+  /** Everything received so far. */
+  public String received() {
     return received.toString();
   }
 

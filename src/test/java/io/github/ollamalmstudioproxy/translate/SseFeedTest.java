@@ -79,6 +79,23 @@ class SseFeedTest {
     assertThat(run.ending().failed()).isFalse();
   }
 
+  /** The transport's measure of progress for --idle-timeout: complete events, not bytes. */
+  @Test
+  void eventsCountsCompleteEventsOnlyNeitherBytesNorCommentsNorBlankLines() {
+    String event = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}";
+    for (char c : event.toCharArray()) {
+      feed(String.valueOf(c));
+    }
+    feed("\n");
+    assertThat(feed.events()).as("a whole event dripped byte by byte, not yet ended").isZero();
+    feed("\n");
+    assertThat(feed.events()).isEqualTo(1);
+    feed(": keep-alive\n\n\n\n");
+    assertThat(feed.events()).as("a comment and blank lines").isEqualTo(1);
+    feed(event + "\n\n" + event + "\n\ndata: [DONE]\n\n");
+    assertThat(feed.events()).as("two events and [DONE] in one read").isEqualTo(4);
+  }
+
   private void feed(String s) {
     byte[] b = bytes(s);
     out.add(feed.feed(b, 0, b.length));
