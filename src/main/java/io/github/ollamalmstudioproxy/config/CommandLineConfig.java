@@ -47,8 +47,8 @@ public final class CommandLineConfig {
         backendUrl(o.backend),
         blankToNull(o.backendApiKey),
         blankToNull(o.apiKey),
-        o.origins == null ? List.of() : Arrays.stream(o.origins.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-            .toList(),
+        list(o.origins),
+        list(o.allowedHosts),
         version(o.ollamaVersion),
         Durations.parse("--drain-timeout", o.drainTimeout),
         positive("--connect-timeout", o.connectTimeout),
@@ -120,6 +120,12 @@ public final class CommandLineConfig {
       case "false", "0", "no", "off", "" -> false;
       default -> throw new ConfigException("invalid value for " + option + ": '" + text + "' (use true or false)");
     };
+  }
+
+  /** A comma-separated option as its non-empty items. */
+  private static List<String> list(String text) {
+    return text == null ? List.of()
+        : Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   private static String blankToNull(String s) {

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param backendApiKey sent as {@code Authorization: Bearer} to the backend; null for none
  * @param apiKey the inbound key clients must present; null when the proxy is open
  * @param origins extra CORS origins on top of Ollama's defaults ({@code *} allows any)
+ * @param allowedHosts extra Host names a loopback listener answers on top of the local ones ({@code *} allows any)
  * @param firstByteTimeout how long the backend may stay silent before its first byte (prefill and JIT loads are silent)
  * @param idleTimeout the longest allowed gap between two chunks of a backend response
  * @param loadTimeout how long a request may wait for its model to load
@@ -25,6 +26,7 @@ public record ProxyConfig(
     String backendApiKey,
     String apiKey,
     List<String> origins,
+    List<String> allowedHosts,
     String ollamaVersion,
     Duration drainTimeout,
     Duration connectTimeout,
@@ -41,18 +43,21 @@ public record ProxyConfig(
 
   public ProxyConfig {
     origins = List.copyOf(origins);
+    allowedHosts = List.copyOf(allowedHosts);
   }
 
   /** The same configuration pointed at another backend: used by {@code --demo} once the simulator has a port. */
   public ProxyConfig withBackend(URI newBackend) {
-    return new ProxyConfig(listen, newBackend, backendApiKey, apiKey, origins, ollamaVersion, drainTimeout,
+    return new ProxyConfig(listen, newBackend, backendApiKey, apiKey, origins, allowedHosts, ollamaVersion,
+        drainTimeout,
         connectTimeout, firstByteTimeout, idleTimeout, loadTimeout, loadRetries, maxInFlight, maxBodyBytes, logBodies,
         demo);
   }
 
   /** The same configuration listening elsewhere: tests bind port 0. */
   public ProxyConfig withListen(ListenAddress newListen) {
-    return new ProxyConfig(newListen, backend, backendApiKey, apiKey, origins, ollamaVersion, drainTimeout,
+    return new ProxyConfig(newListen, backend, backendApiKey, apiKey, origins, allowedHosts, ollamaVersion,
+        drainTimeout,
         connectTimeout, firstByteTimeout, idleTimeout, loadTimeout, loadRetries, maxInFlight, maxBodyBytes, logBodies,
         demo);
   }

@@ -41,7 +41,8 @@ public final class ProxyServer {
     this.backend = backend;
     this.metrics = metrics;
     this.admission = new Admission(config.maxInFlight());
-    this.gate = new RequestGate(new CorsPolicy(config.origins()), config.apiKey());
+    this.gate = new RequestGate(HostPolicy.forListener(config.listen().isLoopback(), config.allowedHosts()),
+        new CorsPolicy(config.origins()), config.apiKey());
     JsonBodyReader bodies = new JsonBodyReader(config.maxBodyBytes(), config.logBodies());
     new BasicRoutes(config.ollamaVersion(), backend, metrics).register(routes);
     new ModelRoutes(backend.catalog(), bodies).register(routes);

@@ -4,30 +4,40 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The checks every request passes before its route: browser origin (CORS, with preflight) and the optional inbound
- * API key.
+ * The checks every request passes before its route: the Host header (one, well formed, and on a loopback listener a
+ * local name: see {@link HostPolicy}), browser origin (CORS, with preflight) and the optional inbound API key.
  */
 final class RequestGate {
   private static final Logger log = LoggerFactory.getLogger(RequestGate.class);
   /** Browsers may cache a preflight answer this long; Ollama's CORS middleware uses the same 12 hours. */
   private static final String MAX_AGE_SECONDS = "43200";
 
+  private final HostPolicy hosts;
   private final CorsPolicy cors;
   private final byte[] expectedAuthorization;
 
-  RequestGate(CorsPolicy cors, String apiKey) {
+  RequestGate(HostPolicy hosts, CorsPolicy cors, String apiKey) {
+    this.hosts = hosts;
     this.cors = cors;
     this.expectedAuthorization = apiKey == null ? null : ("Bearer " + apiKey).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Applies CORS; false when the request was answered here (a preflight, or a forbidden origin). */
+  /**
+   * Checks the Host header, then applies CORS; false when the request was answered here (a bad or forbidden Host, a
+   * preflight, or a forbidden origin).
+   */
   boolean admit(RequestScope scope) {
+    if (!hostAllowed(scope)) {
+      return false;
+    }
     HttpServerRequest request = scope.request();
     HttpServerResponse response = scope.response();
     String origin = request.getHeader(HttpHeaders.ORIGIN);
@@ -71,6 +81,59 @@ final class RequestGate {
     scope.response().putHeader("WWW-Authenticate", "Bearer");
     Replies.error(scope, 401, "unauthorized");
     return false;
+  }
+
+  /**
+   * RFC 9112 §3.2: an HTTP/1.1 request must carry exactly one Host header (HTTP/1.0 may omit it), else 400. Then the
+   * name must pass the {@link HostPolicy}, else 403, as Ollama answers. An absolute request target names the host
+   * itself and takes the place of the header, as in Go's server.
+   */
+  private boolean hostAllowed(RequestScope scope) {
+    HttpServerRequest request = scope.request();
+    List<String> values = request.headers().getAll(HttpHeaders.HOST);
+    if (values.size() > 1) {
+      log.info("{} refused: {} Host headers", scope.id(), values.size());
+      Replies.error(scope, 400, "bad request: more than one Host header");
+      return false;
+    }
+    String host = values.isEmpty() ? null : values.get(0).trim();
+    String target = absoluteTargetAuthority(request.uri());
+    if (target != null) {
+      host = target;
+    }
+    if (host == null && request.version() != HttpVersion.HTTP_1_0) {
+      log.info("{} refused: no Host header", scope.id());
+      Replies.error(scope, 400, "bad request: missing Host header");
+      return false;
+    }
+    if (host != null && !HostPolicy.wellFormed(host)) {
+      log.info("{} refused: malformed Host header {}", scope.id(), LogText.quote(host));
+      Replies.error(scope, 400, "bad request: malformed Host header");
+      return false;
+    }
+    if (!hosts.allows(host)) {
+      log.info("{} refused Host {}: not a local name on a loopback listener (--allowed-hosts)", scope.id(),
+          LogText.quote(host));
+      Replies.error(scope, 403, "forbidden: host '" + HostPolicy.hostPart(host) + "' is not allowed; the proxy listens"
+          + " on loopback and answers only local host names (add others with --allowed-hosts)");
+      return false;
+    }
+    return true;
+  }
+
+  /** The authority of an absolute-form request target ({@code GET http://host/path}), else null. */
+  private static String absoluteTargetAuthority(String uri) {
+    int start = uri.regionMatches(true, 0, "http://", 0, 7) ? 7 : uri.regionMatches(true, 0, "https://", 0, 8) ? 8 : -1;
+    if (start < 0) {
+      return null;
+    }
+    int end = start;
+    while (end < uri.length() && "/?#".indexOf(uri.charAt(end)) < 0) {
+      end++;
+    }
+    String authority = uri.substring(start, end);
+    int at = authority.lastIndexOf('@');
+    return at < 0 ? authority : authority.substring(at + 1);
   }
 
   /** A page served by the proxy itself calling back: not a cross-origin request. */
