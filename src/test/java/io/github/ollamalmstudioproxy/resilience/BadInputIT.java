@@ -87,7 +87,7 @@ class BadInputIT {
   @Test
   void oversizedChunkedBodyIs413WithoutBeingReadWhole() {
     try (RawHttp raw = RawHttp.connect(harness.port())) {
-      StringBuilder request = new StringBuilder("POST /api/chat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+      StringBuilder request = new StringBuilder("POST /api/chat HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n");
       String chunk = "x".repeat(1000);
       for (int i = 0; i < 8; i++) {
         request.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
