@@ -34,6 +34,7 @@ public final class ProxyServer {
   private final ActiveRequests active = new ActiveRequests();
   private final ProxyMetrics metrics;
   private final Admission admission;
+  private final BodyGate bodyGate;
   private HttpServer server;
 
   private ProxyServer(Vertx vertx, ProxyConfig config, Backend backend, ProxyMetrics metrics) {
@@ -41,6 +42,7 @@ public final class ProxyServer {
     this.backend = backend;
     this.metrics = metrics;
     this.admission = new Admission(config.maxInFlight());
+    this.bodyGate = new BodyGate(config.maxBodyBytes());
     this.gate = new RequestGate(HostPolicy.forListener(config.listen().isLoopback(), config.allowedHosts()),
         new CorsPolicy(config.origins()), config.apiKey());
     JsonBodyReader bodies = new JsonBodyReader(config.maxBodyBytes(), config.logBodies());
@@ -50,7 +52,7 @@ public final class ProxyServer {
     new ChatRoutes(bodies, backend, new TranslatedRelay(metrics)).register(routes);
     boolean inboundKey = config.apiKey() != null;
     for (String prefix : PASSTHROUGH_PREFIXES) {
-      routes.prefix(prefix, new PassthroughHandler(backend, prefix, inboundKey, metrics), Trait.BACKEND,
+      routes.prefix(prefix, new PassthroughHandler(backend, prefix, inboundKey, bodyGate, metrics), Trait.BACKEND,
           Trait.OPENAI_ERRORS);
     }
   }
@@ -157,6 +159,11 @@ public final class ProxyServer {
       // The route's own errors; the gate's refusals above keep Ollama's shape, as every client of the proxy got so far.
       scope.errorShape(ErrorShape.OPENAI);
     }
+    if (!bodyGate.admit(scope)) {
+      return;
+    }
+    // Every check passed: a client that waits for it may send its body now.
+    BodyGate.continueIfExpected(scope);
     try {
       match.handler().handle(scope);
     } catch (RuntimeException e) {

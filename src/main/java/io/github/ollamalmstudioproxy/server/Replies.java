@@ -6,6 +6,7 @@ import io.github.ollamalmstudioproxy.backend.ClientGoneException;
 import io.github.ollamalmstudioproxy.ollama.Json;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.server.RequestScope.ErrorShape;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -33,13 +34,25 @@ final class Replies {
     }
     scope.state().ended();
     HttpServerResponse response = scope.response().setStatusCode(status);
+    if (BodyGate.awaitsContinue(scope)) {
+      // Answered before the client sent its body: whether it sends it now or not, the connection cannot be reused.
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+    }
     if (contentType != null) {
       response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
     }
+    // An answer given before the request body was read, with "Connection: close" (a 413, a refused 100-continue):
+    // Vert.x would keep the connection open until the client sends the rest, so it is closed once the answer is out.
+    boolean closeAfter = !scope.request().isEnded()
+        && "close".equalsIgnoreCase(response.headers().get(HttpHeaders.CONNECTION));
+    Future<Void> written;
     if (scope.request().method() == HttpMethod.HEAD) {
-      response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end();
+      written = response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end();
     } else {
-      response.end(body);
+      written = response.end(body);
+    }
+    if (closeAfter) {
+      written.onComplete(done -> scope.request().connection().close());
     }
   }
 

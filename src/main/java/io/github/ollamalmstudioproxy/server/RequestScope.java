@@ -38,6 +38,7 @@ public final class RequestScope implements Caller {
   private String model;
   private String route = "unmatched";
   private boolean admitted;
+  private boolean continueSent;
 
   RequestScope(String id, HttpServerRequest request) {
     this.id = id;
@@ -111,6 +112,15 @@ public final class RequestScope implements Caller {
 
   boolean wasAdmitted() {
     return admitted;
+  }
+
+  /** Records that {@code 100 Continue} was written: the client sends its body now. */
+  void continueSent() {
+    continueSent = true;
+  }
+
+  boolean wasContinueSent() {
+    return continueSent;
   }
 
   /** True once the client went away before its response ended. */
