@@ -43,6 +43,7 @@ public final class SimulatorScript {
   private boolean omitDone;
   private int stallAfter;
   private Duration stall;
+  private boolean closeAfterAnswer;
   private final Deque<SimulatorFailure> nextFailures = new ArrayDeque<>();
   private SimulatorFailure alwaysFailure;
 
@@ -74,6 +75,7 @@ public final class SimulatorScript {
     omitDone = false;
     stallAfter = -1;
     stall = Duration.ZERO;
+    closeAfterAnswer = false;
     nextFailures.clear();
     alwaysFailure = null;
     return this;
@@ -266,6 +268,20 @@ public final class SimulatorScript {
     this.stallAfter = nonNegative(tokens, "tokens");
     this.stall = nonNegative(duration, "duration");
     return this;
+  }
+
+  /**
+   * When true, the connection is closed right after each inference answer ended, although the answer announced
+   * keep-alive: what llama-server does after every stream, so that a client reusing the connection at once finds it
+   * closed under its next request.
+   */
+  public synchronized SimulatorScript closeConnectionAfterEachAnswer(boolean close) {
+    this.closeAfterAnswer = close;
+    return this;
+  }
+
+  synchronized boolean closeAfterAnswer() {
+    return closeAfterAnswer;
   }
 
   synchronized ScriptSnapshot snapshot() {
