@@ -9,11 +9,13 @@ import io.github.ollamalmstudioproxy.upstream.Backend;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +28,12 @@ import org.slf4j.LoggerFactory;
 public final class ProxyServer {
   private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
   private static final String[] PASSTHROUGH_PREFIXES = {"/v1/", "/api/v0/", "/api/v1/"};
+  /**
+   * The methods OpenAI's and LM Studio's APIs use, the only ones forwarded: CONNECT would open a tunnel through the
+   * backend connection and TRACE echo the request back, headers included.
+   */
+  private static final Set<HttpMethod> PASSTHROUGH_METHODS = Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT,
+      HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
   private final Vertx vertx;
   private final Backend backend;
@@ -52,7 +60,7 @@ public final class ProxyServer {
     new ChatRoutes(bodies, backend, new TranslatedRelay(metrics)).register(routes);
     boolean inboundKey = config.apiKey() != null;
     for (String prefix : PASSTHROUGH_PREFIXES) {
-      routes.prefix(prefix, new PassthroughHandler(backend, prefix, inboundKey, bodyGate, metrics), Trait.BACKEND,
+      routes.prefix(prefix, PASSTHROUGH_METHODS, new PassthroughHandler(backend, prefix, inboundKey, bodyGate, metrics), Trait.BACKEND,
           Trait.OPENAI_ERRORS);
     }
   }
@@ -136,7 +144,13 @@ public final class ProxyServer {
     Routes.Match match = routes.find(request.method(), request.path());
     scope.route(match.template());
     if (match.handler() == null) {
-      if (match.allowed().isEmpty()) {
+      if (match.has(Trait.OPENAI_ERRORS)) {
+        scope.errorShape(ErrorShape.OPENAI);
+      }
+      if (!Routes.isKnown(request.method())) {
+        log.info("{} refused: unknown method {}", scope.id(), LogText.quote(request.method().name()));
+        Replies.error(scope, 501, "501 method not implemented");
+      } else if (match.allowed().isEmpty()) {
         Replies.error(scope, 404, "404 page not found");
       } else {
         response.putHeader(HttpHeaders.ALLOW, Routes.allowHeader(match.allowed()));
