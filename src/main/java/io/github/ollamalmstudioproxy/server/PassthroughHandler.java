@@ -141,7 +141,8 @@ final class PassthroughHandler implements RouteHandler {
     HttpServerResponse response = scope.response();
     response.setStatusCode(answer.statusCode());
     HopByHopHeaders.copy(answer.headers(), response.headers(), RESPONSE_EXCLUDED);
-    if (!answer.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+    // Framed by what was copied, not by what the backend sent: a body without a length goes out chunked.
+    if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
       response.setChunked(true);
     }
     scope.state().streaming();
