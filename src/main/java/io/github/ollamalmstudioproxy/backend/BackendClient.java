@@ -41,15 +41,23 @@ public final class BackendClient {
   private final Duration idleTimeout;
   private final Runnable onHangUpReset;
 
-  /** @param onHangUpReset runs each time a request is reset because its client went away (for the metrics) */
-  public BackendClient(Vertx vertx, URI base, String apiKey, Duration connectTimeout, Duration firstByteTimeout,
+  /**
+   * @param base the backend's base URL, without credentials
+   * @param authorization the {@code Authorization} header every request carries (the backend's token, as
+   *     {@code Bearer ...} or {@code Basic ...}), or null for none
+   * @param onHangUpReset runs each time a request is reset because its client went away (for the metrics)
+   */
+  public BackendClient(Vertx vertx, URI base, String authorization, Duration connectTimeout, Duration firstByteTimeout,
       Duration idleTimeout, Runnable onHangUpReset) {
     this.onHangUpReset = requireNonNull(onHangUpReset, "onHangUpReset");
     this.vertx = vertx;
     this.base = requireNonNull(base, "base");
     String path = base.getRawPath() == null ? "" : base.getRawPath();
     this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    this.authorization = apiKey == null ? null : "Bearer " + apiKey;
+    if (base.getRawUserInfo() != null) {
+      throw new IllegalArgumentException("the backend URL must not carry credentials; pass them as authorization");
+    }
+    this.authorization = authorization;
     this.connectTimeout = connectTimeout;
     this.firstByteTimeout = firstByteTimeout;
     this.idleTimeout = idleTimeout;

@@ -42,10 +42,18 @@ public final class CommandLineConfig {
   }
 
   public static ProxyConfig validate(ProxyOptions o) {
+    URI backend = backendUrl(o.backend);
+    BackendUrl split = BackendUrl.split(backend);
+    String backendApiKey = blankToNull(o.backendApiKey);
+    if (split.userInfo() != null && backendApiKey != null) {
+      throw new ConfigException("invalid --backend URL '" + split.url() + "': it carries credentials (user:password@)"
+          + " and --backend-api-key is set too; give the backend one of them");
+    }
     return new ProxyConfig(
         ListenAddress.parse(o.listen),
-        backendUrl(o.backend),
-        blankToNull(o.backendApiKey),
+        split.url(),
+        backendApiKey,
+        split.userInfo(),
         blankToNull(o.apiKey),
         list(o.origins),
         list(o.allowedHosts),
@@ -62,12 +70,14 @@ public final class CommandLineConfig {
         bool("--demo", o.demo));
   }
 
-  static URI backendUrl(String text) {
+  /** Parses and checks {@code --backend}; every message shows the URL with its password replaced by {@code ***}. */
+  static URI backendUrl(String given) {
+    String text = BackendUrl.redact(given);
     URI uri;
     try {
-      uri = new URI(text.trim());
+      uri = new URI(given.trim());
     } catch (URISyntaxException e) {
-      throw new ConfigException("invalid --backend URL '" + text + "': " + e.getReason());
+      throw new ConfigException("invalid --backend URL '" + text + "': " + BackendUrl.redact(e.getReason()));
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {

@@ -3,6 +3,7 @@ package io.github.ollamalmstudioproxy.server;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.server.Routes.Trait;
 import io.github.ollamalmstudioproxy.upstream.Backend;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,11 +15,17 @@ final class BasicRoutes {
   private final String versionBody;
   private final Backend backend;
   private final ProxyMetrics metrics;
+  private final Predicate<RequestScope> mayKnowWhy;
 
-  BasicRoutes(String ollamaVersion, Backend backend, ProxyMetrics metrics) {
+  /**
+   * @param mayKnowWhy whether a caller of the public {@code /readyz} is told why the backend is not ready: it names
+   *     the backend and what failed, which is the operator's business
+   */
+  BasicRoutes(String ollamaVersion, Backend backend, ProxyMetrics metrics, Predicate<RequestScope> mayKnowWhy) {
     this.versionBody = "{\"version\":\"" + ollamaVersion + "\"}";
     this.backend = backend;
     this.metrics = metrics;
+    this.mayKnowWhy = mayKnowWhy;
   }
 
   void register(Routes routes) {
@@ -48,7 +55,8 @@ final class BasicRoutes {
         Replies.send(scope, 200, Replies.JSON, "{\"status\":\"ready\"}");
       } else if (!scope.cancelled()) {
         log.info("{} not ready: {}", scope.id(), result.cause().getMessage());
-        Replies.error(scope, 503, "not ready: " + result.cause().getMessage());
+        // With --api-key set, a caller without it learns only that the proxy is not ready; the log has the reason.
+        Replies.error(scope, 503, mayKnowWhy.test(scope) ? "not ready: " + result.cause().getMessage() : "not ready");
       }
     });
   }

@@ -54,7 +54,7 @@ public final class ProxyServer {
     this.gate = new RequestGate(HostPolicy.forListener(config.listen().isLoopback(), config.allowedHosts()),
         new CorsPolicy(config.origins()), config.apiKey());
     JsonBodyReader bodies = new JsonBodyReader(config.maxBodyBytes(), config.logBodies());
-    new BasicRoutes(config.ollamaVersion(), backend, metrics).register(routes);
+    new BasicRoutes(config.ollamaVersion(), backend, metrics, gate::presentsKey).register(routes);
     new ModelRoutes(backend.catalog(), bodies).register(routes);
     new EmbedRoutes(backend, bodies).register(routes);
     new ChatRoutes(bodies, backend, new TranslatedRelay(metrics)).register(routes);

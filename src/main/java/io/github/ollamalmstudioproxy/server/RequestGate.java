@@ -69,18 +69,27 @@ final class RequestGate {
    * passes, whatever Authorization it carries: Copilot sends an empty {@code Bearer }.
    */
   boolean authorized(RequestScope scope) {
+    if (presentsKey(scope)) {
+      return true;
+    }
+    String header = scope.request().getHeader(HttpHeaders.AUTHORIZATION);
+    log.info("{} refused: {} API key", scope.id(), header == null ? "missing" : "wrong");
+    scope.response().putHeader("WWW-Authenticate", "Bearer");
+    Replies.error(scope, 401, "unauthorized");
+    return false;
+  }
+
+  /**
+   * True when the caller may use the API: no inbound key is configured, or it presented it. Public routes answer such
+   * a caller in more detail (the reason {@code /readyz} is not ready), without answering anyone else 401.
+   */
+  boolean presentsKey(RequestScope scope) {
     if (expectedAuthorization == null) {
       return true;
     }
     String header = scope.request().getHeader(HttpHeaders.AUTHORIZATION);
     byte[] given = header == null ? new byte[0] : header.trim().getBytes(StandardCharsets.UTF_8);
-    if (MessageDigest.isEqual(given, expectedAuthorization)) {
-      return true;
-    }
-    log.info("{} refused: {} API key", scope.id(), header == null ? "missing" : "wrong");
-    scope.response().putHeader("WWW-Authenticate", "Bearer");
-    Replies.error(scope, 401, "unauthorized");
-    return false;
+    return MessageDigest.isEqual(given, expectedAuthorization);
   }
 
   /**
