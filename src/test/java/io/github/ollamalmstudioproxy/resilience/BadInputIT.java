@@ -47,6 +47,12 @@ class BadInputIT {
             + "\"images\":[\"not base64!\"]}]}", 400, "image"),
         Arguments.of("/api/chat", "{\"model\":\"qwen/qwen3-4b\",\"options\":{\"temperature\":\"hot\"},"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 400, "temperature"),
+        Arguments.of("/api/chat", "{\"model\":\"qwen/qwen3-4b\",\"options\":{\"num_predict\":99999999999999999999},"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 400,
+            "option \\\"num_predict\\\" is out of range for an integer"),
+        Arguments.of("/api/generate",
+            "{\"model\":\"qwen/qwen3-4b\",\"prompt\":\"hi\",\"options\":{\"temperature\":1e999999}}", 400,
+            "invalid value for \\\"options.temperature\\\": the number is out of range"),
         Arguments.of("/api/show", "{}", 400, "model is required"),
         Arguments.of("/api/embed", "{\"model\":\"text-embedding-nomic-embed-text-v1.5\",\"input\":5}", 400,
             "invalid input type"),
