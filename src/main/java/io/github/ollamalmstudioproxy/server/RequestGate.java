@@ -22,12 +22,13 @@ final class RequestGate {
 
   private final HostPolicy hosts;
   private final CorsPolicy cors;
-  private final byte[] expectedAuthorization;
+  /** The inbound key's bytes; null when none is configured. */
+  private final byte[] expectedKey;
 
   RequestGate(HostPolicy hosts, CorsPolicy cors, String apiKey) {
     this.hosts = hosts;
     this.cors = cors;
-    this.expectedAuthorization = apiKey == null ? null : ("Bearer " + apiKey).getBytes(StandardCharsets.UTF_8);
+    this.expectedKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
   }
 
   /**
@@ -84,12 +85,29 @@ final class RequestGate {
    * a caller in more detail (the reason {@code /readyz} is not ready), without answering anyone else 401.
    */
   boolean presentsKey(RequestScope scope) {
-    if (expectedAuthorization == null) {
+    if (expectedKey == null) {
       return true;
     }
-    String header = scope.request().getHeader(HttpHeaders.AUTHORIZATION);
-    byte[] given = header == null ? new byte[0] : header.trim().getBytes(StandardCharsets.UTF_8);
-    return MessageDigest.isEqual(given, expectedAuthorization);
+    return MessageDigest.isEqual(bearerToken(scope.request().getHeader(HttpHeaders.AUTHORIZATION)), expectedKey);
+  }
+
+  /**
+   * The token of an {@code Authorization: Bearer <token>} header: the scheme in any case (RFC 9110 §11.1), then one
+   * or more spaces; empty bytes for anything else, which match no configured key.
+   */
+  static byte[] bearerToken(String header) {
+    if (header == null) {
+      return new byte[0];
+    }
+    String value = header.trim();
+    int space = 0;
+    while (space < value.length() && value.charAt(space) != ' ' && value.charAt(space) != '\t') {
+      space++;
+    }
+    if (!value.substring(0, space).equalsIgnoreCase("Bearer")) {
+      return new byte[0];
+    }
+    return value.substring(space).trim().getBytes(StandardCharsets.UTF_8);
   }
 
   /**
