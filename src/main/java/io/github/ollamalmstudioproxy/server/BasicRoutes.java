@@ -54,7 +54,7 @@ final class BasicRoutes {
       if (result.succeeded()) {
         Replies.send(scope, 200, Replies.JSON, "{\"status\":\"ready\"}");
       } else if (!scope.cancelled()) {
-        log.info("{} not ready: {}", scope.id(), result.cause().getMessage());
+        log.info("{} not ready: {}", scope.id(), LogText.escape(result.cause().getMessage()));
         // With --api-key set, a caller without it learns only that the proxy is not ready; the log has the reason.
         Replies.error(scope, 503, mayKnowWhy.test(scope) ? "not ready: " + result.cause().getMessage() : "not ready");
       }

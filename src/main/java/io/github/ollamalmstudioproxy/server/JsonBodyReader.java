@@ -62,7 +62,7 @@ final class JsonBodyReader {
 
   private void parse(RequestScope scope, Buffer body, Promise<JsonNode> promise) {
     if (logBodies && log.isDebugEnabled()) {
-      log.debug("{} request body: {}", scope.id(), body.toString());
+      log.debug("{} request body: {}", scope.id(), LogText.escape(body.toString(), Integer.MAX_VALUE));
     }
     if (body.length() == 0) {
       promise.fail(OllamaError.badRequest("missing request body"));

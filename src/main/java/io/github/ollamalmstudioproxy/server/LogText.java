@@ -14,10 +14,15 @@ final class LogText {
 
   /** {@code text} escaped and cut; {@code "null"} for null. */
   static String escape(String text) {
+    return escape(text, MAX_CHARS);
+  }
+
+  /** {@code text} escaped and cut after {@code maxChars} (a request body logged on purpose is not cut). */
+  static String escape(String text, int maxChars) {
     if (text == null) {
       return "null";
     }
-    int length = Math.min(text.length(), MAX_CHARS);
+    int length = Math.min(text.length(), maxChars);
     int i = 0;
     while (i < length && isPlain(text.charAt(i))) {
       i++;
@@ -42,7 +47,7 @@ final class LogText {
         out.append(String.format("\\u%04x", (int) c));
       }
     }
-    if (text.length() > MAX_CHARS) {
+    if (text.length() > maxChars) {
       out.append("…(").append(text.length()).append(" chars)");
     }
     return out.toString();

@@ -105,14 +105,17 @@ final class Replies {
     }
     if (cause instanceof OllamaError e) {
       // One line per failed request: a client's mistake is news, a backend that fails us is a warning.
+      // The path and the message (which can quote a model name or the backend's words) are escaped.
+      String path = LogText.escape(scope.request().path());
+      String message = LogText.escape(e.getMessage());
       if (e.status() >= 500) {
-        log.warn("{} {} {}: {}", scope.id(), scope.request().path(), e.status(), e.getMessage());
+        log.warn("{} {} {}: {}", scope.id(), path, e.status(), message);
       } else {
-        log.info("{} {} {}: {}", scope.id(), scope.request().path(), e.status(), e.getMessage());
+        log.info("{} {} {}: {}", scope.id(), path, e.status(), message);
       }
       error(scope, e.status(), e.getMessage());
     } else {
-      log.error("{} unexpected failure in {}", scope.id(), scope.request().path(), cause);
+      log.error("{} unexpected failure in {}", scope.id(), LogText.escape(scope.request().path()), cause);
       error(scope, 500, "internal error");
     }
   }

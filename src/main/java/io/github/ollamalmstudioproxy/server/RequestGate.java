@@ -46,7 +46,7 @@ final class RequestGate {
       return true;
     }
     if (!cors.allows(origin)) {
-      log.info("{} refused origin {}", scope.id(), origin);
+      log.info("{} refused origin {}", scope.id(), LogText.quote(origin));
       Replies.error(scope, 403, "origin not allowed: " + origin);
       return false;
     }

@@ -42,7 +42,8 @@ final class TranslatedRelay {
   void run(RequestScope scope, Backend backend, CatalogSnapshot snapshot, ResolvedModel model,
       UpstreamRequest request, StreamSettings settings, boolean stream) {
     if (!request.ignored().isEmpty() && log.isDebugEnabled()) {
-      log.debug("{} ignored (the backend cannot honour them): {}", scope.id(), request.ignored());
+      log.debug("{} ignored (the backend cannot honour them): {}", scope.id(),
+          LogText.escape(String.join(", ", request.ignored())));
     }
     backend.stream(scope, snapshot, model, request.path(), request.body())
         .onSuccess(sent -> relay(scope, backend, sent, settings, stream))
