@@ -43,6 +43,7 @@ public final class ProxyServer {
   private final ProxyMetrics metrics;
   private final Admission admission;
   private final BodyGate bodyGate;
+  private final RefusalLog refusals;
   private HttpServer server;
 
   private ProxyServer(Vertx vertx, ProxyConfig config, Backend backend, ProxyMetrics metrics) {
@@ -51,6 +52,7 @@ public final class ProxyServer {
     this.metrics = metrics;
     this.admission = new Admission(config.maxInFlight());
     this.bodyGate = new BodyGate(config.maxBodyBytes());
+    this.refusals = new RefusalLog(vertx, RefusalLog.WINDOW, config.maxInFlight());
     this.gate = new RequestGate(HostPolicy.forListener(config.listen().isLoopback(), config.allowedHosts()),
         new CorsPolicy(config.origins()), config.apiKey());
     JsonBodyReader bodies = new JsonBodyReader(config.maxBodyBytes(), config.logBodies());
@@ -117,6 +119,7 @@ public final class ProxyServer {
     return server.shutdown(drain.toMillis() + 1000, TimeUnit.MILLISECONDS)
         .eventually(() -> {
           vertx.cancelTimer(timer);
+          refusals.close();
           return backend.close();
         });
   }
@@ -163,7 +166,7 @@ public final class ProxyServer {
     }
     if (match.has(Trait.BACKEND)) {
       if (!admission.tryAcquire()) {
-        log.warn("{} refused: {} requests in flight (--max-in-flight)", scope.id(), admission.inFlight());
+        refusals.refused(scope.id(), admission.inFlight());
         Replies.error(scope, 503, Admission.BUSY);
         return;
       }
