@@ -20,12 +20,15 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.streams.WriteStream;
 import java.net.URI;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The only owner of the HTTP client that talks to the backend: every byte the proxy sends leaves through here, to
  * the one configured base URL, so no request path can make the proxy contact another host.
  */
 public final class BackendClient {
+  private static final Logger log = LoggerFactory.getLogger(BackendClient.class);
   /** Backends such as llama-server close idle keep-alive connections after 5 s; give ours up a little earlier. */
   private static final int KEEP_ALIVE_SECONDS = 4;
   /** Enough connections for a thousand concurrent streams; each stream holds one for its whole life. */
@@ -71,8 +74,14 @@ public final class BackendClient {
         .setTcpNoDelay(true)
         .setDecompressionSupported(false)
         .setConnectTimeout((int) connectTimeout.toMillis());
-    this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS)
-        .setMaxWaitQueueSize(-1));
+    this.client = vertx.httpClientBuilder()
+        .with(options)
+        .with(new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS).setMaxWaitQueueSize(-1))
+        // A connection's failure also fails its request, which says what failed; without a handler Vert.x would log
+        // it again at ERROR, also for the reset the proxy itself sends when a client hangs up.
+        .withConnectHandler(connection -> connection.exceptionHandler(e -> log.debug("backend connection: {}",
+            e.toString())))
+        .build();
   }
 
   /**
@@ -99,7 +108,12 @@ public final class BackendClient {
     if (authorization != null) {
       options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
     }
-    return client.request(options);
+    return client.request(options).map(request -> {
+      // Failures reach the caller through the response future; this only keeps Vert.x from logging each reset
+      // (a client hang-up resets its backend request on purpose) at ERROR.
+      request.exceptionHandler(e -> log.debug("backend request {}: {}", pathAndQuery, e.toString()));
+      return request;
+    });
   }
 
   /**

@@ -3,6 +3,7 @@ package io.github.ollamalmstudioproxy.server;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.ollamalmstudioproxy.backend.ClientGoneException;
 import io.github.ollamalmstudioproxy.ollama.Json;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.vertx.core.Future;
@@ -56,7 +57,11 @@ final class JsonBodyReader {
         parse(scope, body, promise);
       }
     });
-    request.exceptionHandler(promise::tryFail);
+    // The client's stream broke off (a reset, a closed connection): a hang-up, answered to nobody and not an error.
+    request.exceptionHandler(e -> {
+      log.debug("{} request body broke off: {}", scope.id(), e.toString());
+      promise.tryFail(new ClientGoneException());
+    });
     return promise.future();
   }
 

@@ -140,7 +140,9 @@ public final class ProxyServer {
       }
     });
     response.closeHandler(v -> clientClosed(scope));
+    // A client that hangs up mid-request is ordinary: its close ends the request (499), the errors are only debug.
     request.exceptionHandler(e -> log.debug("{} client stream error: {}", scope.id(), e.toString()));
+    response.exceptionHandler(e -> log.debug("{} client connection error: {}", scope.id(), e.toString()));
     if (!gate.admit(scope)) {
       return;
     }
