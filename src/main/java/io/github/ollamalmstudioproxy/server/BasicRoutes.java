@@ -54,7 +54,9 @@ final class BasicRoutes {
       if (result.succeeded()) {
         Replies.send(scope, 200, Replies.JSON, "{\"status\":\"ready\"}");
       } else if (!scope.cancelled()) {
-        log.info("{} not ready: {}", scope.id(), LogText.escape(result.cause().getMessage()));
+        Throwable underneath = result.cause().getCause();
+        log.info("{} not ready: {}{}", scope.id(), LogText.escape(result.cause().getMessage()),
+            underneath == null ? "" : " (" + LogText.escape(underneath.toString()) + ")");
         // With --api-key set, a caller without it learns only that the proxy is not ready; the log has the reason.
         Replies.error(scope, 503, mayKnowWhy.test(scope) ? "not ready: " + result.cause().getMessage() : "not ready");
       }

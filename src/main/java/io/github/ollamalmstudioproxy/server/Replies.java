@@ -107,7 +107,9 @@ final class Replies {
       // One line per failed request: a client's mistake is news, a backend that fails us is a warning.
       // The path and the message (which can quote a model name or the backend's words) are escaped.
       String path = LogText.escape(scope.request().path());
-      String message = LogText.escape(e.getMessage());
+      // What happened underneath (a transport failure's exception) goes to the log only, never to the client.
+      String message = LogText.escape(e.getMessage()) + (e.getCause() == null ? ""
+          : " (" + LogText.escape(e.getCause().toString()) + ")");
       if (e.status() >= 500) {
         log.warn("{} {} {}: {}", scope.id(), path, e.status(), message);
       } else {

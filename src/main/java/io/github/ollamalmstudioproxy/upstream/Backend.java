@@ -133,7 +133,7 @@ public final class Backend {
 
   /** A failure to get an answer at all (refused, closed, timed out), worded for this backend. */
   public OllamaError transportFailure(Throwable cause) {
-    return new OllamaError(failures.status(cause), failures.message(cause));
+    return new OllamaError(failures.status(cause), failures.message(cause), cause);
   }
 
   private <T> Future<T> mapped(Future<T> call, Caller caller) {

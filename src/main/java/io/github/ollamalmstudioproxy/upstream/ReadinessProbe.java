@@ -21,6 +21,10 @@ final class ReadinessProbe {
     NotReady(String reason) {
       super(reason, null, false, false);
     }
+
+    NotReady(String reason, Throwable cause) {
+      super(reason, cause, false, false);
+    }
   }
 
   private final BackendClient backend;
@@ -42,7 +46,7 @@ final class ReadinessProbe {
           checkBody(body.toString());
           return (Void) null;
         }))
-        .recover(e -> Future.failedFuture(e instanceof NotReady ? e : new NotReady(failures.message(e))));
+        .recover(e -> Future.failedFuture(e instanceof NotReady ? e : new NotReady(failures.message(e), e)));
   }
 
   static void checkBody(String body) {
