@@ -45,10 +45,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LlamaServerBackendTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String MODEL = LlamaServer.MODEL_ID;
-  /**
-   * A pause before each request so that the proxy has seen llama-server close the previous connection; without it the
-   * tests trip over the known gap shown by {@link #backToBackRequestsDoNotHitTheConnectionLlamaServerJustClosed}.
-   */
   @TempDir
   static Path work;
   private static LlamaServer llama;
