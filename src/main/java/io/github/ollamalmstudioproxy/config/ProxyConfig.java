@@ -46,7 +46,7 @@ public record ProxyConfig(
   public static final String DEFAULT_OLLAMA_VERSION = "0.33.0";
 
   public ProxyConfig {
-    if (backend.getRawUserInfo() != null) {
+    if (backend != null && backend.getRawUserInfo() != null) {
       // Whoever built this, the URL that is printed never carries the password.
       BackendUrl split = BackendUrl.split(backend);
       backend = split.url();
@@ -57,8 +57,8 @@ public record ProxyConfig(
   }
 
   /**
-   * The same configuration pointed at another backend: used by {@code --demo} once the simulator has a port. Credentials
-   * in {@code newBackend}'s URL replace the old ones (none when it has none).
+   * The same configuration pointed at another backend: used by {@code --demo} once the simulator has a port.
+   * Credentials in {@code newBackend}'s URL replace the old ones (none when it has none).
    */
   public ProxyConfig withBackend(URI newBackend) {
     return new ProxyConfig(listen, newBackend, backendApiKey, null, apiKey, origins, allowedHosts,

@@ -40,8 +40,8 @@ public final class ProxyOptions {
   String origins;
 
   @Option(names = "--allowed-hosts", paramLabel = "LIST",
-      description = "Extra Host names a loopback listener answers (DNS-rebinding guard), comma-separated, '*' wildcards;"
-          + " local names (localhost, *.localhost, *.local, *.internal, this machine, local IPs) always pass.")
+      description = "Extra Host names a loopback listener answers (DNS-rebinding guard), comma-separated, '*'"
+          + " wildcards; local names (localhost, *.localhost, *.local, *.internal, this machine, local IPs) always pass.")
   String allowedHosts;
 
   @Option(names = "--ollama-version", paramLabel = "X.Y.Z", defaultValue = ProxyConfig.DEFAULT_OLLAMA_VERSION,

@@ -108,7 +108,8 @@ final class HostPolicy {
   /** An IP address written as one, or null for a name; never a DNS lookup. */
   private static InetAddress ipLiteral(String host) {
     boolean v4 = IPV4.matcher(host).matches();
-    boolean v6 = host.indexOf(':') >= 0 && host.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0);
+    boolean v6 = host.indexOf(':') >= 0
+        && host.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0);
     if (v4) {
       for (String octet : host.split("\\.")) {
         if (Integer.parseInt(octet) > 255) {

@@ -62,8 +62,8 @@ public final class ProxyServer {
     new ChatRoutes(bodies, backend, new TranslatedRelay(metrics)).register(routes);
     boolean inboundKey = config.apiKey() != null;
     for (String prefix : PASSTHROUGH_PREFIXES) {
-      routes.prefix(prefix, PASSTHROUGH_METHODS, new PassthroughHandler(backend, prefix, inboundKey, bodyGate, metrics), Trait.BACKEND,
-          Trait.OPENAI_ERRORS);
+      routes.prefix(prefix, PASSTHROUGH_METHODS, new PassthroughHandler(backend, prefix, inboundKey, bodyGate, metrics),
+          Trait.BACKEND, Trait.OPENAI_ERRORS);
     }
   }
 
