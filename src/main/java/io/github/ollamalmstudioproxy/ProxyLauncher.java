@@ -32,8 +32,9 @@ final class ProxyLauncher {
       }
       return false;
     }
-    log.info("ollama-lmstudio-proxy listening on http://{}:{} -> backend {}", config.listen().host(), server.port(),
-        config.backend());
+    // The backend URL of the configuration carries no credentials; say only that there are some.
+    log.info("ollama-lmstudio-proxy listening on http://{}:{} -> backend {}{}", config.listen().host(), server.port(),
+        config.backend(), config.backendUserInfo() != null ? " (Basic auth from the URL)" : "");
     if (!config.listen().isLoopback() && config.apiKey() == null) {
       log.warn("listening on {} without --api-key: anyone who can reach this address can use your models",
           config.listen());

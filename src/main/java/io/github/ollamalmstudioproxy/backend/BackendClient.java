@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
@@ -22,12 +23,15 @@ import io.vertx.core.streams.WriteStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The only owner of the HTTP client that talks to the backend: every byte the proxy sends leaves through here, to
  * the one configured base URL, so no request path can make the proxy contact another host.
  */
 public final class BackendClient {
+  private static final Logger log = LoggerFactory.getLogger(BackendClient.class);
   /** Backends such as llama-server close idle keep-alive connections after 5 s; give ours up a little earlier. */
   private static final int KEEP_ALIVE_SECONDS = 4;
   /** Enough connections for a thousand concurrent streams; each stream holds one for its whole life. */
@@ -52,15 +56,23 @@ public final class BackendClient {
   private final Duration idleTimeout;
   private final Runnable onHangUpReset;
 
-  /** @param onHangUpReset runs each time a request is reset because its client went away (for the metrics) */
-  public BackendClient(Vertx vertx, URI base, String apiKey, Duration connectTimeout, Duration firstByteTimeout,
+  /**
+   * @param base the backend's base URL, without credentials
+   * @param authorization the {@code Authorization} header every request carries (the backend's token, as
+   *     {@code Bearer ...} or {@code Basic ...}), or null for none
+   * @param onHangUpReset runs each time a request is reset because its client went away (for the metrics)
+   */
+  public BackendClient(Vertx vertx, URI base, String authorization, Duration connectTimeout, Duration firstByteTimeout,
       Duration idleTimeout, Runnable onHangUpReset) {
     this.onHangUpReset = requireNonNull(onHangUpReset, "onHangUpReset");
     this.vertx = vertx;
     this.base = requireNonNull(base, "base");
     String path = base.getRawPath() == null ? "" : base.getRawPath();
     this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    this.authorization = apiKey == null ? null : "Bearer " + apiKey;
+    if (base.getRawUserInfo() != null) {
+      throw new IllegalArgumentException("the backend URL must not carry credentials; pass them as authorization");
+    }
+    this.authorization = authorization;
     this.connectTimeout = connectTimeout;
     this.firstByteTimeout = firstByteTimeout;
     this.idleTimeout = idleTimeout;
@@ -74,10 +86,18 @@ public final class BackendClient {
         .setTcpNoDelay(true)
         .setDecompressionSupported(false)
         .setConnectTimeout((int) connectTimeout.toMillis());
-    this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS)
-        .setMaxWaitQueueSize(-1));
-    this.metadata = vertx.createHttpClient(new HttpClientOptions(options),
-        new PoolOptions().setHttp1MaxSize(METADATA_CONNECTIONS));
+    this.client = vertx.httpClientBuilder()
+        .with(options)
+        .with(new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS).setMaxWaitQueueSize(-1))
+        // A connection's failure also fails its request, which says what failed; without a handler Vert.x would log
+        // it again at ERROR, also for the reset the proxy itself sends when a client hangs up.
+        .withConnectHandler(BackendClient::quietConnection)
+        .build();
+    this.metadata = vertx.httpClientBuilder()
+        .with(new HttpClientOptions(options))
+        .with(new PoolOptions().setHttp1MaxSize(METADATA_CONNECTIONS))
+        .withConnectHandler(BackendClient::quietConnection)
+        .build();
     this.metadataMillis = Math.max(1, Math.min(firstByteTimeout.toMillis(), METADATA_TIMEOUT.toMillis()));
   }
 
@@ -100,6 +120,7 @@ public final class BackendClient {
         return;
       }
       HttpClientRequest request = opened.result();
+      request.exceptionHandler(e -> log.debug("backend metadata request {}: {}", path, e.toString()));
       result.future().onFailure(e -> request.reset());
       request.send()
           .compose(response -> response.body().map(body -> new Fetched(response.statusCode(), body.toString())))
@@ -118,7 +139,16 @@ public final class BackendClient {
     if (headers != null) {
       options.setHeaders(headers);
     }
-    return client.request(authorized(options));
+    return client.request(authorized(options)).map(request -> {
+      // Failures reach the caller through the response future; this only keeps Vert.x from logging each reset
+      // (a client hang-up resets its backend request on purpose) at ERROR.
+      request.exceptionHandler(e -> log.debug("backend request {}: {}", pathAndQuery, e.toString()));
+      return request;
+    });
+  }
+
+  private static void quietConnection(HttpConnection connection) {
+    connection.exceptionHandler(e -> log.debug("backend connection: {}", e.toString()));
   }
 
   private RequestOptions options(HttpMethod method, String pathAndQuery, long idleMillis) {

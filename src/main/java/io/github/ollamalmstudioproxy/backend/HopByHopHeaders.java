@@ -7,12 +7,17 @@ import java.util.Set;
 
 /**
  * Headers that describe one connection, not the message, so a proxy must not forward them (RFC 9110 §7.6.1), plus the
- * ones a {@code Connection} header names.
+ * ones a {@code Connection} header names, except the message's own framing and type: {@code Connection:
+ * content-length} (which no sender should write) must not make the proxy lose the length of a body it relays, nor
+ * turn it into an empty success. The relay re-frames every body itself, so a dropped length only ever means chunked.
  */
 public final class HopByHopHeaders {
   private static final Set<String> ALWAYS = Set.of("connection", "keep-alive", "proxy-authenticate",
       "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
       "http2-settings");
+  /** Never dropped on a {@code Connection} header's word: they describe the message, not the connection. */
+  private static final Set<String> NEVER_CONNECTION_OPTIONS = Set.of("content-length", "content-type",
+      "content-encoding");
 
   private HopByHopHeaders() {}
 
@@ -40,7 +45,10 @@ public final class HopByHopHeaders {
     Set<String> named = new HashSet<>();
     for (String value : headers.getAll("connection")) {
       for (String token : value.split(",")) {
-        named.add(token.trim().toLowerCase(Locale.ROOT));
+        String name = token.trim().toLowerCase(Locale.ROOT);
+        if (!NEVER_CONNECTION_OPTIONS.contains(name)) {
+          named.add(name);
+        }
       }
     }
     return named;

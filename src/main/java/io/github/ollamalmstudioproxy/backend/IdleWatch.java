@@ -12,6 +12,13 @@ import java.util.concurrent.TimeoutException;
  * keeps the per-token path cheap with a thousand concurrent streams. Used on the stream's event loop only.
  */
 public final class IdleWatch {
+  /** A stream that went silent past the idle timeout; its message is the proxy's own words. */
+  public static final class Silence extends TimeoutException {
+    Silence(String message) {
+      super(message);
+    }
+  }
+
   private final Vertx vertx;
   private final long idleNanos;
   private final Runnable onIdle;
@@ -61,8 +68,7 @@ public final class IdleWatch {
 
   /** The exception a silent stream ends with, so callers map it like any other timeout. */
   public TimeoutException timeout() {
-    return new TimeoutException("no " + awaited + " from the backend for " + idleNanos / 1_000_000
-        + " ms (--idle-timeout)");
+    return new Silence("no " + awaited + " from the backend for " + idleNanos / 1_000_000 + " ms (--idle-timeout)");
   }
 
   private void check() {

@@ -24,6 +24,13 @@ import java.util.function.Supplier;
  * {@link RefreshingCache}.
  */
 public final class ModelListProbe implements Supplier<CompletableFuture<CatalogListing>> {
+  /** The backend answered, but none of the sources with a model list: it is up, and not what the proxy expects. */
+  public static final class NoModelList extends RuntimeException {
+    NoModelList(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /** One GET reply: status and raw body text (null when there was no body). */
   public record Reply(int status, String body) {}
 
@@ -63,8 +70,8 @@ public final class ModelListProbe implements Supplier<CompletableFuture<CatalogL
   private CompletableFuture<CatalogListing> attempt(List<CatalogSource> order, int i) {
     if (i == order.size()) {
       remembered = null;
-      return CompletableFuture.failedFuture(new IllegalStateException(
-          "the backend answered none of " + paths(order) + " with a model list"));
+      return CompletableFuture.failedFuture(new NoModelList(
+          "answered none of " + paths(order) + " with a model list"));
     }
     CatalogSource source = order.get(i);
     return httpGet.apply(source.path()).thenCompose(reply -> {

@@ -42,13 +42,21 @@ public final class CommandLineConfig {
   }
 
   public static ProxyConfig validate(ProxyOptions o) {
+    URI backend = backendUrl(o.backend);
+    BackendUrl split = BackendUrl.split(backend);
+    String backendApiKey = blankToNull(o.backendApiKey);
+    if (split.userInfo() != null && backendApiKey != null) {
+      throw new ConfigException("invalid --backend URL '" + split.url() + "': it carries credentials (user:password@)"
+          + " and --backend-api-key is set too; give the backend one of them");
+    }
     return new ProxyConfig(
         ListenAddress.parse(o.listen),
-        backendUrl(o.backend),
-        blankToNull(o.backendApiKey),
+        split.url(),
+        backendApiKey,
+        split.userInfo(),
         blankToNull(o.apiKey),
-        o.origins == null ? List.of() : Arrays.stream(o.origins.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-            .toList(),
+        list(o.origins),
+        list(o.allowedHosts),
         version(o.ollamaVersion),
         Durations.parse("--drain-timeout", o.drainTimeout),
         positive("--connect-timeout", o.connectTimeout),
@@ -66,12 +74,14 @@ public final class CommandLineConfig {
         Durations.parse("--request-timeout", o.requestTimeout));
   }
 
-  static URI backendUrl(String text) {
+  /** Parses and checks {@code --backend}; every message shows the URL with its password replaced by {@code ***}. */
+  static URI backendUrl(String given) {
+    String text = BackendUrl.redact(given);
     URI uri;
     try {
-      uri = new URI(text.trim());
+      uri = new URI(given.trim());
     } catch (URISyntaxException e) {
-      throw new ConfigException("invalid --backend URL '" + text + "': " + e.getReason());
+      throw new ConfigException("invalid --backend URL '" + text + "': " + BackendUrl.redact(e.getReason()));
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
@@ -124,6 +134,12 @@ public final class CommandLineConfig {
       case "false", "0", "no", "off", "" -> false;
       default -> throw new ConfigException("invalid value for " + option + ": '" + text + "' (use true or false)");
     };
+  }
+
+  /** A comma-separated option as its non-empty items. */
+  private static List<String> list(String text) {
+    return text == null ? List.of()
+        : Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   private static String blankToNull(String s) {

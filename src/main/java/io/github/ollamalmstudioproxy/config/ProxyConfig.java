@@ -8,10 +8,14 @@ import java.util.Map;
 /**
  * Everything the proxy needs to run, already validated.
  *
- * @param backend the backend's base URL without a trailing slash, e.g. {@code http://localhost:1234}
+ * @param backend the backend's base URL without a trailing slash and without credentials, e.g.
+ *     {@code http://localhost:1234}: safe to print
  * @param backendApiKey sent as {@code Authorization: Bearer} to the backend; null for none
+ * @param backendUserInfo {@code user:password} from {@code --backend http://user:password@host}, decoded, sent as
+ *     {@code Authorization: Basic} to the backend; null for none (never together with {@code backendApiKey})
  * @param apiKey the inbound key clients must present; null when the proxy is open
  * @param origins extra CORS origins on top of Ollama's defaults ({@code *} allows any)
+ * @param allowedHosts extra Host names a loopback listener answers on top of the local ones ({@code *} allows any)
  * @param firstByteTimeout how long the backend may stay silent before its first byte (prefill and JIT loads are silent)
  * @param idleTimeout the longest a backend response may go without progress (a complete SSE event on event streams)
  * @param loadTimeout how long a request may wait for its model to load
@@ -27,8 +31,10 @@ public record ProxyConfig(
     ListenAddress listen,
     URI backend,
     String backendApiKey,
+    String backendUserInfo,
     String apiKey,
     List<String> origins,
+    List<String> allowedHosts,
     String ollamaVersion,
     Duration drainTimeout,
     Duration connectTimeout,
@@ -48,21 +54,48 @@ public record ProxyConfig(
   public static final String DEFAULT_OLLAMA_VERSION = "0.33.0";
 
   public ProxyConfig {
+    if (backend != null && backend.getRawUserInfo() != null) {
+      // Whoever built this, the URL that is printed never carries the password.
+      BackendUrl split = BackendUrl.split(backend);
+      backend = split.url();
+      backendUserInfo = backendUserInfo != null ? backendUserInfo : split.userInfo();
+    }
     origins = List.copyOf(origins);
+    allowedHosts = List.copyOf(allowedHosts);
   }
 
-  /** The same configuration pointed at another backend: used by {@code --demo} once the simulator has a port. */
+  /**
+   * The same configuration pointed at another backend: used by {@code --demo} once the simulator has a port.
+   * Credentials in {@code newBackend}'s URL replace the old ones (none when it has none).
+   */
   public ProxyConfig withBackend(URI newBackend) {
-    return new ProxyConfig(listen, newBackend, backendApiKey, apiKey, origins, ollamaVersion, drainTimeout,
-        connectTimeout, firstByteTimeout, idleTimeout, loadTimeout, loadRetries, maxInFlight, maxBodyBytes, logBodies,
-        demo, headerTimeout, bodyTimeout, keepAliveTimeout, requestTimeout);
+    return new ProxyConfig(listen, newBackend, backendApiKey, null, apiKey, origins, allowedHosts,
+        ollamaVersion, drainTimeout, connectTimeout, firstByteTimeout, idleTimeout, loadTimeout, loadRetries,
+        maxInFlight, maxBodyBytes, logBodies, demo, headerTimeout, bodyTimeout, keepAliveTimeout, requestTimeout);
   }
 
   /** The same configuration listening elsewhere: tests bind port 0. */
   public ProxyConfig withListen(ListenAddress newListen) {
-    return new ProxyConfig(newListen, backend, backendApiKey, apiKey, origins, ollamaVersion, drainTimeout,
-        connectTimeout, firstByteTimeout, idleTimeout, loadTimeout, loadRetries, maxInFlight, maxBodyBytes, logBodies,
-        demo, headerTimeout, bodyTimeout, keepAliveTimeout, requestTimeout);
+    return new ProxyConfig(newListen, backend, backendApiKey, backendUserInfo, apiKey, origins, allowedHosts,
+        ollamaVersion, drainTimeout, connectTimeout, firstByteTimeout, idleTimeout, loadTimeout, loadRetries,
+        maxInFlight, maxBodyBytes, logBodies, demo, headerTimeout, bodyTimeout, keepAliveTimeout, requestTimeout);
+  }
+
+  /** Every setting, with the keys and the backend's password left out: a configuration may be logged. */
+  @Override
+  public String toString() {
+    return "ProxyConfig[listen=" + listen + ", backend=" + backend + ", backendApiKey=" + secret(backendApiKey)
+        + ", backendUserInfo=" + secret(backendUserInfo) + ", apiKey=" + secret(apiKey) + ", origins=" + origins
+        + ", allowedHosts=" + allowedHosts + ", ollamaVersion=" + ollamaVersion + ", drainTimeout=" + drainTimeout
+        + ", connectTimeout=" + connectTimeout + ", firstByteTimeout=" + firstByteTimeout + ", idleTimeout="
+        + idleTimeout + ", loadTimeout=" + loadTimeout + ", loadRetries=" + loadRetries + ", maxInFlight="
+        + maxInFlight + ", maxBodyBytes=" + maxBodyBytes + ", logBodies=" + logBodies + ", demo=" + demo
+        + ", headerTimeout=" + headerTimeout + ", bodyTimeout=" + bodyTimeout + ", keepAliveTimeout="
+        + keepAliveTimeout + ", requestTimeout=" + requestTimeout + "]";
+  }
+
+  private static String secret(String value) {
+    return value == null ? "none" : "(set)";
   }
 
   /** Defaults, as a test or embedding program would start from. */

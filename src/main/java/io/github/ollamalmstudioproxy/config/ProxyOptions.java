@@ -39,6 +39,11 @@ public final class ProxyOptions {
       description = "Extra CORS origins, comma-separated, '*' for any (env OLLAMA_PROXY_ORIGINS, then OLLAMA_ORIGINS).")
   String origins;
 
+  @Option(names = "--allowed-hosts", paramLabel = "LIST",
+      description = "Extra Host names a loopback listener answers (DNS-rebinding guard), comma-separated, '*'"
+          + " wildcards; local names (localhost, *.localhost, *.local, *.internal, this machine, local IPs) always pass.")
+  String allowedHosts;
+
   @Option(names = "--ollama-version", paramLabel = "X.Y.Z", defaultValue = ProxyConfig.DEFAULT_OLLAMA_VERSION,
       description = "Version reported on /api/version; clients gate features on it. Default: ${DEFAULT-VALUE}")
   String ollamaVersion;

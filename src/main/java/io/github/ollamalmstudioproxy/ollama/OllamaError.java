@@ -14,6 +14,15 @@ public final class OllamaError extends RuntimeException {
     this.status = status;
   }
 
+  /**
+   * @param cause what happened underneath, for the log line (the reply writer appends it); never part of the message
+   *     a client reads
+   */
+  public OllamaError(int status, String message, Throwable cause) {
+    super(message, cause, false, false);
+    this.status = status;
+  }
+
   public static OllamaError badRequest(String message) {
     return new OllamaError(400, message);
   }

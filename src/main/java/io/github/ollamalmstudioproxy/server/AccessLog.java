@@ -4,7 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One line per request: id, method, path, status, duration, bytes sent, and the model when known.
+ * One line per request: id, method, path, status, duration, bytes sent, and the model when known, client
+ * text escaped ({@link LogText}).
  *
  * <p>A client that went away before its response ended is logged as 499, nginx's "client closed request", so such
  * requests are told apart from backend failures and are not counted against the backend's health.
@@ -20,7 +21,9 @@ final class AccessLog {
       return;
     }
     String model = scope.model();
-    log.info("{} {} {} {} {}ms {}B{}", scope.id(), scope.request().method(), scope.request().path(), status,
-        scope.elapsedMillis(), scope.response().bytesWritten(), model == null ? "" : " model=" + model);
+    // The method, path and model are the client's words: escaped, so that none can forge a line or a colour.
+    log.info("{} {} {} {} {}ms {}B{}", scope.id(), LogText.escape(scope.request().method().name()),
+        LogText.escape(scope.request().path()), status, scope.elapsedMillis(), scope.response().bytesWritten(),
+        model == null ? "" : " model=" + LogText.escape(model));
   }
 }

@@ -3,6 +3,7 @@ package io.github.ollamalmstudioproxy.server;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.server.Routes.Trait;
 import io.github.ollamalmstudioproxy.upstream.Backend;
+import java.util.function.Predicate;
 
 /** The handshake routes clients call before anything else, and the health and metrics routes for supervisors. */
 final class BasicRoutes {
@@ -11,11 +12,17 @@ final class BasicRoutes {
   private final String versionBody;
   private final Backend backend;
   private final ProxyMetrics metrics;
+  private final Predicate<RequestScope> mayKnowWhy;
 
-  BasicRoutes(String ollamaVersion, Backend backend, ProxyMetrics metrics) {
+  /**
+   * @param mayKnowWhy whether a caller of the public {@code /readyz} is told why the backend is not ready: it names
+   *     the backend and what failed, which is the operator's business
+   */
+  BasicRoutes(String ollamaVersion, Backend backend, ProxyMetrics metrics, Predicate<RequestScope> mayKnowWhy) {
     this.versionBody = "{\"version\":\"" + ollamaVersion + "\"}";
     this.backend = backend;
     this.metrics = metrics;
+    this.mayKnowWhy = mayKnowWhy;
   }
 
   void register(Routes routes) {
@@ -48,8 +55,9 @@ final class BasicRoutes {
       if (result.succeeded()) {
         Replies.send(scope, 200, Replies.JSON, "{\"status\":\"ready\"}");
       } else {
-        // Logged once per probe by the probe itself, not once per request of a client polling in a loop.
-        Replies.error(scope, 503, "not ready: " + result.cause().getMessage());
+        // Logged once per probe by the probe itself, not once per request of a client polling in a loop. With
+        // --api-key set, a caller without it learns only that the proxy is not ready.
+        Replies.error(scope, 503, mayKnowWhy.test(scope) ? "not ready: " + result.cause().getMessage() : "not ready");
       }
     }));
   }

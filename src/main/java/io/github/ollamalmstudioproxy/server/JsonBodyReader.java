@@ -1,8 +1,8 @@
 package io.github.ollamalmstudioproxy.server;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.ollamalmstudioproxy.backend.ClientGoneException;
 import io.github.ollamalmstudioproxy.ollama.Json;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.vertx.core.Future;
@@ -60,13 +60,17 @@ final class JsonBodyReader {
         parse(scope, body, promise);
       }
     });
-    request.exceptionHandler(promise::tryFail);
+    // The client's stream broke off (a reset, a closed connection): a hang-up, answered to nobody and not an error.
+    request.exceptionHandler(e -> {
+      log.debug("{} request body broke off: {}", scope.id(), e.toString());
+      promise.tryFail(new ClientGoneException());
+    });
     return promise.future();
   }
 
   private void parse(RequestScope scope, Buffer body, Promise<JsonNode> promise) {
     if (logBodies && log.isDebugEnabled()) {
-      log.debug("{} request body: {}", scope.id(), body.toString());
+      log.debug("{} request body: {}", scope.id(), LogText.escape(body.toString(), Integer.MAX_VALUE));
     }
     if (body.length() == 0) {
       promise.fail(OllamaError.badRequest("missing request body"));
@@ -79,25 +83,15 @@ final class JsonBodyReader {
       } else if (!node.isObject()) {
         promise.fail(OllamaError.badRequest("invalid request body: expected a JSON object"));
       } else if (!scope.bodyRead()) {
-        promise.fail(new OllamaError(503, Admission.BUSY));
+        promise.fail(new Busy());
       } else {
         promise.complete(node);
       }
     } catch (JsonProcessingException e) {
-      promise.fail(OllamaError.badRequest(describe(e)));
+      promise.fail(OllamaError.badRequest(Json.describe(e)));
     } catch (IOException e) {
       promise.fail(OllamaError.badRequest("invalid JSON: " + e.getMessage()));
     }
-  }
-
-  /** Jackson's message without its source excerpt, with the position a user can find. */
-  static String describe(JsonProcessingException e) {
-    JsonLocation at = e.getLocation();
-    String what = e.getOriginalMessage();
-    int nl = what.indexOf('\n');
-    what = nl < 0 ? what : what.substring(0, nl);
-    return at == null ? "invalid JSON: " + what
-        : "invalid JSON at line " + at.getLineNr() + ", column " + at.getColumnNr() + ": " + what;
   }
 
   private Future<JsonNode> tooLarge(RequestScope scope) {

@@ -2,8 +2,10 @@ package io.github.ollamalmstudioproxy.server;
 
 import io.github.ollamalmstudioproxy.backend.BackendClient;
 import io.github.ollamalmstudioproxy.backend.BodyPump;
+import io.github.ollamalmstudioproxy.backend.ClientGoneException;
 import io.github.ollamalmstudioproxy.backend.HopByHopHeaders;
 import io.github.ollamalmstudioproxy.backend.SseEventCounter;
+import io.github.ollamalmstudioproxy.backend.UploadPump;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.upstream.Backend;
 import io.vertx.core.Future;
@@ -12,7 +14,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.Set;
@@ -20,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Forwards {@code /v1/*} and LM Studio's own {@code /api/v0/*} and {@code /api/v1/*} to the backend unchanged: any
- * method, path and query; bodies streamed both ways as they arrive (SSE event by event, no batching); the backend's
- * status and body passed through untouched.
+ * Forwards {@code /v1/*} and LM Studio's own {@code /api/v0/*} and {@code /api/v1/*} to the backend unchanged: the
+ * method, path and query; bodies streamed both ways as they arrive (SSE event by event, no batching), the client's
+ * counted against {@code --max-body-size} (see {@link UploadPump}); the backend's status and body passed through
+ * untouched.
  *
  * <p>When the client leaves, the backend request is reset, never drained: a drained SSE stream keeps the model
  * generating for nobody. When the backend fails mid-body, the client connection is reset too, so a truncated body is
@@ -32,20 +34,30 @@ final class PassthroughHandler implements RouteHandler {
   private static final Logger log = LoggerFactory.getLogger(PassthroughHandler.class);
   /** CORS is answered by the proxy's own policy; the backend's (llama-server sends an empty one) must not leak. */
   private static final Set<String> RESPONSE_EXCLUDED = Set.of("access-control-*");
+  /**
+   * How much of a request body is held until the backend answers, so that a request sent on a pooled connection the
+   * backend had just closed can be sent again; chat requests are mostly smaller. A longer body that meets such a
+   * connection fails with 502 as before.
+   */
+  static final long REPLAY_HOLD_BYTES = 64 * 1024;
 
   private final Backend backend;
   private final String prefix;
   private final Set<String> requestExcluded;
+  private final BodyGate bodies;
   private final ProxyMetrics metrics;
 
   /**
    * @param inboundKeyInUse when the proxy checks its own API key, the client's Authorization header carries that
    *     key and must not reach the backend
    */
-  PassthroughHandler(Backend backend, String prefix, boolean inboundKeyInUse, ProxyMetrics metrics) {
+  PassthroughHandler(Backend backend, String prefix, boolean inboundKeyInUse, BodyGate bodies, ProxyMetrics metrics) {
     this.backend = backend;
     this.prefix = prefix;
-    this.requestExcluded = inboundKeyInUse ? Set.of("authorization", "x-request-id") : Set.of("x-request-id");
+    // The proxy answers Expect: 100-continue itself (BodyGate), once its own checks passed.
+    this.requestExcluded = inboundKeyInUse ? Set.of("authorization", "x-request-id", "expect")
+        : Set.of("x-request-id", "expect");
+    this.bodies = bodies;
     this.metrics = metrics;
   }
 
@@ -53,7 +65,7 @@ final class PassthroughHandler implements RouteHandler {
   public void handle(RequestScope scope) {
     HttpServerRequest request = scope.request();
     if (!PathGuard.staysUnder(request.path(), prefix)) {
-      log.info("{} rejected passthrough path outside {}: {}", scope.id(), prefix, request.path());
+      log.info("{} rejected passthrough path outside {}: {}", scope.id(), prefix, LogText.quote(request.path()));
       Replies.error(scope, 400, "invalid path: it must stay under " + prefix);
       return;
     }
@@ -61,24 +73,27 @@ final class PassthroughHandler implements RouteHandler {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     HopByHopHeaders.copy(request.headers(), headers, requestExcluded);
     String pathAndQuery = request.query() == null ? request.path() : request.path() + "?" + request.query();
-    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    boolean bodiless = (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD)
-        && (length == null || length.equals("0")) && request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null;
-    if (bodiless) {
+    if (BodyGate.hasBody(request)) {
+      send(scope, pathAndQuery, headers, new UploadPump(request, bodies.maxBytes(), REPLAY_HOLD_BYTES), 1);
+    } else {
       request.resume();
+      send(scope, pathAndQuery, headers, null, 1);
     }
-    send(scope, pathAndQuery, headers, bodiless ? 1 : 0);
   }
 
   /**
-   * Opens the backend request and sends the client's body through it. A request without a body is sent again once if
-   * a reused connection was closed under it (see {@link BackendClient#closedBeforeAnswer}); one with a streamed body
-   * cannot be replayed.
+   * Opens the backend request and sends the client's body through it. A request is sent again, once, on a fresh
+   * connection if a reused one was closed under it before any answer (see {@link BackendClient#closedBeforeAnswer})
+   * and its body can still be replayed: it has none, or every byte of it sent so far is still held
+   * ({@link UploadPump#replayable}).
    */
-  private void send(RequestScope scope, String pathAndQuery, MultiMap headers, int replays) {
+  private void send(RequestScope scope, String pathAndQuery, MultiMap headers, UploadPump body, int replays) {
     HttpServerRequest request = scope.request();
     backend.http().open(request.method(), pathAndQuery, headers).onComplete(opened -> {
       if (opened.failed()) {
+        if (body != null) {
+          body.detach();
+        }
         Replies.fail(scope, backend.failure(opened.cause(), scope));
         return;
       }
@@ -92,14 +107,31 @@ final class PassthroughHandler implements RouteHandler {
       if (scope.cancelled()) {
         return;
       }
-      Future<HttpClientResponse> sent = replays > 0 ? upstream.send() : upstream.send(request);
+      Future<HttpClientResponse> sent = body == null ? upstream.send() : body.sendThrough(upstream);
       sent.onComplete(answered -> {
         if (answered.succeeded()) {
           relay(scope, upstream, answered.result());
-        } else if (replays > 0 && BackendClient.closedBeforeAnswer(answered.cause()) && !scope.cancelled()) {
-          send(scope, pathAndQuery, headers, replays - 1);
+          return;
+        }
+        Throwable cause = answered.cause();
+        if (body != null) {
+          body.detach();
+        }
+        if (scope.cancelled() || cause instanceof ClientGoneException) {
+          return;
+        }
+        if (cause instanceof UploadPump.TooLarge) {
+          log.info("{} refused: streamed body over --max-body-size {}", scope.id(), bodies.maxBytes());
+          if (scope.state().notStarted()) {
+            bodies.tooLarge(scope);
+          } else {
+            scope.response().reset();
+          }
+        } else if (replays > 0 && BackendClient.closedBeforeAnswer(cause) && (body == null || body.replayable())) {
+          log.debug("{} backend closed a reused connection before answering; sending again", scope.id());
+          send(scope, pathAndQuery, headers, body, replays - 1);
         } else {
-          Replies.fail(scope, backend.failure(answered.cause(), scope));
+          Replies.fail(scope, backend.failure(cause, scope));
         }
       });
     });
@@ -112,7 +144,8 @@ final class PassthroughHandler implements RouteHandler {
     HttpServerResponse response = scope.response();
     response.setStatusCode(answer.statusCode());
     HopByHopHeaders.copy(answer.headers(), response.headers(), RESPONSE_EXCLUDED);
-    if (!answer.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+    // Framed by what was copied, not by what the backend sent: a body without a length goes out chunked.
+    if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
       response.setChunked(true);
     }
     scope.state().streaming();

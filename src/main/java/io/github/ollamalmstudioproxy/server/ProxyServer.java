@@ -11,11 +11,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,12 @@ import org.slf4j.LoggerFactory;
 public final class ProxyServer {
   private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
   private static final String[] PASSTHROUGH_PREFIXES = {"/v1/", "/api/v0/", "/api/v1/"};
+  /**
+   * The methods OpenAI's and LM Studio's APIs use, the only ones forwarded: CONNECT would open a tunnel through the
+   * backend connection and TRACE echo the request back, headers included.
+   */
+  private static final Set<HttpMethod> PASSTHROUGH_METHODS = Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT,
+      HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
   private final Vertx vertx;
   private final Backend backend;
@@ -39,6 +47,8 @@ public final class ProxyServer {
   private final ClientConnections connections;
   private final Duration bodyTimeout;
   private final Duration requestTimeout;
+  private final BodyGate bodyGate;
+  private final RefusalLog refusals;
   private HttpServer server;
 
   private ProxyServer(Vertx vertx, ProxyConfig config, Backend backend, ProxyMetrics metrics) {
@@ -50,16 +60,19 @@ public final class ProxyServer {
     this.requestTimeout = config.requestTimeout();
     this.connections = new ClientConnections(vertx, config.headerTimeout(), config.bodyTimeout(),
         config.keepAliveTimeout(), FdHeadroom.ofThisProcess());
-    this.gate = new RequestGate(new CorsPolicy(config.origins()), config.apiKey());
+    this.bodyGate = new BodyGate(config.maxBodyBytes());
+    this.refusals = new RefusalLog(vertx, RefusalLog.WINDOW, config.maxInFlight());
+    this.gate = new RequestGate(HostPolicy.forListener(config.listen().isLoopback(), config.allowedHosts()),
+        new CorsPolicy(config.origins()), config.apiKey());
     JsonBodyReader bodies = new JsonBodyReader(config.maxBodyBytes(), config.logBodies());
-    new BasicRoutes(config.ollamaVersion(), backend, metrics).register(routes);
+    new BasicRoutes(config.ollamaVersion(), backend, metrics, gate::presentsKey).register(routes);
     new ModelRoutes(backend.catalog(), bodies).register(routes);
     new EmbedRoutes(backend, bodies).register(routes);
     new ChatRoutes(bodies, backend, new TranslatedRelay(metrics)).register(routes);
     boolean inboundKey = config.apiKey() != null;
     for (String prefix : PASSTHROUGH_PREFIXES) {
-      routes.prefix(prefix, new PassthroughHandler(backend, prefix, inboundKey, metrics), Trait.BACKEND,
-          Trait.OPENAI_ERRORS);
+      routes.prefix(prefix, PASSTHROUGH_METHODS, new PassthroughHandler(backend, prefix, inboundKey, bodyGate, metrics),
+          Trait.BACKEND, Trait.OPENAI_ERRORS);
     }
   }
 
@@ -116,6 +129,7 @@ public final class ProxyServer {
     return server.shutdown(drain.toMillis() + 1000, TimeUnit.MILLISECONDS)
         .eventually(() -> {
           vertx.cancelTimer(timer);
+          refusals.close();
           return backend.close();
         });
   }
@@ -138,14 +152,22 @@ public final class ProxyServer {
       }
     });
     response.closeHandler(v -> clientClosed(scope));
+    // A client that hangs up mid-request is ordinary: its close ends the request (499), the errors are only debug.
     request.exceptionHandler(e -> log.debug("{} client stream error: {}", scope.id(), e.toString()));
+    response.exceptionHandler(e -> log.debug("{} client connection error: {}", scope.id(), e.toString()));
     if (!gate.admit(scope)) {
       return;
     }
     Routes.Match match = routes.find(request.method(), request.path());
     scope.route(match.template());
     if (match.handler() == null) {
-      if (match.allowed().isEmpty()) {
+      if (match.has(Trait.OPENAI_ERRORS)) {
+        scope.errorShape(ErrorShape.OPENAI);
+      }
+      if (!Routes.isKnown(request.method())) {
+        log.info("{} refused: unknown method {}", scope.id(), LogText.quote(request.method().name()));
+        Replies.error(scope, 501, "501 method not implemented");
+      } else if (match.allowed().isEmpty()) {
         Replies.error(scope, 404, "404 page not found");
       } else {
         response.putHeader(HttpHeaders.ALLOW, Routes.allowHeader(match.allowed()));
@@ -161,7 +183,6 @@ public final class ProxyServer {
         // The slot is taken once the body is in (JsonBodyReader), not while a slow client is still sending it.
         scope.admitWhenBodyRead(this::admit);
       } else if (!admit(scope)) {
-        log.warn("{} refused: {} requests in flight (--max-in-flight)", scope.id(), admission.inFlight());
         Replies.error(scope, 503, Admission.BUSY);
         return;
       }
@@ -170,6 +191,11 @@ public final class ProxyServer {
       // The route's own errors; the gate's refusals above keep Ollama's shape, as every client of the proxy got so far.
       scope.errorShape(ErrorShape.OPENAI);
     }
+    if (!bodyGate.admit(scope)) {
+      return;
+    }
+    // Every check passed: a client that waits for it may send its body now.
+    BodyGate.continueIfExpected(scope);
     try {
       match.handler().handle(scope);
     } catch (RuntimeException e) {
@@ -177,9 +203,10 @@ public final class ProxyServer {
     }
   }
 
-  /** Takes a slot of {@code --max-in-flight} for the request; false when every slot is taken. */
+  /** Takes a slot of {@code --max-in-flight} for the request; false (and counted in the log) when all are taken. */
   private boolean admit(RequestScope scope) {
     if (!admission.tryAcquire()) {
+      refusals.refused(scope.id(), admission.inFlight());
       return false;
     }
     scope.admitted();

@@ -38,13 +38,27 @@ final class Replies {
   private static Future<Void> write(RequestScope scope, int status, String contentType, Buffer body) {
     scope.state().ended();
     HttpServerResponse response = scope.response().setStatusCode(status);
+    if (BodyGate.awaitsContinue(scope)) {
+      // Answered before the client sent its body: whether it sends it now or not, the connection cannot be reused.
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+    }
     if (contentType != null) {
       response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
     }
+    // An answer given before the request body was read, with "Connection: close" (a 413, a refused 100-continue):
+    // Vert.x would keep the connection open until the client sends the rest, so it is closed once the answer is out.
+    boolean closeAfter = !scope.request().isEnded()
+        && "close".equalsIgnoreCase(response.headers().get(HttpHeaders.CONNECTION));
+    Future<Void> written;
     if (scope.request().method() == HttpMethod.HEAD) {
-      return response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end();
+      written = response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end();
+    } else {
+      written = response.end(body);
     }
-    return response.end(body);
+    if (closeAfter) {
+      written.onComplete(done -> scope.request().connection().close());
+    }
+    return written;
   }
 
   static void send(RequestScope scope, int status, String contentType, String body) {
@@ -94,16 +108,23 @@ final class Replies {
     if (scope.cancelled() || cause instanceof ClientGoneException) {
       return;
     }
-    if (cause instanceof OllamaError e) {
+    if (cause instanceof Busy) {
+      error(scope, 503, Admission.BUSY);
+    } else if (cause instanceof OllamaError e) {
       // One line per failed request: a client's mistake is news, a backend that fails us is a warning.
+      // The path and the message (which can quote a model name or the backend's words) are escaped.
+      String path = LogText.escape(scope.request().path());
+      // What happened underneath (a transport failure's exception) goes to the log only, never to the client.
+      String message = LogText.escape(e.getMessage()) + (e.getCause() == null ? ""
+          : " (" + LogText.escape(e.getCause().toString()) + ")");
       if (e.status() >= 500) {
-        log.warn("{} {} {}: {}", scope.id(), scope.request().path(), e.status(), e.getMessage());
+        log.warn("{} {} {}: {}", scope.id(), path, e.status(), message);
       } else {
-        log.info("{} {} {}: {}", scope.id(), scope.request().path(), e.status(), e.getMessage());
+        log.info("{} {} {}: {}", scope.id(), path, e.status(), message);
       }
       error(scope, e.status(), e.getMessage());
     } else {
-      log.error("{} unexpected failure in {}", scope.id(), scope.request().path(), cause);
+      log.error("{} unexpected failure in {}", scope.id(), LogText.escape(scope.request().path()), cause);
       error(scope, 500, "internal error");
     }
   }

@@ -46,6 +46,7 @@ public final class RequestScope implements Caller {
   private Predicate<RequestScope> admitOnBody;
   /** The timer of the total deadline ({@code --request-timeout}) while it applies; -1 otherwise. */
   private long deadlineTimer = -1;
+  private boolean continueSent;
 
   RequestScope(String id, HttpServerRequest request) {
     this.id = id;
@@ -137,6 +138,15 @@ public final class RequestScope implements Caller {
     Predicate<RequestScope> admission = admitOnBody;
     admitOnBody = null;
     return admission == null || admission.test(this);
+  }
+
+  /** Records that {@code 100 Continue} was written: the client sends its body now. */
+  void continueSent() {
+    continueSent = true;
+  }
+
+  boolean wasContinueSent() {
+    return continueSent;
   }
 
   /** True once the client went away before its response ended, or the proxy gave up on the request. */

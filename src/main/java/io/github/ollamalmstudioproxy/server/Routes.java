@@ -11,9 +11,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The route table: exact paths with one handler per method, then prefixes that take any method (the passthrough).
- * A known path with the wrong method is a 405, an unknown path a 404, as Ollama's router answers. What a route is
- * subject to besides its handler is declared where it is registered, as {@link Trait}s.
+ * The route table: exact paths with one handler per method, then prefixes that take a set of methods (the
+ * passthrough). A known path with the wrong method is a 405, an unknown path a 404, as Ollama's router answers; a
+ * method the proxy does not know at all is a 501 ({@link #isKnown}). What a route is subject to besides its handler is
+ * declared where it is registered, as {@link Trait}s.
  */
 final class Routes {
   /** What a route is subject to besides its handler. */
@@ -38,7 +39,11 @@ final class Routes {
     }
   }
 
-  private record Prefix(RouteHandler handler, Set<Trait> traits) {}
+  private record Prefix(RouteHandler handler, Set<HttpMethod> methods, Set<Trait> traits) {}
+
+  /** RFC 9110's methods and PATCH; anything else is answered 501 without a route lookup. */
+  private static final Set<HttpMethod> KNOWN = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT,
+      HttpMethod.DELETE, HttpMethod.CONNECT, HttpMethod.OPTIONS, HttpMethod.TRACE, HttpMethod.PATCH);
 
   private final Map<String, Map<HttpMethod, RouteHandler>> exact = new HashMap<>();
   private final Map<String, Set<Trait>> traits = new HashMap<>();
@@ -61,10 +66,20 @@ final class Routes {
 
   /** Every path under {@code prefix}, any method. */
   Routes prefix(String prefix, RouteHandler handler, Trait... routeTraits) {
+    return prefix(prefix, KNOWN, handler, routeTraits);
+  }
+
+  /** Every path under {@code prefix}, with any of {@code methods}; another method is a 405 there. */
+  Routes prefix(String prefix, Set<HttpMethod> methods, RouteHandler handler, Trait... routeTraits) {
     Set<Trait> set = EnumSet.noneOf(Trait.class);
     set.addAll(List.of(routeTraits));
-    prefixes.put(prefix, new Prefix(handler, set));
+    prefixes.put(prefix, new Prefix(handler, Set.copyOf(methods), set));
     return this;
+  }
+
+  /** Whether the proxy knows the method at all; one it does not is a 501 wherever it is sent. */
+  static boolean isKnown(HttpMethod method) {
+    return KNOWN.contains(method);
   }
 
   Match find(HttpMethod method, String path) {
@@ -75,7 +90,10 @@ final class Routes {
     }
     for (Map.Entry<String, Prefix> entry : prefixes.entrySet()) {
       if (path.startsWith(entry.getKey())) {
-        return new Match(entry.getValue().handler(), Set.of(), entry.getValue().traits(), entry.getKey() + "*");
+        Prefix prefix = entry.getValue();
+        boolean allowed = prefix.methods().contains(method);
+        return new Match(allowed ? prefix.handler() : null, allowed ? Set.of() : prefix.methods(), prefix.traits(),
+            entry.getKey() + "*");
       }
     }
     return new Match(null, Set.of(), Set.of(), "unmatched");

@@ -1,6 +1,7 @@
 package io.github.ollamalmstudioproxy.server;
 
 import io.github.ollamalmstudioproxy.backend.BodyPump;
+import io.github.ollamalmstudioproxy.backend.IdleWatch;
 import io.github.ollamalmstudioproxy.backend.UpstreamStream;
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
 import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
@@ -42,7 +43,8 @@ final class TranslatedRelay {
   void run(RequestScope scope, Backend backend, CatalogSnapshot snapshot, ResolvedModel model,
       UpstreamRequest request, StreamSettings settings, boolean stream) {
     if (!request.ignored().isEmpty() && log.isDebugEnabled()) {
-      log.debug("{} ignored (the backend cannot honour them): {}", scope.id(), request.ignored());
+      log.debug("{} ignored (the backend cannot honour them): {}", scope.id(),
+          LogText.escape(String.join(", ", request.ignored())));
     }
     backend.stream(scope, snapshot, model, request.path(), request.body())
         .onSuccess(sent -> relay(scope, backend, sent, settings, stream))
@@ -139,11 +141,14 @@ final class TranslatedRelay {
      * after it the message says what happened in the middle of the answer.
      */
     private OllamaError brokenOff(Throwable cause) {
+      // The exception's own text goes to the log (through the error's cause), never into the client's answer.
       if (cause instanceof TimeoutException) {
         return scope.state().notStarted() ? backend.transportFailure(cause)
-            : new OllamaError(504, "the backend went silent: " + cause.getMessage());
+            : new OllamaError(504, cause instanceof IdleWatch.Silence ? "the backend went silent: " + cause.getMessage()
+                : "the backend went silent", cause);
       }
-      return new OllamaError(500, "the backend connection broke off mid-response: " + cause.getMessage());
+      log.warn("{} backend response broke off: {}", scope.id(), LogText.escape(cause.toString()));
+      return new OllamaError(500, "the backend connection broke off mid-response", cause);
     }
 
     private void recordTokens() {

@@ -36,6 +36,7 @@ final class Exchange {
   private boolean clientGone;
   private boolean serverClosing;
   private boolean ended;
+  private boolean closeAfterEnd;
 
   Exchange(HttpServerRequest request, RecordedRequest record, Context context, RequestLog log) {
     this.request = request;
@@ -107,7 +108,16 @@ final class Exchange {
     }
     ended = true;
     log.completed(record);
-    response.end(last);
+    if (closeAfterEnd) {
+      response.end(last).onComplete(done -> closeConnection());
+    } else {
+      response.end(last);
+    }
+  }
+
+  /** Closes the connection as soon as this answer has ended, whatever its headers announced. */
+  void closeAfterEnd() {
+    closeAfterEnd = true;
   }
 
   /** Drops the connection without finishing the response: the scripted "abrupt close" fault. */

@@ -146,6 +146,9 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
         evictModelOf(SimJson.text(parsed.body, "model"));
       }
       ScriptSnapshot script = env.script().snapshot();
+      if (env.script().closeAfterAnswer()) {
+        parsed.closeAfterEnd();
+      }
       SimulatorFailure failure = env.script().takeFailure();
       if (failure != null) {
         parsed.fail(failure);

@@ -48,6 +48,7 @@ public final class SimulatorScript {
   private int dripAfter;
   private Duration dripInterval;
   private final Map<String, Duration> routeDelays = new HashMap<>();
+  private boolean closeAfterAnswer;
   private final Deque<SimulatorFailure> nextFailures = new ArrayDeque<>();
   private SimulatorFailure alwaysFailure;
 
@@ -82,6 +83,7 @@ public final class SimulatorScript {
     dripAfter = -1;
     dripInterval = Duration.ZERO;
     routeDelays.clear();
+    closeAfterAnswer = false;
     nextFailures.clear();
     alwaysFailure = null;
     return this;
@@ -323,6 +325,20 @@ public final class SimulatorScript {
 
   synchronized Duration routeDelay(String path) {
     return routeDelays.getOrDefault(path, Duration.ZERO);
+  }
+
+  /**
+   * When true, the connection is closed right after each inference answer ended, although the answer announced
+   * keep-alive: what llama-server does after every stream, so that a client reusing the connection at once finds it
+   * closed under its next request.
+   */
+  public synchronized SimulatorScript closeConnectionAfterEachAnswer(boolean close) {
+    this.closeAfterAnswer = close;
+    return this;
+  }
+
+  synchronized boolean closeAfterAnswer() {
+    return closeAfterAnswer;
   }
 
   synchronized ScriptSnapshot snapshot() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Typed reads of request fields with Ollama's leniency: absent and {@code null} both mean "not given" (the Go client
@@ -78,6 +79,11 @@ public final class Fields {
     return (ObjectNode) value;
   }
 
+  /**
+   * The request body as an object, every number in it checked: a number literal too large for a float64
+   * ({@code 1e999999}) parses to an infinity, which would go upstream as the string {@code "Infinity"}; Go's decoder
+   * refuses such a number, and so does this, with a 400 naming where it was.
+   */
   public static ObjectNode body(JsonNode body) {
     if (body == null || body.isNull() || body.isMissingNode()) {
       throw OllamaError.badRequest("missing request body");
@@ -85,7 +91,34 @@ public final class Fields {
     if (!body.isObject()) {
       throw badType("request body", "a JSON object", body);
     }
+    String where = nonFinite(body);
+    if (where != null) {
+      throw OllamaError.badRequest("invalid value for \"" + where + "\": the number is out of range");
+    }
     return (ObjectNode) body;
+  }
+
+  /** Where in {@code node} the first infinite or NaN number is, as a field path; null when there is none. */
+  private static String nonFinite(JsonNode node) {
+    if (node.isNumber()) {
+      return node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue()) ? "" : null;
+    }
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        String inner = nonFinite(node.get(i));
+        if (inner != null) {
+          return "[" + i + "]" + (inner.isEmpty() || inner.startsWith("[") ? inner : "." + inner);
+        }
+      }
+    } else if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
+        String inner = nonFinite(field.getValue());
+        if (inner != null) {
+          return field.getKey() + (inner.isEmpty() || inner.startsWith("[") ? inner : "." + inner);
+        }
+      }
+    }
+    return null;
   }
 
   public static boolean isEmpty(String s) {

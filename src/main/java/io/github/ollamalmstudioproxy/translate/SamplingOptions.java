@@ -70,17 +70,36 @@ public record SamplingOptions(ObjectNode openAi, List<String> ignored) {
     return new SamplingOptions(out, List.copyOf(ignored));
   }
 
+  /** 2^63 as a double: the first value past a 64-bit integer (every long converts to a double below it). */
+  private static final double TWO_TO_63 = 0x1p63;
+
+  /**
+   * An integer option: Ollama's are Go {@code int}s, 64 bits wide. Go decodes every JSON number as a float64 and
+   * truncates it into the option, so 100.0 (and 100.7) are valid; a number past the 64-bit range is a 400, where
+   * Jackson's {@code longValue()} would silently wrap it (99999999999999999999 became 7766279631452241919).
+   */
   private static long integer(String key, JsonNode value) {
     if (!value.isNumber()) {
       throw OllamaError.badRequest("option \"" + key + "\" must be of type integer, got " + Fields.typeName(value));
     }
-    // Go decodes every JSON number as float64 and truncates it into an int option; 100.0 is therefore valid.
+    if (value.isIntegralNumber() ? !value.canConvertToLong()
+        : !(value.doubleValue() >= -TWO_TO_63 && value.doubleValue() < TWO_TO_63)) {
+      throw OllamaError.badRequest("option \"" + key + "\" is out of range for an integer: " + value.asText());
+    }
     return value.isIntegralNumber() ? value.longValue() : (long) value.doubleValue();
   }
 
+  /**
+   * A float option: Ollama's are Go {@code float32}s, so a finite number past float32's range (about 3.4e38) is a
+   * 400 rather than an infinity upstream. Non-finite numbers never get here (see {@link Fields#body}).
+   */
   private static JsonNode number(String key, JsonNode value) {
     if (!value.isNumber()) {
       throw OllamaError.badRequest("option \"" + key + "\" must be of type float, got " + Fields.typeName(value));
+    }
+    double d = value.doubleValue();
+    if (!(Math.abs(d) <= Float.MAX_VALUE)) {
+      throw OllamaError.badRequest("option \"" + key + "\" is out of range for a float: " + value.asText());
     }
     return value;
   }

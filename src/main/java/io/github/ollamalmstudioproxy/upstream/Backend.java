@@ -17,8 +17,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 
 /**
  * One backend as the proxy drives it: its HTTP client, its model catalog, its model loads and the retry loop around
@@ -37,7 +39,7 @@ public final class Backend {
 
   private Backend(Vertx vertx, ProxyConfig config, ProxyMetrics metrics, Duration catalogTtl, Clock catalogClock) {
     this.url = config.backend();
-    this.http = new BackendClient(vertx, url, config.backendApiKey(), config.connectTimeout(),
+    this.http = new BackendClient(vertx, url, authorization(config), config.connectTimeout(),
         config.firstByteTimeout(), config.idleTimeout(), metrics::upstreamAbortedByHangUp);
     this.failures = new TransportFailures(url);
     this.catalog = new CatalogService(http, failures, catalogTtl, catalogClock);
@@ -46,6 +48,20 @@ public final class Backend {
     this.loads = new ModelLoads(vertx, config.loadTimeout(), posts, catalog, metrics);
     this.attempts = new BackendAttempts(new RetryPolicy(config.loadRetries()), loads, metrics);
     this.readiness = new ReadinessProbe(http, failures);
+  }
+
+  /**
+   * What the proxy sends the backend as {@code Authorization}: LM Studio's API token as a bearer token, or the
+   * credentials of the backend URL as Basic (a reverse proxy in front of the backend); null for neither.
+   */
+  private static String authorization(ProxyConfig config) {
+    if (config.backendApiKey() != null) {
+      return "Bearer " + config.backendApiKey();
+    }
+    if (config.backendUserInfo() != null) {
+      return "Basic " + Base64.getEncoder().encodeToString(config.backendUserInfo().getBytes(StandardCharsets.UTF_8));
+    }
+    return null;
   }
 
   /** The backend {@code config} names, with the catalog's production TTL and the system clock. */
@@ -117,7 +133,7 @@ public final class Backend {
 
   /** A failure to get an answer at all (refused, closed, timed out), worded for this backend. */
   public OllamaError transportFailure(Throwable cause) {
-    return new OllamaError(failures.status(cause), failures.message(cause));
+    return new OllamaError(failures.status(cause), failures.message(cause), cause);
   }
 
   private <T> Future<T> mapped(Future<T> call, Caller caller) {

@@ -64,7 +64,15 @@ public final class CatalogService {
       }
       Throwable cause = result.cause() instanceof CompletionException c && c.getCause() != null
           ? c.getCause() : result.cause();
-      return Future.failedFuture(new OllamaError(502, failures.message(cause)));
+      if (cause instanceof ModelListProbe.NoModelList none) {
+        return Future.failedFuture(new OllamaError(502, "the backend at " + failures.backend() + " "
+            + none.getMessage() + " (is it LM Studio or an OpenAI-compatible server?)"));
+      }
+      if (TransportFailures.isTransport(cause)) {
+        return Future.failedFuture(new OllamaError(failures.status(cause), failures.message(cause), cause));
+      }
+      // A bug: the reply writer logs it with its stack and answers 500.
+      return Future.failedFuture(cause);
     });
   }
 

@@ -5,7 +5,6 @@ import io.github.ollamalmstudioproxy.backend.ClientGoneException;
 import io.github.ollamalmstudioproxy.backend.TransportFailures;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.translate.BackendErrors;
-import io.vertx.core.VertxException;
 
 /** Any failure of a backend call, as the Ollama error its client gets: the one mapping the server relies on. */
 final class Failures {
@@ -13,9 +12,10 @@ final class Failures {
 
   /**
    * An {@link OllamaError} passes as it is; a backend's error answer is classified; a failure to reach the backend at
-   * all gets the transport wording (502, or 504 for a timeout). A client that went away, and a bug (any other
-   * runtime exception), are passed on unchanged: nobody is left to answer the first, and the reply writer logs the
-   * second. Nothing is logged here: the reply writer logs each answer once.
+   * all gets the transport wording (502, or 504 for a timeout), which says what failed. A client that went away, and
+   * anything else (a bug, or an {@link Error} such as heap exhaustion), are passed on unchanged: nobody is left to
+   * answer the first, and the reply writer logs the rest with its stack and answers 500 "internal error", never with
+   * the words for an unreachable backend. Nothing is logged here: the reply writer logs each answer once.
    */
   static Throwable toOllama(Throwable cause, TransportFailures transport, Caller caller) {
     if (cause instanceof OllamaError || cause instanceof ClientGoneException || caller.cancelled()) {
@@ -24,8 +24,8 @@ final class Failures {
     if (cause instanceof BackendHttpError answer) {
       return BackendErrors.classify(answer.status(), answer.body()).toOllamaError(caller.model());
     }
-    if (!(cause instanceof RuntimeException) || cause instanceof VertxException) {
-      return new OllamaError(transport.status(cause), transport.message(cause));
+    if (TransportFailures.isTransport(cause)) {
+      return new OllamaError(transport.status(cause), transport.message(cause), cause);
     }
     return cause;
   }

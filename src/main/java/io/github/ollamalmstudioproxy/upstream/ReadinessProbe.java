@@ -34,6 +34,10 @@ final class ReadinessProbe {
     NotReady(String reason) {
       super(reason, null, false, false);
     }
+
+    NotReady(String reason, Throwable cause) {
+      super(reason, cause, false, false);
+    }
   }
 
   private final Supplier<Future<BackendClient.Fetched>> fetch;
@@ -72,7 +76,9 @@ final class ReadinessProbe {
 
   private synchronized void settled(Future<Void> probe) {
     if (probe.failed()) {
-      log.info("backend not ready: {}", probe.cause().getMessage());
+      Throwable underneath = probe.cause().getCause();
+      log.info("backend not ready: {}{}", probe.cause().getMessage(),
+          underneath == null ? "" : " (" + underneath + ")");
     }
     if (inFlight == probe) {
       inFlight = null;
@@ -94,7 +100,7 @@ final class ReadinessProbe {
       }
       checkBody(answer.body());
       return (Void) null;
-    }).recover(e -> Future.failedFuture(e instanceof NotReady ? e : new NotReady(failures.message(e))));
+    }).recover(e -> Future.failedFuture(e instanceof NotReady ? e : new NotReady(failures.message(e), e)));
   }
 
   static void checkBody(String body) {

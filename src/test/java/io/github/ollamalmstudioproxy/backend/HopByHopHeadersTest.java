@@ -55,7 +55,14 @@ class HopByHopHeadersTest {
         row("an otherwise end-to-end header, once named", List.of("Connection: Cache-Control",
             "Cache-Control: no-cache", "Accept: */*"), Set.of(), List.of("Accept: */*")),
         row("empty tokens name nothing", List.of("Connection: , ,", "X-Foo: 1"), Set.of(), List.of("X-Foo: 1")),
-        row("a name nobody sent", List.of("Connection: X-Absent", "X-Foo: 1"), Set.of(), List.of("X-Foo: 1")));
+        row("a name nobody sent", List.of("Connection: X-Absent", "X-Foo: 1"), Set.of(), List.of("X-Foo: 1")),
+        row("the message's length, type and coding are never a connection option",
+            List.of("Connection: content-length, Content-Type, content-encoding, X-Foo", "Content-Length: 11",
+                "Content-Type: application/json", "Content-Encoding: identity", "X-Foo: 1"), Set.of(),
+            List.of("Content-Length: 11", "Content-Type: application/json", "Content-Encoding: identity")),
+        row("transfer-encoding named or not, always dropped: the relay frames the body itself",
+            List.of("Connection: transfer-encoding", "Transfer-Encoding: chunked", "Accept: */*"), Set.of(),
+            List.of("Accept: */*")));
   }
 
   static Stream<Arguments> callerExclusions() {

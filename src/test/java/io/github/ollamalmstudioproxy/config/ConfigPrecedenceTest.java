@@ -99,6 +99,24 @@ class ConfigPrecedenceTest {
   }
 
   @Test
+  void backendCredentialsAreSplitOffTheUrlAndNeverPrinted() {
+    ProxyConfig config = CommandLineConfig.parse(new String[] {"--backend", "http://ops:p%40ss@lm.example:1234/"},
+        Map.of());
+    assertThat(config.backend()).hasToString("http://lm.example:1234");
+    assertThat(config.backendUserInfo()).isEqualTo("ops:p@ss");
+    assertThat(config.toString()).doesNotContain("p@ss").doesNotContain("p%40ss").doesNotContain("ops:");
+    assertThat(config.withBackend(java.net.URI.create("http://127.0.0.1:9")).backendUserInfo()).isNull();
+
+    assertFails(new String[] {"--backend", "http://ops:secret@lm.example:1234", "--backend-api-key", "tok"},
+        "carries credentials");
+    for (String bad : new String[] {"http://ops:secret@lm.example:99999", "ftp://ops:secret@lm.example",
+        "http://ops:secret@lm.example/x?q=1", "http://ops:secret@lm.example:1234/a b"}) {
+      assertThatThrownBy(() -> CommandLineConfig.parse(new String[] {"--backend", bad}, Map.of()))
+          .isInstanceOf(ConfigException.class).message().as(bad).doesNotContain("secret").contains("***@");
+    }
+  }
+
+  @Test
   void badValuesFailWithOneClearLine() throws IOException {
     assertFails(new String[] {"--backend", "localhost:1234"}, "must start with http:// or https://");
     assertFails(new String[] {"--listen", "127.0.0.1:70000"}, "out of range");

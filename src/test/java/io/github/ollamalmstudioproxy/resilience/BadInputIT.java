@@ -47,6 +47,12 @@ class BadInputIT {
             + "\"images\":[\"not base64!\"]}]}", 400, "image"),
         Arguments.of("/api/chat", "{\"model\":\"qwen/qwen3-4b\",\"options\":{\"temperature\":\"hot\"},"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 400, "temperature"),
+        Arguments.of("/api/chat", "{\"model\":\"qwen/qwen3-4b\",\"options\":{\"num_predict\":99999999999999999999},"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 400,
+            "option \\\"num_predict\\\" is out of range for an integer"),
+        Arguments.of("/api/generate",
+            "{\"model\":\"qwen/qwen3-4b\",\"prompt\":\"hi\",\"options\":{\"temperature\":1e999999}}", 400,
+            "invalid value for \\\"options.temperature\\\": the number is out of range"),
         Arguments.of("/api/show", "{}", 400, "model is required"),
         Arguments.of("/api/embed", "{\"model\":\"text-embedding-nomic-embed-text-v1.5\",\"input\":5}", 400,
             "invalid input type"),
@@ -87,7 +93,7 @@ class BadInputIT {
   @Test
   void oversizedChunkedBodyIs413WithoutBeingReadWhole() {
     try (RawHttp raw = RawHttp.connect(harness.port())) {
-      StringBuilder request = new StringBuilder("POST /api/chat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+      StringBuilder request = new StringBuilder("POST /api/chat HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n");
       String chunk = "x".repeat(1000);
       for (int i = 0; i < 8; i++) {
         request.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");

@@ -336,7 +336,7 @@ class ChatIT extends SimulatorBackedTest {
 
     try (RawHttp raw = RawHttp.connect(harness.port())) {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      raw.sendRaw("POST /api/chat HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " + bytes.length
+      raw.sendRaw("POST /api/chat HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: " + bytes.length
           + "\r\n\r\n" + body);
       assertThat(raw.readAll()).startsWith("HTTP/1.1 200").contains("\"done\":true");
     }

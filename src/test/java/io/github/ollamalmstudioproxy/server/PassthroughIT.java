@@ -89,4 +89,39 @@ class PassthroughIT extends SimulatorBackedTest {
       assertThat(seen.header(hop)).as(hop).isNull();
     }
   }
+
+  /**
+   * A backend that closes its connection right after every stream although it announced keep-alive (llama-server):
+   * the next request can be written on that closing pooled connection. Nothing of it reached the backend, so it is
+   * sent again on a fresh connection, body included, and every request completes exactly once.
+   */
+  @Test
+  void backToBackStreamsSurviveABackendThatClosesAfterEachAnswer() {
+    harness.simulator().script().closeConnectionAfterEachAnswer(true).tokens(List.of("a", "b"))
+        .tokenInterval(Duration.ZERO);
+    String body = CHAT + ",\"stream\":true}";
+    List<String> failures = new ArrayList<>();
+    int requests = 200;
+    for (int i = 0; i < requests; i++) {
+      String path = i % 4 < 2 ? "/v1/chat/completions" : "/api/v0/chat/completions";
+      String answer;
+      if (i % 2 == 0) {
+        HttpResponse<String> response = harness.send(HttpRequest.newBuilder(harness.url(path))
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        answer = response.statusCode() + " " + response.body();
+      } else {
+        try (RawHttp raw = RawHttp.connect(harness.port())) {
+          // Head and body in one write, as curl sends a small request.
+          answer = raw.sendRaw("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+              + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).readAll();
+        }
+      }
+      if (!(answer.startsWith("200 ") || answer.startsWith("HTTP/1.1 200 ")) || !answer.contains("data: [DONE]")) {
+        failures.add("#" + i + " " + path + ": " + answer.substring(0, Math.min(200, answer.length())));
+      }
+    }
+
+    assertThat(failures).isEmpty();
+    assertThat(harness.simulator().log().all()).as("each request reached the backend once").hasSize(requests);
+  }
 }

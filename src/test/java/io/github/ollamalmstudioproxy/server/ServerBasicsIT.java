@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -88,6 +89,18 @@ class ServerBasicsIT {
       // The proxy's own key must not travel to the backend.
       assertThat(harness.simulator().log().byPath("/v1/models"))
           .allSatisfy(r -> assertThat(r.header("authorization")).isNull());
+    }
+  }
+
+  @Test
+  void theBearerSchemeMatchesInAnyCase() {
+    try (ProxyHarness harness = ProxyHarness.start("--api-key", "s3cret")) {
+      for (String accepted : List.of("bearer s3cret", "BEARER s3cret", "Bearer   s3cret", "bEaReR\ts3cret ")) {
+        assertThat(bearer(harness, "/api/tags", accepted).statusCode()).as(accepted).isEqualTo(200);
+      }
+      for (String refused : List.of("Basic s3cret", "s3cret", "Bearers3cret", "Bearer s3cret2", "Bearer", "bearer ")) {
+        assertThat(bearer(harness, "/api/tags", refused).statusCode()).as(refused).isEqualTo(401);
+      }
     }
   }
 

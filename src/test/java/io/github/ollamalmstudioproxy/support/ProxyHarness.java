@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -51,6 +52,18 @@ public final class ProxyHarness implements AutoCloseable {
     ProxyConfig config = CommandLineConfig.parse(args, Map.of())
         .withListen(new ListenAddress("127.0.0.1", 0))
         .withBackend(URI.create(simulator.baseUrl()));
+    return startProxy(simulator, config);
+  }
+
+  /**
+   * Like {@link #start(SimulatorOptions, String...)}, with the backend URL made from the simulator's: e.g. with
+   * credentials in it ({@code http://user:password@127.0.0.1:port}).
+   */
+  public static ProxyHarness startWithBackendUrl(UnaryOperator<String> backendUrl, String... args) {
+    LmStudioSimulator simulator = LmStudioSimulator.start(SimulatorOptions.defaults());
+    ProxyConfig config = CommandLineConfig.parse(args, Map.of())
+        .withListen(new ListenAddress("127.0.0.1", 0))
+        .withBackend(URI.create(backendUrl.apply(simulator.baseUrl())));
     return startProxy(simulator, config);
   }
 

@@ -157,6 +157,16 @@ public final class RawHttp implements AutoCloseable {
     return now;
   }
 
+  /** Hangs up with a reset (RST) instead of a FIN, as a killed client or a proxy in between does. */
+  public void abort() {
+    try {
+      socket.setSoLinger(true, 0);
+    } catch (IOException ignored) {
+      // Closed already.
+    }
+    close();
+  }
+
   @Override
   public void close() {
     try {
