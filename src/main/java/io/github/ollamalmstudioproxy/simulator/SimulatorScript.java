@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Live, thread-safe behaviour knobs: what the simulated model answers, how fast, and which named fault it shows.
@@ -45,6 +47,7 @@ public final class SimulatorScript {
   private Duration stall;
   private final Deque<SimulatorFailure> nextFailures = new ArrayDeque<>();
   private SimulatorFailure alwaysFailure;
+  private final Map<String, Long> paddedAnswers = new HashMap<>();
 
   SimulatorScript() {
     reset();
@@ -76,6 +79,7 @@ public final class SimulatorScript {
     stall = Duration.ZERO;
     nextFailures.clear();
     alwaysFailure = null;
+    paddedAnswers.clear();
     return this;
   }
 
@@ -268,6 +272,21 @@ public final class SimulatorScript {
     return this;
   }
 
+  /**
+   * Every answer on {@code path} (model lists, embeddings) is followed by spaces up to {@code totalBytes} in all, and
+   * declares that length: a valid JSON answer as large as a backend with thousands of models, or a huge batch, sends.
+   * Answers already longer are sent as they are; {@link #reset()} ends the padding.
+   */
+  public synchronized SimulatorScript padAnswers(String path, long totalBytes) {
+    paddedAnswers.put(requireNonNull(path, "path"), nonNegative(totalBytes, "totalBytes"));
+    return this;
+  }
+
+  /** The size answers on {@code path} are padded to, or 0. */
+  synchronized long paddingFor(String path) {
+    return paddedAnswers.getOrDefault(path, 0L);
+  }
+
   synchronized ScriptSnapshot snapshot() {
     return new ScriptSnapshot(tokens, tokensExplicit, tokenInterval, reasoning, reasoningField, List.copyOf(toolCalls),
         prefillDelay, headersDuringPrefill, midStreamErrorAfter, midStreamErrorMessage, midStreamErrorEventLine,
@@ -298,6 +317,13 @@ public final class SimulatorScript {
       throw new IllegalArgumentException(name + " must not be negative: " + d);
     }
     return d;
+  }
+
+  private static long nonNegative(long n, String name) {
+    if (n < 0) {
+      throw new IllegalArgumentException(name + " must not be negative: " + n);
+    }
+    return n;
   }
 
   private static int nonNegative(int n, String name) {
