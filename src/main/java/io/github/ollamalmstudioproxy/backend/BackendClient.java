@@ -105,6 +105,22 @@ public final class BackendClient {
         onIdle -> new IdleWatch(vertx, idleTimeout, onIdle));
   }
 
+  /** A GET answer read whole: its status and its body. */
+  public record Reply(int status, Buffer body) {}
+
+  /**
+   * GETs {@code path} and reads the answer through {@link BoundedBody}: a 2xx body up to {@code limit} (past it the
+   * request is reset and the call fails with {@link BackendAnswerTooLarge}), an error body's first
+   * {@link BoundedBody#MAX_ERROR_BODY} bytes.
+   */
+  public Future<Reply> get(String path, BoundedBody.Limit limit) {
+    return open(HttpMethod.GET, path, null).compose(request -> request.send().compose(response -> {
+      Future<Buffer> body = response.statusCode() / 100 == 2 ? BoundedBody.collect(request, response, limit)
+          : BoundedBody.errorText(request, response).map(Buffer::buffer);
+      return body.map(read -> new Reply(response.statusCode(), read));
+    }));
+  }
+
   /** Turns a backend answer into the caller's result; {@code sentNanos} is when the request went out. */
   @FunctionalInterface
   public interface Answer<T> {

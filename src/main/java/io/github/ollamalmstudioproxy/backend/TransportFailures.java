@@ -11,8 +11,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The words and statuses for a failure to get an answer from the backend at all: 502 when it cannot be reached (with
- * the hint users need most: start LM Studio's server), 504 when it stayed silent past a timeout. One wording for every
- * caller: the reply writer, the catalog and the readiness probe.
+ * the hint users need most: start LM Studio's server) or answered more than the proxy reads
+ * ({@link BackendAnswerTooLarge}), 504 when it stayed silent past a timeout. One wording for every caller: the reply
+ * writer, the catalog and the readiness probe.
  */
 public final class TransportFailures {
   private final URI backend;
@@ -28,6 +29,9 @@ public final class TransportFailures {
   public String message(Throwable cause) {
     if (cause instanceof TimeoutException) {
       return "the backend at " + backend + " did not answer in time: " + cause.getMessage();
+    }
+    if (cause instanceof BackendAnswerTooLarge) {
+      return cause.getMessage();
     }
     return "cannot reach LM Studio at " + backend + ": " + reason(cause)
         + " — is its server running? (lms server start)";

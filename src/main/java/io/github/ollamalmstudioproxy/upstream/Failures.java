@@ -1,5 +1,6 @@
 package io.github.ollamalmstudioproxy.upstream;
 
+import io.github.ollamalmstudioproxy.backend.BackendAnswerTooLarge;
 import io.github.ollamalmstudioproxy.backend.BackendHttpError;
 import io.github.ollamalmstudioproxy.backend.ClientGoneException;
 import io.github.ollamalmstudioproxy.backend.TransportFailures;
@@ -13,18 +14,21 @@ final class Failures {
 
   /**
    * An {@link OllamaError} passes as it is; a backend's error answer is classified; a failure to reach the backend at
-   * all gets the transport wording (502, or 504 for a timeout). A client that went away, and a bug (any other
-   * runtime exception), are passed on unchanged: nobody is left to answer the first, and the reply writer logs the
-   * second. Nothing is logged here: the reply writer logs each answer once.
+   * all, or an answer larger than the proxy reads, gets the transport wording (502, or 504 for a timeout). A client
+   * that went away, and a bug (any other runtime exception, or an {@link Error} such as running out of memory: never
+   * "cannot reach LM Studio"), are passed on unchanged: nobody is left to answer the first, and the reply writer logs
+   * the second. Nothing is logged here: the reply writer logs each answer once.
    */
   static Throwable toOllama(Throwable cause, TransportFailures transport, Caller caller) {
-    if (cause instanceof OllamaError || cause instanceof ClientGoneException || caller.cancelled()) {
+    if (cause instanceof OllamaError || cause instanceof ClientGoneException || cause instanceof Error
+        || caller.cancelled()) {
       return cause;
     }
     if (cause instanceof BackendHttpError answer) {
       return BackendErrors.classify(answer.status(), answer.body()).toOllamaError(caller.model());
     }
-    if (!(cause instanceof RuntimeException) || cause instanceof VertxException) {
+    if (!(cause instanceof RuntimeException) || cause instanceof VertxException
+        || cause instanceof BackendAnswerTooLarge) {
       return new OllamaError(transport.status(cause), transport.message(cause));
     }
     return cause;

@@ -5,7 +5,6 @@ import io.github.ollamalmstudioproxy.backend.BackendClient;
 import io.github.ollamalmstudioproxy.backend.TransportFailures;
 import io.github.ollamalmstudioproxy.ollama.Json;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
 
 /**
@@ -16,6 +15,8 @@ import java.io.IOException;
  * route every OpenAI-compatible server has, so the probe works for llama-server and vLLM too.
  */
 final class ReadinessProbe {
+  private static final String PATH = "/v1/models";
+
   /** Why the backend cannot serve, in words for {@code /readyz}. */
   static final class NotReady extends RuntimeException {
     NotReady(String reason) {
@@ -33,15 +34,14 @@ final class ReadinessProbe {
 
   /** Succeeds when the backend is ready; fails with a {@link NotReady} that says what is wrong. */
   Future<Void> check() {
-    return backend.open(HttpMethod.GET, "/v1/models", null)
-        .compose(request -> request.send())
-        .compose(response -> response.body().map(body -> {
-          if (response.statusCode() != 200) {
-            throw new NotReady("backend answered HTTP " + response.statusCode() + " on /v1/models");
+    return backend.get(PATH, CatalogService.modelListLimit(PATH))
+        .map(reply -> {
+          if (reply.status() != 200) {
+            throw new NotReady("backend answered HTTP " + reply.status() + " on /v1/models");
           }
-          checkBody(body.toString());
+          checkBody(reply.body().toString());
           return (Void) null;
-        }))
+        })
         .recover(e -> Future.failedFuture(e instanceof NotReady ? e : new NotReady(failures.message(e))));
   }
 
