@@ -54,6 +54,7 @@ public final class CommandLineConfig {
         positive("--connect-timeout", o.connectTimeout),
         positive("--first-byte-timeout", o.firstByteTimeout),
         positive("--idle-timeout", o.idleTimeout),
+        positive("--aggregate-timeout", o.aggregateTimeout),
         positive("--load-timeout", o.loadTimeout),
         count("--load-retries", o.loadRetries, 0),
         count("--max-in-flight", o.maxInFlight, 1),

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param origins extra CORS origins on top of Ollama's defaults ({@code *} allows any)
  * @param firstByteTimeout how long the backend may stay silent before its first byte (prefill and JIT loads are silent)
  * @param idleTimeout the longest allowed gap between two chunks of a backend response
+ * @param aggregateTimeout how long a {@code stream:false} answer may take to collect, from the backend's first byte
  * @param loadTimeout how long a request may wait for its model to load
  * @param loadRetries how many times a request is replayed after a load or a transient engine failure
  * @param maxInFlight the cap on requests the backend has in flight; past it clients get 503 "server busy"
@@ -30,6 +31,7 @@ public record ProxyConfig(
     Duration connectTimeout,
     Duration firstByteTimeout,
     Duration idleTimeout,
+    Duration aggregateTimeout,
     Duration loadTimeout,
     int loadRetries,
     int maxInFlight,
@@ -46,15 +48,15 @@ public record ProxyConfig(
   /** The same configuration pointed at another backend: used by {@code --demo} once the simulator has a port. */
   public ProxyConfig withBackend(URI newBackend) {
     return new ProxyConfig(listen, newBackend, backendApiKey, apiKey, origins, ollamaVersion, drainTimeout,
-        connectTimeout, firstByteTimeout, idleTimeout, loadTimeout, loadRetries, maxInFlight, maxBodyBytes, logBodies,
-        demo);
+        connectTimeout, firstByteTimeout, idleTimeout, aggregateTimeout, loadTimeout, loadRetries, maxInFlight,
+        maxBodyBytes, logBodies, demo);
   }
 
   /** The same configuration listening elsewhere: tests bind port 0. */
   public ProxyConfig withListen(ListenAddress newListen) {
     return new ProxyConfig(newListen, backend, backendApiKey, apiKey, origins, ollamaVersion, drainTimeout,
-        connectTimeout, firstByteTimeout, idleTimeout, loadTimeout, loadRetries, maxInFlight, maxBodyBytes, logBodies,
-        demo);
+        connectTimeout, firstByteTimeout, idleTimeout, aggregateTimeout, loadTimeout, loadRetries, maxInFlight,
+        maxBodyBytes, logBodies, demo);
   }
 
   /** Defaults, as a test or embedding program would start from. */

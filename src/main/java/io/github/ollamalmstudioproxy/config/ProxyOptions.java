@@ -60,6 +60,11 @@ public final class ProxyOptions {
       description = "Longest gap allowed between two chunks of a backend response. Default: ${DEFAULT-VALUE}")
   String idleTimeout;
 
+  @Option(names = "--aggregate-timeout", paramLabel = "DURATION", defaultValue = "30m",
+      description = "How long the proxy may spend collecting a stream:false answer from the backend; then 500."
+          + " Default: ${DEFAULT-VALUE}")
+  String aggregateTimeout;
+
   @Option(names = "--load-timeout", paramLabel = "DURATION", defaultValue = "120s",
       description = "How long a request may wait for its model to load before it fails. Default: ${DEFAULT-VALUE}")
   String loadTimeout;

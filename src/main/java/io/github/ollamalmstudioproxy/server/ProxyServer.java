@@ -46,7 +46,7 @@ public final class ProxyServer {
     new BasicRoutes(config.ollamaVersion(), backend, metrics).register(routes);
     new ModelRoutes(backend.catalog(), bodies).register(routes);
     new EmbedRoutes(backend, bodies).register(routes);
-    new ChatRoutes(bodies, backend, new TranslatedRelay(metrics)).register(routes);
+    new ChatRoutes(bodies, backend, new TranslatedRelay(metrics, config.aggregateTimeout())).register(routes);
     boolean inboundKey = config.apiKey() != null;
     for (String prefix : PASSTHROUGH_PREFIXES) {
       routes.prefix(prefix, new PassthroughHandler(backend, prefix, inboundKey, metrics), Trait.BACKEND,

@@ -126,6 +126,11 @@ final class ChunkInterpreter {
     return new String(id);
   }
 
+  /** Characters of tool-call arguments held until the end of the stream. */
+  long toolArgumentChars() {
+    return tools.argumentChars();
+  }
+
   /** Prompt tokens as the backend reported them (usage, else llama-server's timings); -1 when it did not. */
   long promptEvalCount() {
     return promptTokens >= 0 ? promptTokens
