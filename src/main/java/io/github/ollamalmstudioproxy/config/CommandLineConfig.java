@@ -59,8 +59,18 @@ public final class CommandLineConfig {
         count("--load-retries", o.loadRetries, 0),
         count("--max-in-flight", o.maxInFlight, 1),
         ByteSizes.parse("--max-body-size", o.maxBodySize),
+        o.maxBodyMemory == null ? defaultBodyMemory() : ByteSizes.parse("--max-body-memory", o.maxBodyMemory),
         bool("--log-bodies", o.logBodies),
         bool("--demo", o.demo));
+  }
+
+  /**
+   * Request bodies may take 80% of the maximum heap: with the launcher's 512 MB that holds one body at the default
+   * 64 MiB limit (about 6 times its size, see the server's body budget), and leaves the rest for streams, catalogs
+   * and the answers being collected.
+   */
+  public static long defaultBodyMemory() {
+    return Runtime.getRuntime().maxMemory() / 10 * 8;
   }
 
   static URI backendUrl(String text) {

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param loadRetries how many times a request is replayed after a load or a transient engine failure
  * @param maxInFlight the cap on requests the backend has in flight; past it clients get 503 "server busy"
  * @param maxBodyBytes the largest request body accepted; larger bodies get 413 without being read into memory
+ * @param maxBodyMemory the heap all request bodies being handled may take together; past it clients get 503
  */
 public record ProxyConfig(
     ListenAddress listen,
@@ -36,6 +37,7 @@ public record ProxyConfig(
     int loadRetries,
     int maxInFlight,
     long maxBodyBytes,
+    long maxBodyMemory,
     boolean logBodies,
     boolean demo) {
 
@@ -49,14 +51,14 @@ public record ProxyConfig(
   public ProxyConfig withBackend(URI newBackend) {
     return new ProxyConfig(listen, newBackend, backendApiKey, apiKey, origins, ollamaVersion, drainTimeout,
         connectTimeout, firstByteTimeout, idleTimeout, aggregateTimeout, loadTimeout, loadRetries, maxInFlight,
-        maxBodyBytes, logBodies, demo);
+        maxBodyBytes, maxBodyMemory, logBodies, demo);
   }
 
   /** The same configuration listening elsewhere: tests bind port 0. */
   public ProxyConfig withListen(ListenAddress newListen) {
     return new ProxyConfig(newListen, backend, backendApiKey, apiKey, origins, ollamaVersion, drainTimeout,
         connectTimeout, firstByteTimeout, idleTimeout, aggregateTimeout, loadTimeout, loadRetries, maxInFlight,
-        maxBodyBytes, logBodies, demo);
+        maxBodyBytes, maxBodyMemory, logBodies, demo);
   }
 
   /** Defaults, as a test or embedding program would start from. */

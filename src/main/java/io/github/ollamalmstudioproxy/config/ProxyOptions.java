@@ -82,6 +82,11 @@ public final class ProxyOptions {
       description = "Largest request body accepted (images are large); bigger bodies get 413. Default: ${DEFAULT-VALUE}")
   String maxBodySize;
 
+  @Option(names = "--max-body-memory", paramLabel = "BYTES",
+      description = "Heap all request bodies being handled may take together (each takes about 6 times its size);"
+          + " past it clients get 503 'server busy'. Default: 80% of the JVM's maximum heap (-Xmx)")
+  String maxBodyMemory;
+
   @Option(names = "--log-bodies", paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
       description = "Log the request bodies of Ollama routes at debug level (passthrough bodies are streamed, never"
           + " logged). Off by default: prompts stay out of logs.")

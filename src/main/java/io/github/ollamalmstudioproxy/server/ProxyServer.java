@@ -42,7 +42,8 @@ public final class ProxyServer {
     this.metrics = metrics;
     this.admission = new Admission(config.maxInFlight());
     this.gate = new RequestGate(new CorsPolicy(config.origins()), config.apiKey());
-    JsonBodyReader bodies = new JsonBodyReader(config.maxBodyBytes(), config.logBodies());
+    JsonBodyReader bodies = new JsonBodyReader(config.maxBodyBytes(), config.logBodies(),
+        new BodyBudget(config.maxBodyMemory()));
     new BasicRoutes(config.ollamaVersion(), backend, metrics).register(routes);
     new ModelRoutes(backend.catalog(), bodies).register(routes);
     new EmbedRoutes(backend, bodies).register(routes);

@@ -60,6 +60,8 @@ final class TranslatedRelay {
   private void relay(RequestScope scope, Backend backend, Sent<UpstreamStream> sent, StreamSettings settings,
       boolean stream) {
     UpstreamStream upstream = sent.value();
+    // The backend took the request and answers: the body and what was built from it are garbage now.
+    scope.releaseBody();
     if (scope.cancelled()) {
       upstream.abort();
       return;
