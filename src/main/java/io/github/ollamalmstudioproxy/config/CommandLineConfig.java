@@ -69,7 +69,7 @@ public final class CommandLineConfig {
    * 64 MiB limit (about 6 times its size, see the server's body budget), and leaves the rest for streams, catalogs
    * and the answers being collected.
    */
-  public static long defaultBodyMemory() {
+  static long defaultBodyMemory() {
     return Runtime.getRuntime().maxMemory() / 10 * 8;
   }
 

@@ -97,7 +97,7 @@ final class JsonBodyReader {
     Reading(RequestScope scope, long declared) {
       this.scope = scope;
       // Sized once when the length is known: a growing buffer would copy itself on the way.
-      this.body = declared > 0 ? Buffer.buffer((int) declared) : Buffer.buffer();
+      this.body = declared > 0 && declared <= Integer.MAX_VALUE ? Buffer.buffer((int) declared) : Buffer.buffer();
     }
 
     boolean done() {
@@ -108,8 +108,6 @@ final class JsonBodyReader {
     boolean charge(long more) {
       long bytes = charged + more;
       if (!budget.couldFit(bytes)) {
-        log.warn("{} refused: a body of {} bytes needs about {} of heap, more than --max-body-memory ({})",
-            scope.id(), bytes, BoundedBody.size(BodyBudget.cost(bytes)), BoundedBody.size(budget.max()));
         closeAfterAnswer();
         fail(new OllamaError(413, "request body too large: " + bytes + " bytes need about "
             + BoundedBody.size(BodyBudget.cost(bytes)) + " of memory, more than --max-body-memory allows ("
@@ -118,6 +116,7 @@ final class JsonBodyReader {
       }
       long cost = BodyBudget.cost(more);
       if (!budget.tryTake(cost)) {
+        // Clients get Ollama's own words for a full server; this line says which limit it was.
         log.warn("{} refused: request bodies hold {} of {} (--max-body-memory); this one needs {} more", scope.id(),
             BoundedBody.size(budget.held()), BoundedBody.size(budget.max()), BoundedBody.size(cost));
         closeAfterAnswer();
