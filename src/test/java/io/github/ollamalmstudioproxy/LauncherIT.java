@@ -2,6 +2,7 @@ package io.github.ollamalmstudioproxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.ollamalmstudioproxy.support.LauncherProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,7 +17,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -99,6 +102,42 @@ class LauncherIT {
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     process.waitFor(10, TimeUnit.SECONDS);
     return output;
+  }
+
+  @Test
+  void theLauncherAlwaysHasTheJvmExitOnItsFirstOutOfMemoryError() throws Exception {
+    try (LauncherProcess defaults = LauncherProcess.start(Map.of(), "--demo", "--listen", "127.0.0.1:0")) {
+      defaults.awaitPort();
+      assertThat(defaults.jvmArguments()).contains("-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-Xmx512m");
+    }
+    try (LauncherProcess own = LauncherProcess.start(Map.of("OLLAMA_PROXY_JAVA_OPTS", "-Xmx200m"), "--demo",
+        "--listen", "127.0.0.1:0")) {
+      own.awaitPort();
+      assertThat(own.jvmArguments()).as("the user's own flags replace the defaults, not this one")
+          .contains("-XX:+ExitOnOutOfMemoryError", "-Xmx200m").doesNotContain("-Xmx512m");
+    }
+  }
+
+  @Test
+  void anOutOfMemoryErrorEndsTheProcessSoThatASupervisorRestartsIt() throws Exception {
+    // The body budget lifted far above a heap too small for the body: the one way left to run out of memory.
+    try (LauncherProcess proxy = LauncherProcess.start(Map.of("OLLAMA_PROXY_JAVA_OPTS", "-XX:+UseSerialGC -Xmx48m"),
+        "--demo", "--listen", "127.0.0.1:0", "--max-body-memory", "1GiB")) {
+      int port = proxy.awaitPort();
+      String image = Base64.getEncoder().encodeToString(new byte[20 * 1024 * 1024]);
+      try {
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/chat"))
+            .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"google/gemma-3-4b\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"x\",\"images\":[\"" + image + "\"]}]}")).build(),
+            HttpResponse.BodyHandlers.discarding());
+      } catch (IOException e) {
+        // The process died under the request: that is the point.
+      }
+
+      assertThat(proxy.process().waitFor(30, TimeUnit.SECONDS)).as("exited; output:%n%s", proxy.output()).isTrue();
+      assertThat(proxy.process().exitValue()).isEqualTo(3);
+      assertThat(proxy.output()).contains("Terminating due to java.lang.OutOfMemoryError");
+    }
   }
 
   private static Process start(String... args) throws Exception {

@@ -101,17 +101,19 @@ public final class BackendClient {
     this.metadataMillis = Math.max(1, Math.min(firstByteTimeout.toMillis(), METADATA_TIMEOUT.toMillis()));
   }
 
-  /** A metadata answer, read whole. */
-  public record Fetched(int status, String body) {}
+  /** A GET answer read whole: its status and its body. */
+  public record Reply(int status, Buffer body) {}
 
   /**
-   * GETs a small metadata document ({@code /v1/models} and the other model lists) on the metadata connections, and
-   * reads it whole within {@link #METADATA_TIMEOUT} (or the first-byte timeout when shorter): a slower answer, even
-   * one that keeps dripping bytes, fails with a {@link TimeoutException} and its request is reset. No client waits
-   * on such a fetch alone (they are shared), so nothing cancels it but the deadline.
+   * GETs a small metadata document ({@code /v1/models} and the other model lists) on the metadata connections, so it
+   * never takes a connection inference needs, and reads it through {@link BoundedBody}: a 2xx body up to {@code limit}
+   * (past it the request is reset and the call fails with {@link BackendAnswerTooLarge}), an error body's first
+   * {@link BoundedBody#MAX_ERROR_BODY} bytes. All within {@link #METADATA_TIMEOUT} (or the first-byte timeout when
+   * shorter): a slower answer, even one that keeps dripping bytes, fails with a {@link TimeoutException} and its
+   * request is reset. No client waits on such a fetch alone (they are shared), so nothing cancels it but the deadline.
    */
-  public Future<Fetched> getMetadata(String path) {
-    Promise<Fetched> result = Promise.promise();
+  public Future<Reply> getMetadata(String path, BoundedBody.Limit limit) {
+    Promise<Reply> result = Promise.promise();
     long timer = vertx.setTimer(metadataMillis, t -> result.tryFail(new TimeoutException("no answer to GET " + path
         + " within " + metadataMillis + " ms")));
     metadata.request(authorized(options(HttpMethod.GET, path, metadataMillis))).onComplete(opened -> {
@@ -122,9 +124,11 @@ public final class BackendClient {
       HttpClientRequest request = opened.result();
       request.exceptionHandler(e -> log.debug("backend metadata request {}: {}", path, e.toString()));
       result.future().onFailure(e -> request.reset());
-      request.send()
-          .compose(response -> response.body().map(body -> new Fetched(response.statusCode(), body.toString())))
-          .onComplete(result::tryComplete, result::tryFail);
+      request.send().compose(response -> {
+        Future<Buffer> body = response.statusCode() / 100 == 2 ? BoundedBody.collect(request, response, limit)
+            : BoundedBody.errorText(request, response).map(Buffer::buffer);
+        return body.map(read -> new Reply(response.statusCode(), read));
+      }).onComplete(result::tryComplete, result::tryFail);
     });
     return result.future().onComplete(r -> vertx.cancelTimer(timer));
   }

@@ -1,7 +1,6 @@
 package io.github.ollamalmstudioproxy.backend;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -9,14 +8,12 @@ import io.vertx.core.http.HttpHeaders;
 /**
  * POSTs a JSON body that asks for a stream and hands back the response once it is known to be a stream.
  *
- * <p>Error answers are collected whole (up to a bound) and failed as {@link BackendHttpError}, so a caller can still
- * retry or answer with a proper status: no byte has gone to its client yet. That covers LM Studio's habit of
- * answering some errors with HTTP 200 and a JSON body instead of an event stream.
+ * <p>Error answers are read (their first {@link BoundedBody#MAX_ERROR_BODY} bytes) and failed as
+ * {@link BackendHttpError}, so a caller can still retry or answer with a proper status: no byte has gone to its client
+ * yet. That covers LM Studio's habit of answering some errors with HTTP 200 and a JSON body instead of an event
+ * stream.
  */
 public final class StreamingPost {
-  /** Error bodies are short; an HTML error page from an intermediary is cut here. */
-  static final int MAX_ERROR_BODY = 64 * 1024;
-
   private final BackendClient backend;
 
   public StreamingPost(BackendClient backend) {
@@ -29,7 +26,7 @@ public final class StreamingPost {
         response.pause();
         return Future.succeededFuture(new UpstreamStream(backend, request, response, sent));
       }
-      return readError(response).compose(text -> Future.failedFuture(
+      return BoundedBody.errorText(request, response).compose(text -> Future.failedFuture(
           new BackendHttpError(response.statusCode(), text)));
     });
   }
@@ -37,18 +34,5 @@ public final class StreamingPost {
   private static boolean isStream(HttpClientResponse response) {
     String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
     return response.statusCode() / 100 == 2 && type != null && type.startsWith("text/event-stream");
-  }
-
-  private static Future<String> readError(HttpClientResponse response) {
-    Promise<String> promise = Promise.promise();
-    Buffer collected = Buffer.buffer();
-    response.handler(chunk -> {
-      if (collected.length() < MAX_ERROR_BODY) {
-        collected.appendBuffer(chunk, 0, Math.min(chunk.length(), MAX_ERROR_BODY - collected.length()));
-      }
-    });
-    response.endHandler(v -> promise.tryComplete(collected.toString()));
-    response.exceptionHandler(e -> promise.tryComplete(collected.toString()));
-    return promise.future();
   }
 }

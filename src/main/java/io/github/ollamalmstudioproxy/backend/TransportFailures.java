@@ -18,9 +18,10 @@ import javax.net.ssl.SSLException;
 
 /**
  * The words and statuses for a failure to get an answer from the backend at all, saying what failed: refused, unknown
- * host, no connection in time, no answer in time, the connection closed, TLS, or an answer the proxy cannot read
- * (headers too large, a malformed or conflicting head such as two Content-Lengths). 502, or 504 for a timeout. Only
- * the start-up hint "is its server running?" goes with a refused connection, the one case it helps with.
+ * host, no connection in time, no answer in time, the connection closed, TLS, an answer the proxy cannot read
+ * (headers too large, a malformed or conflicting head such as two Content-Lengths), or one larger than it reads
+ * ({@link BackendAnswerTooLarge}). 502, or 504 for a timeout. Only the start-up hint "is its server running?" goes
+ * with a refused connection, the one case it helps with.
  *
  * <p>The message never carries a Java exception's text (callers log that); anything that is not one of these
  * ({@link #kind} null, e.g. a bug or an {@link Error} such as heap exhaustion) is not a transport failure and must
@@ -46,6 +47,9 @@ public final class TransportFailures {
 
   /** What failed, or null when {@code cause} is no transport failure (a bug, an {@link Error}). */
   public static Kind kind(Throwable cause) {
+    if (cause instanceof BackendAnswerTooLarge) {
+      return Kind.TOO_LARGE;
+    }
     if (cause instanceof ConnectTimeoutException) {
       return Kind.CONNECT_TIMEOUT;
     }
@@ -90,6 +94,10 @@ public final class TransportFailures {
     Kind kind = kind(cause);
     if (kind == null) {
       return "the request to the backend at " + backend + " failed unexpectedly (the log has the details)";
+    }
+    if (cause instanceof BackendAnswerTooLarge) {
+      // Its own words name the body and the limit.
+      return cause.getMessage();
     }
     return switch (kind) {
       case REFUSED -> "cannot reach LM Studio at " + backend + ": connection refused"

@@ -62,16 +62,27 @@ public final class CommandLineConfig {
         positive("--connect-timeout", o.connectTimeout),
         positive("--first-byte-timeout", o.firstByteTimeout),
         positive("--idle-timeout", o.idleTimeout),
+        positive("--aggregate-timeout", o.aggregateTimeout),
         positive("--load-timeout", o.loadTimeout),
         count("--load-retries", o.loadRetries, 0),
         count("--max-in-flight", o.maxInFlight, 1),
         ByteSizes.parse("--max-body-size", o.maxBodySize),
+        o.maxBodyMemory == null ? defaultBodyMemory() : ByteSizes.parse("--max-body-memory", o.maxBodyMemory),
         bool("--log-bodies", o.logBodies),
         bool("--demo", o.demo),
         positive("--header-timeout", o.headerTimeout),
         positive("--body-timeout", o.bodyTimeout),
         positive("--keep-alive-timeout", o.keepAliveTimeout),
         Durations.parse("--request-timeout", o.requestTimeout));
+  }
+
+  /**
+   * Request bodies may take 80% of the maximum heap: with the launcher's 512 MB that holds one body at the default
+   * 64 MiB limit (about 6 times its size, see the server's body budget), and leaves the rest for streams, catalogs
+   * and the answers being collected.
+   */
+  static long defaultBodyMemory() {
+    return Runtime.getRuntime().maxMemory() / 10 * 8;
   }
 
   /** Parses and checks {@code --backend}; every message shows the URL with its password replaced by {@code ***}. */

@@ -18,8 +18,8 @@ final class ConfigFile {
 
   private static final Set<String> KEYS = Set.of("listen", "backend", "lmstudio-url", "backend-api-key", "api-key",
       "origins", "ollama-version", "drain-timeout", "connect-timeout", "first-byte-timeout", "idle-timeout",
-      "load-timeout", "load-retries", "max-in-flight",
-      "max-body-size", "log-bodies", "demo",
+      "aggregate-timeout", "load-timeout", "load-retries", "max-in-flight",
+      "max-body-size", "max-body-memory", "log-bodies", "demo",
       "header-timeout", "body-timeout", "keep-alive-timeout", "request-timeout");
 
   private final Map<String, String> values;

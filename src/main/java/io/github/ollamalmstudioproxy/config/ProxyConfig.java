@@ -18,10 +18,12 @@ import java.util.Map;
  * @param allowedHosts extra Host names a loopback listener answers on top of the local ones ({@code *} allows any)
  * @param firstByteTimeout how long the backend may stay silent before its first byte (prefill and JIT loads are silent)
  * @param idleTimeout the longest a backend response may go without progress (a complete SSE event on event streams)
+ * @param aggregateTimeout how long a {@code stream:false} answer may take to collect, from the backend's first byte
  * @param loadTimeout how long a request may wait for its model to load
  * @param loadRetries how many times a request is replayed after a load or a transient engine failure
  * @param maxInFlight the cap on requests the backend has in flight; past it clients get 503 "server busy"
  * @param maxBodyBytes the largest request body accepted; larger bodies get 413 without being read into memory
+ * @param maxBodyMemory the heap all request bodies being handled may take together; past it clients get 503
  * @param headerTimeout how long a new client connection may take to send its first request's headers
  * @param bodyTimeout how long a client may take to send a request's whole body once its headers are in
  * @param keepAliveTimeout how long a client connection may stay idle between requests (and send the next headers)
@@ -40,10 +42,12 @@ public record ProxyConfig(
     Duration connectTimeout,
     Duration firstByteTimeout,
     Duration idleTimeout,
+    Duration aggregateTimeout,
     Duration loadTimeout,
     int loadRetries,
     int maxInFlight,
     long maxBodyBytes,
+    long maxBodyMemory,
     boolean logBodies,
     boolean demo,
     Duration headerTimeout,
@@ -70,15 +74,17 @@ public record ProxyConfig(
    */
   public ProxyConfig withBackend(URI newBackend) {
     return new ProxyConfig(listen, newBackend, backendApiKey, null, apiKey, origins, allowedHosts,
-        ollamaVersion, drainTimeout, connectTimeout, firstByteTimeout, idleTimeout, loadTimeout, loadRetries,
-        maxInFlight, maxBodyBytes, logBodies, demo, headerTimeout, bodyTimeout, keepAliveTimeout, requestTimeout);
+        ollamaVersion, drainTimeout, connectTimeout, firstByteTimeout, idleTimeout, aggregateTimeout, loadTimeout,
+        loadRetries, maxInFlight, maxBodyBytes, maxBodyMemory, logBodies, demo, headerTimeout, bodyTimeout,
+        keepAliveTimeout, requestTimeout);
   }
 
   /** The same configuration listening elsewhere: tests bind port 0. */
   public ProxyConfig withListen(ListenAddress newListen) {
     return new ProxyConfig(newListen, backend, backendApiKey, backendUserInfo, apiKey, origins, allowedHosts,
-        ollamaVersion, drainTimeout, connectTimeout, firstByteTimeout, idleTimeout, loadTimeout, loadRetries,
-        maxInFlight, maxBodyBytes, logBodies, demo, headerTimeout, bodyTimeout, keepAliveTimeout, requestTimeout);
+        ollamaVersion, drainTimeout, connectTimeout, firstByteTimeout, idleTimeout, aggregateTimeout, loadTimeout,
+        loadRetries, maxInFlight, maxBodyBytes, maxBodyMemory, logBodies, demo, headerTimeout, bodyTimeout,
+        keepAliveTimeout, requestTimeout);
   }
 
   /** Every setting, with the keys and the backend's password left out: a configuration may be logged. */
@@ -88,10 +94,11 @@ public record ProxyConfig(
         + ", backendUserInfo=" + secret(backendUserInfo) + ", apiKey=" + secret(apiKey) + ", origins=" + origins
         + ", allowedHosts=" + allowedHosts + ", ollamaVersion=" + ollamaVersion + ", drainTimeout=" + drainTimeout
         + ", connectTimeout=" + connectTimeout + ", firstByteTimeout=" + firstByteTimeout + ", idleTimeout="
-        + idleTimeout + ", loadTimeout=" + loadTimeout + ", loadRetries=" + loadRetries + ", maxInFlight="
-        + maxInFlight + ", maxBodyBytes=" + maxBodyBytes + ", logBodies=" + logBodies + ", demo=" + demo
-        + ", headerTimeout=" + headerTimeout + ", bodyTimeout=" + bodyTimeout + ", keepAliveTimeout="
-        + keepAliveTimeout + ", requestTimeout=" + requestTimeout + "]";
+        + idleTimeout + ", aggregateTimeout=" + aggregateTimeout + ", loadTimeout=" + loadTimeout + ", loadRetries="
+        + loadRetries + ", maxInFlight=" + maxInFlight + ", maxBodyBytes=" + maxBodyBytes + ", maxBodyMemory="
+        + maxBodyMemory + ", logBodies=" + logBodies + ", demo=" + demo + ", headerTimeout=" + headerTimeout
+        + ", bodyTimeout=" + bodyTimeout + ", keepAliveTimeout=" + keepAliveTimeout + ", requestTimeout="
+        + requestTimeout + "]";
   }
 
   private static String secret(String value) {

@@ -85,6 +85,10 @@ public final class ProxyOptions {
       description = "Longest a backend request may take unless it streams tokens: a non-streamed answer, or a stream"
           + " that has produced no token yet; then 504. 0 turns it off. Default: ${DEFAULT-VALUE}")
   String requestTimeout;
+  @Option(names = "--aggregate-timeout", paramLabel = "DURATION", defaultValue = "30m",
+      description = "How long the proxy may spend collecting a stream:false answer from the backend; then 500."
+          + " Default: ${DEFAULT-VALUE}")
+  String aggregateTimeout;
 
   @Option(names = "--load-timeout", paramLabel = "DURATION", defaultValue = "120s",
       description = "How long a request may wait for its model to load before it fails. Default: ${DEFAULT-VALUE}")
@@ -102,6 +106,11 @@ public final class ProxyOptions {
   @Option(names = "--max-body-size", paramLabel = "BYTES", defaultValue = "64MiB",
       description = "Largest request body accepted (images are large); bigger bodies get 413. Default: ${DEFAULT-VALUE}")
   String maxBodySize;
+
+  @Option(names = "--max-body-memory", paramLabel = "BYTES",
+      description = "Heap all request bodies being handled may take together (each takes about 6 times its size);"
+          + " past it clients get 503 'server busy'. Default: 80% of the JVM's maximum heap (-Xmx)")
+  String maxBodyMemory;
 
   @Option(names = "--log-bodies", paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
       description = "Log the request bodies of Ollama routes at debug level (passthrough bodies are streamed, never"

@@ -3,6 +3,7 @@ package io.github.ollamalmstudioproxy.ollama;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -34,5 +35,19 @@ public final class Json {
     what = what.replaceAll("\\s*\\(for \\w+ starting at \\[Source: .*$", "");
     return at == null ? "invalid JSON: " + what
         : "invalid JSON at line " + at.getLineNr() + ", column " + at.getColumnNr() + ": " + what;
+  }
+
+  /**
+   * The same configuration for reading request bodies of up to {@code maxBodyBytes}: a string in such a body (a
+   * base64 image) may be as long as the body. Jackson's own cap on one string, 20 million characters, would refuse a
+   * 15 MB image that the body limit allows, with a message about Jackson's internals.
+   */
+  public static ObjectMapper forBodiesOf(long maxBodyBytes) {
+    int longest = (int) Math.min(Integer.MAX_VALUE,
+        Math.max(maxBodyBytes, StreamReadConstraints.DEFAULT_MAX_STRING_LEN));
+    JsonFactory factory = JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(longest).build())
+        .build();
+    return JsonMapper.builder(factory).enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
   }
 }

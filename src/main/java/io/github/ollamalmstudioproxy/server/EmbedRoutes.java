@@ -1,20 +1,20 @@
 package io.github.ollamalmstudioproxy.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.ollamalmstudioproxy.backend.BoundedBody.Limit;
+import io.github.ollamalmstudioproxy.backend.BoundedBody.Sink;
+import io.github.ollamalmstudioproxy.backend.Buffers;
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
 import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
-import io.github.ollamalmstudioproxy.ollama.Json;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.server.Routes.Trait;
 import io.github.ollamalmstudioproxy.translate.embed.EmbedBodies;
 import io.github.ollamalmstudioproxy.translate.embed.EmbedRequest;
-import io.github.ollamalmstudioproxy.translate.embed.EmbeddingMath;
 import io.github.ollamalmstudioproxy.translate.embed.OpenAiEmbeddings;
 import io.github.ollamalmstudioproxy.upstream.Backend;
 import io.github.ollamalmstudioproxy.upstream.Sent;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import java.io.IOException;
 import java.util.List;
 import java.util.function.Function;
 
@@ -23,6 +23,10 @@ import java.util.function.Function;
  * ({@code prompt} in, one {@code embedding} out), both over one {@code /v1/embeddings} call.
  */
 final class EmbedRoutes {
+  /** How much of the backend's embeddings answer is read (see {@link OpenAiEmbeddings#MAX_ANSWER_BYTES}). */
+  private static final Limit ANSWER = new Limit(OpenAiEmbeddings.MAX_ANSWER_BYTES,
+      "embeddings answer (POST " + EmbedRequest.PATH + ")", "embed fewer inputs per request");
+
   private final Backend backend;
   private final JsonBodyReader bodies;
 
@@ -45,33 +49,44 @@ final class EmbedRoutes {
         if (request.inputs().isEmpty()) {
           return Future.succeededFuture(answer(scope, request, null));
         }
-        return backend.post(scope, model, EmbedRequest.PATH, request.openAiBody(model.backendId()))
-            .map(sent -> answer(scope, request, sent));
+        return backend.post(scope, model, EmbedRequest.PATH, request.openAiBody(model.backendId()), ANSWER,
+            EmbedRoutes::reader).map(sent -> answer(scope, request, sent));
       });
-    }).onSuccess(view -> Replies.json(scope, view)).onFailure(e -> Replies.fail(scope, e));
+    }).onSuccess(view -> Replies.json(scope, Buffers.wrap(view))).onFailure(e -> Replies.fail(scope, e));
+  }
+
+  /** The backend's answer read as it arrives, vector by vector (see {@link OpenAiEmbeddings}). */
+  private static Sink<OpenAiEmbeddings.Result> reader() {
+    OpenAiEmbeddings reader = new OpenAiEmbeddings();
+    return new Sink<>() {
+      @Override
+      public void chunk(Buffer chunk) {
+        byte[] bytes = chunk.getBytes();
+        reader.feed(bytes, 0, bytes.length);
+      }
+
+      @Override
+      public OpenAiEmbeddings.Result end() {
+        return reader.finish();
+      }
+    };
   }
 
   /** The Ollama body for the backend's answer; {@code sent} is null for an empty input, answered without a call. */
-  private static Object answer(RequestScope scope, EmbedRequest request, Sent<Buffer> sent) {
-    OpenAiEmbeddings.Result result = sent == null ? null : parse(sent.value(), request.inputs().size());
+  private static byte[] answer(RequestScope scope, EmbedRequest request, Sent<OpenAiEmbeddings.Result> sent) {
+    OpenAiEmbeddings.Result result = sent == null ? null : checked(sent.value(), request.inputs().size());
     if (request.legacy()) {
-      return EmbedBodies.legacyEmbedding(result == null ? new double[0] : result.vectors().get(0));
+      return EmbedBodies.legacyEmbedding(result == null ? new float[0] : result.vectors().get(0));
     }
     if (result == null) {
-      return EmbedBodies.embed(request.model(), List.of(), null, null, null);
+      return EmbedBodies.embed(request.model(), List.of(), null, null, null, null);
     }
-    return EmbedBodies.embed(request.model(), EmbeddingMath.normalizeAll(result.vectors(), request.dimensions()),
+    return EmbedBodies.embed(request.model(), result.vectors(), request.dimensions(),
         System.nanoTime() - scope.startNanos(), sent.loadNanos() > 0 ? sent.loadNanos() : null,
         result.promptTokens());
   }
 
-  private static OpenAiEmbeddings.Result parse(Buffer answer, int inputs) {
-    OpenAiEmbeddings.Result result;
-    try {
-      result = OpenAiEmbeddings.parse(Json.MAPPER.readTree(answer.getBytes()));
-    } catch (IOException e) {
-      throw new OllamaError(500, "backend returned an embeddings answer that is not JSON");
-    }
+  private static OpenAiEmbeddings.Result checked(OpenAiEmbeddings.Result result, int inputs) {
     if (result.vectors().size() != inputs) {
       throw new OllamaError(500, "backend returned " + result.vectors().size() + " embeddings for " + inputs
           + " inputs");

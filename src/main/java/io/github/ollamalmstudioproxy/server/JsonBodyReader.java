@@ -2,14 +2,18 @@ package io.github.ollamalmstudioproxy.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ollamalmstudioproxy.backend.BoundedBody;
 import io.github.ollamalmstudioproxy.backend.ClientGoneException;
 import io.github.ollamalmstudioproxy.ollama.Json;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads an Ollama request body as JSON, whatever its Content-Type (Ollama ignores it, so {@code curl -d} works).
  *
- * <p>The body is bounded: a declared or streamed size over the limit fails with 413 as soon as it is known, and the
- * connection is closed after the answer instead of reading the rest into memory.
+ * <p>The body is bounded twice: by its own size (a declared or streamed size over {@code --max-body-size} fails with
+ * 413 as soon as it is known) and by the memory all bodies being handled take together ({@link BodyBudget}: past it
+ * a 503, before the body is read when its length is declared). Either way the connection is closed after the answer
+ * instead of reading the rest into memory.
  *
  * <p>A route that reaches the backend takes its {@code --max-in-flight} slot here, once the body is in and valid
  * (see {@link RequestScope#bodyRead}): a client that is slow to send its body holds no slot, and past the cap the
@@ -29,68 +35,168 @@ final class JsonBodyReader {
 
   private final long maxBytes;
   private final boolean logBodies;
+  private final BodyBudget budget;
+  private final RefusalLog refusals;
+  private final ObjectMapper mapper;
 
-  JsonBodyReader(long maxBytes, boolean logBodies) {
+  JsonBodyReader(long maxBytes, boolean logBodies, BodyBudget budget, RefusalLog refusals) {
     this.maxBytes = maxBytes;
     this.logBodies = logBodies;
+    this.budget = budget;
+    this.refusals = refusals;
+    this.mapper = Json.forBodiesOf(maxBytes);
+    if (!budget.couldFit(maxBytes)) {
+      log.warn("--max-body-memory ({}) cannot hold a body at --max-body-size ({} bytes): a body takes about {} times"
+          + " its size, so bodies over {} bytes get 413 (raise -Xmx or --max-body-memory)",
+          BoundedBody.size(budget.max()), maxBytes, BodyBudget.COPIES, budget.max() / BodyBudget.COPIES);
+    }
   }
 
-  /** The parsed body; fails with an {@link OllamaError} (400 or 413) that the caller answers. */
+  /** The parsed body; fails with an {@link OllamaError} (400, 413 or 503) that the caller answers. */
   Future<JsonNode> read(RequestScope scope) {
     HttpServerRequest request = scope.request();
-    String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (declared != null && parseLength(declared) > maxBytes) {
+    long declared = parseLength(request.getHeader(HttpHeaders.CONTENT_LENGTH));
+    if (declared > maxBytes) {
       return tooLarge(scope);
     }
-    Promise<JsonNode> promise = Promise.promise();
-    Buffer body = Buffer.buffer();
+    Reading reading = new Reading(scope, declared);
+    Future<JsonNode> result = reading.promise.future();
+    if (declared > 0 && !reading.charge(declared)) {
+      return result;
+    }
     request.handler(chunk -> {
-      if (promise.future().isComplete()) {
+      if (reading.done()) {
         return;
       }
-      if (body.length() + chunk.length() > maxBytes) {
+      long length = reading.body.length() + (long) chunk.length();
+      if (length > maxBytes) {
         request.pause();
-        tooLarge(scope).onFailure(promise::tryFail);
+        tooLarge(scope).onFailure(reading::fail);
         return;
       }
-      body.appendBuffer(chunk);
+      if (length > reading.charged && !reading.charge(length - reading.charged)) {
+        request.pause();
+        return;
+      }
+      reading.body.appendBuffer(chunk);
     });
     request.endHandler(v -> {
-      if (!promise.future().isComplete()) {
-        parse(scope, body, promise);
+      if (!reading.done()) {
+        reading.parse();
       }
     });
     // The client's stream broke off (a reset, a closed connection): a hang-up, answered to nobody and not an error.
     request.exceptionHandler(e -> {
       log.debug("{} request body broke off: {}", scope.id(), e.toString());
-      promise.tryFail(new ClientGoneException());
+      reading.fail(new ClientGoneException());
     });
-    return promise.future();
+    return result;
   }
 
-  private void parse(RequestScope scope, Buffer body, Promise<JsonNode> promise) {
-    if (logBodies && log.isDebugEnabled()) {
-      log.debug("{} request body: {}", scope.id(), LogText.escape(body.toString(), Integer.MAX_VALUE));
+  /**
+   * One body being read. Its handlers stay registered on the request for the request's whole life, so they reach the
+   * body only through here, and this lets go of the bytes and the tree once the result is handed on.
+   */
+  private final class Reading {
+    private final RequestScope scope;
+    private Buffer body;
+    private Promise<JsonNode> promise = Promise.promise();
+    /** Bytes of body charged to the budget so far (their cost is {@link BodyBudget#COPIES} times that). */
+    private long charged;
+
+    Reading(RequestScope scope, long declared) {
+      this.scope = scope;
+      // Sized once when the length is known: a growing buffer would copy itself on the way.
+      this.body = declared > 0 && declared <= Integer.MAX_VALUE ? Buffer.buffer((int) declared) : Buffer.buffer();
     }
-    if (body.length() == 0) {
-      promise.fail(OllamaError.badRequest("missing request body"));
-      return;
+
+    boolean done() {
+      return promise == null || promise.future().isComplete();
     }
-    try {
-      JsonNode node = Json.MAPPER.readTree(body.getBytes());
-      if (node == null || node.isMissingNode()) {
-        promise.fail(OllamaError.badRequest("missing request body"));
-      } else if (!node.isObject()) {
-        promise.fail(OllamaError.badRequest("invalid request body: expected a JSON object"));
-      } else if (!scope.bodyRead()) {
-        promise.fail(new Busy());
-      } else {
-        promise.complete(node);
+
+    /** Charges {@code more} bytes of body to the budget; on refusal fails the read with 413 or 503. */
+    boolean charge(long more) {
+      long bytes = charged + more;
+      if (!budget.couldFit(bytes)) {
+        closeAfterAnswer();
+        fail(new OllamaError(413, "request body too large: " + bytes + " bytes need about "
+            + BoundedBody.size(BodyBudget.cost(bytes)) + " of memory, more than --max-body-memory allows ("
+            + BoundedBody.size(budget.max()) + ")"));
+        return false;
       }
-    } catch (JsonProcessingException e) {
-      promise.fail(OllamaError.badRequest(Json.describe(e)));
-    } catch (IOException e) {
-      promise.fail(OllamaError.badRequest("invalid JSON: " + e.getMessage()));
+      long cost = BodyBudget.cost(more);
+      if (!budget.tryTake(cost)) {
+        // Clients get Ollama's own words for a full server; the log says which limit it was, once per burst.
+        refusals.refused(scope.id(), "request bodies hold " + BoundedBody.size(budget.held()) + " of "
+            + BoundedBody.size(budget.max()) + " (--max-body-memory); this one needs " + BoundedBody.size(cost)
+            + " more");
+        closeAfterAnswer();
+        fail(new Busy());
+        return false;
+      }
+      if (charged == 0) {
+        scope.holdsBody(() -> budget.release(BodyBudget.cost(charged)));
+      }
+      charged = bytes;
+      return true;
+    }
+
+    void fail(Throwable cause) {
+      Promise<JsonNode> pending = promise;
+      forget();
+      if (pending != null) {
+        pending.tryFail(cause);
+      }
+    }
+
+    void parse() {
+      Buffer bytes = body;
+      Promise<JsonNode> pending = promise;
+      forget();
+      if (logBodies && log.isDebugEnabled()) {
+        log.debug("{} request body: {}", scope.id(), LogText.escape(bytes.toString(), Integer.MAX_VALUE));
+      }
+      if (bytes.length() == 0) {
+        pending.fail(OllamaError.badRequest("missing request body"));
+        return;
+      }
+      JsonNode node;
+      try {
+        node = tree(bytes);
+      } catch (JsonProcessingException e) {
+        pending.fail(OllamaError.badRequest(Json.describe(e)));
+        return;
+      } catch (IOException e) {
+        pending.fail(OllamaError.badRequest("invalid JSON: " + e.getMessage()));
+        return;
+      }
+      if (node == null || node.isMissingNode()) {
+        pending.fail(OllamaError.badRequest("missing request body"));
+      } else if (!node.isObject()) {
+        pending.fail(OllamaError.badRequest("invalid request body: expected a JSON object"));
+      } else if (!scope.bodyRead()) {
+        pending.fail(new Busy());
+      } else {
+        pending.complete(node);
+      }
+    }
+
+    /** Parses the bytes where they are: a copy would be one more body in memory. */
+    private JsonNode tree(Buffer bytes) throws IOException {
+      ByteBuf buf = ((BufferInternal) bytes).getByteBuf();
+      if (buf.hasArray()) {
+        return mapper.readTree(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+      }
+      return mapper.readTree(bytes.getBytes());
+    }
+
+    private void forget() {
+      body = null;
+      promise = null;
+    }
+
+    private void closeAfterAnswer() {
+      scope.response().putHeader(HttpHeaders.CONNECTION, "close");
     }
   }
 
@@ -101,6 +207,9 @@ final class JsonBodyReader {
   }
 
   private static long parseLength(String value) {
+    if (value == null) {
+      return -1;
+    }
     try {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {

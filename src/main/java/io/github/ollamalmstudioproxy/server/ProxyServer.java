@@ -64,11 +64,12 @@ public final class ProxyServer {
     this.refusals = new RefusalLog(vertx, RefusalLog.WINDOW, config.maxInFlight());
     this.gate = new RequestGate(HostPolicy.forListener(config.listen().isLoopback(), config.allowedHosts()),
         new CorsPolicy(config.origins()), config.apiKey());
-    JsonBodyReader bodies = new JsonBodyReader(config.maxBodyBytes(), config.logBodies());
+    JsonBodyReader bodies = new JsonBodyReader(config.maxBodyBytes(), config.logBodies(),
+        new BodyBudget(config.maxBodyMemory()), refusals);
     new BasicRoutes(config.ollamaVersion(), backend, metrics, gate::presentsKey).register(routes);
     new ModelRoutes(backend.catalog(), bodies).register(routes);
     new EmbedRoutes(backend, bodies).register(routes);
-    new ChatRoutes(bodies, backend, new TranslatedRelay(metrics)).register(routes);
+    new ChatRoutes(bodies, backend, new TranslatedRelay(metrics, config.aggregateTimeout())).register(routes);
     boolean inboundKey = config.apiKey() != null;
     for (String prefix : PASSTHROUGH_PREFIXES) {
       routes.prefix(prefix, PASSTHROUGH_METHODS, new PassthroughHandler(backend, prefix, inboundKey, bodyGate, metrics),

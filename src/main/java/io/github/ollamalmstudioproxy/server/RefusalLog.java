@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The log of {@code --max-in-flight} refusals: under load they come by the thousand a second, so only the first of a
+ * The log of refusals for a busy server ({@code --max-in-flight}, {@code --max-body-memory}): under load they come by the thousand a second, so only the first of a
  * burst gets its own line, and the rest are summed up once per window ("refused 73012 more requests in the last
  * 10 s"). A window with no refusal closes the burst; the next refusal is news again. Each refusal is still in the
  * access log (503) and the metrics.
@@ -32,9 +32,13 @@ final class RefusalLog {
 
   /** One request refused with 503 because {@code inFlight} requests hold every slot. */
   void refused(String requestId, int inFlight) {
+    refused(requestId, inFlight + " requests in flight (--max-in-flight " + maxInFlight + ")");
+  }
+
+  /** One request refused with 503 as the server is busy, {@code why} saying which limit was reached. */
+  void refused(String requestId, String why) {
     if (burst.compareAndSet(false, true)) {
-      log.warn("{} refused: {} requests in flight (--max-in-flight {}); further refusals are summed up every {}",
-          requestId, inFlight, maxInFlight, window());
+      log.warn("{} refused: {}; further refusals are summed up every {}", requestId, why, window());
       timer = vertx.setTimer(windowMillis, t -> summarise());
     } else {
       pending.incrementAndGet();
@@ -66,8 +70,8 @@ final class RefusalLog {
   private boolean report() {
     long count = pending.getAndSet(0);
     if (count > 0) {
-      log.warn("refused {} more request(s) in the last {}: the backend had --max-in-flight {} requests in flight",
-          count, window(), maxInFlight);
+      log.warn("refused {} more request(s) in the last {}: the server was busy (--max-in-flight {} requests in"
+          + " flight, or --max-body-memory of request bodies)", count, window(), maxInFlight);
     }
     return count > 0;
   }

@@ -32,6 +32,8 @@ public final class RequestScope implements Caller {
   private final Context context;
   private final List<Runnable> cancelActions = new ArrayList<>(2);
   private final List<Runnable> cutOffActions = new ArrayList<>(1);
+  /** Gives back the memory budget the request body holds; null once given back. */
+  private Runnable bodyRelease;
   private final ResponseState state = new ResponseState();
   private final LoadDeadline loadDeadline = new LoadDeadline();
   private ErrorShape errorShape = ErrorShape.OLLAMA;
@@ -246,6 +248,27 @@ public final class RequestScope implements Caller {
     }
   }
 
+  /** The request body holds memory that {@code release} gives back (see {@link BodyBudget}). */
+  void holdsBody(Runnable release) {
+    if (finished) {
+      release.run();
+    } else {
+      bodyRelease = release;
+    }
+  }
+
+  /**
+   * Nothing built from the request body is needed any more (the backend has it and answered): its memory is given
+   * back now rather than when the request ends, so a long generation does not hold it. Runs at most once.
+   */
+  void releaseBody() {
+    Runnable release = bodyRelease;
+    bodyRelease = null;
+    if (release != null) {
+      release.run();
+    }
+  }
+
   /** Marks the request as complete; later closes of the connection are no longer a cancellation. */
   boolean finish() {
     if (finished) {
@@ -254,6 +277,7 @@ public final class RequestScope implements Caller {
     finished = true;
     cancelActions.clear();
     tokensFlowing();
+    releaseBody();
     return true;
   }
 

@@ -2,9 +2,11 @@ package io.github.ollamalmstudioproxy.server;
 
 import io.github.ollamalmstudioproxy.backend.BodyPump;
 import io.github.ollamalmstudioproxy.backend.IdleWatch;
+import io.github.ollamalmstudioproxy.backend.Buffers;
 import io.github.ollamalmstudioproxy.backend.UpstreamStream;
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
 import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
+import io.github.ollamalmstudioproxy.config.Durations;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.translate.Output;
@@ -16,8 +18,10 @@ import io.github.ollamalmstudioproxy.translate.StreamTranslator;
 import io.github.ollamalmstudioproxy.translate.UpstreamRequest;
 import io.github.ollamalmstudioproxy.upstream.Backend;
 import io.github.ollamalmstudioproxy.upstream.Sent;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,16 +31,20 @@ import org.slf4j.LoggerFactory;
  * the translator, and writes what it returns: Ollama NDJSON lines as they come, or one aggregated JSON object.
  *
  * <p>The transport stays thin: every decision about content lives in the pure translator, every decision about the
- * form of an answer in the request's {@link ResponseState}.
+ * form of an answer in the request's {@link ResponseState}. Whatever ends an answer early (a failure, a bound, the
+ * {@code --aggregate-timeout} of a {@code stream:false} answer) resets the backend request.
  */
 final class TranslatedRelay {
   private static final Logger log = LoggerFactory.getLogger(TranslatedRelay.class);
 
   private final ProxyMetrics metrics;
+  private final Duration aggregateTimeout;
   private final Clock clock = Clock.systemUTC();
 
-  TranslatedRelay(ProxyMetrics metrics) {
+  /** @param aggregateTimeout how long a {@code stream:false} answer may take to collect ({@code --aggregate-timeout}) */
+  TranslatedRelay(ProxyMetrics metrics, Duration aggregateTimeout) {
     this.metrics = metrics;
+    this.aggregateTimeout = aggregateTimeout;
   }
 
   /** Sends {@code request} upstream for {@code model} and relays the answer, streamed or aggregated. */
@@ -54,6 +62,8 @@ final class TranslatedRelay {
   private void relay(RequestScope scope, Backend backend, Sent<UpstreamStream> sent, StreamSettings settings,
       boolean stream) {
     UpstreamStream upstream = sent.value();
+    // The backend took the request and answers: the body and what was built from it are garbage now.
+    scope.releaseBody();
     if (scope.cancelled()) {
       upstream.abort();
       return;
@@ -67,6 +77,8 @@ final class TranslatedRelay {
     relay.pump = upstream.pump(scope.response(), scope, relay);
     if (stream) {
       scope.onShutdownCutOff(relay::cutOff);
+    } else {
+      relay.bound(scope.context().owner());
     }
     relay.pump.start();
   }
@@ -79,6 +91,8 @@ final class TranslatedRelay {
     private final SseFeed feed;
     private final NdjsonResponse out;
     private BodyPump pump;
+    private Vertx timers;
+    private long timer = -1;
 
     Relay(RequestScope scope, Backend backend, StreamTranslator translator) {
       this.scope = scope;
@@ -110,6 +124,29 @@ final class TranslatedRelay {
       deliver(feed.fail(brokenOff(cause)));
     }
 
+    /**
+     * A {@code stream:false} answer is collected for at most {@code --aggregate-timeout}; then it ends with a 500
+     * and the backend is stopped. A client that leaves first stops the clock.
+     */
+    void bound(Vertx vertx) {
+      timers = vertx;
+      timer = vertx.setTimer(Math.max(1, aggregateTimeout.toMillis()), t -> {
+        timer = -1;
+        pump.finish(true);
+        deliver(feed.fail(new OllamaError(500, "the answer took longer than " + Durations.format(aggregateTimeout)
+            + ", the most the proxy collects a \"stream\":false answer for (--aggregate-timeout); ask with"
+            + " \"stream\":true for longer answers")));
+      });
+      scope.onCancel(this::stopClock);
+    }
+
+    private void stopClock() {
+      if (timer >= 0) {
+        timers.cancelTimer(timer);
+        timer = -1;
+      }
+    }
+
     /** A graceful shutdown's drain time is over: the final "cancelled" line, and the backend is stopped. */
     void cutOff() {
       pump.finish(true);
@@ -124,13 +161,14 @@ final class TranslatedRelay {
         return;
       }
       Ending ending = output.ending();
+      stopClock();
       // After a failure the backend must stop generating; after a normal end only its [DONE] is left to read.
       pump.finish(ending.failed());
       recordTokens();
       if (ending.failed()) {
         Replies.error(scope, ending.failure().status(), ending.failure().getMessage());
       } else if (ending.body() != null) {
-        Replies.json(scope, Buffer.buffer(ending.body()));
+        Replies.json(scope, Buffers.wrap(ending.body()));
       } else {
         out.end();
       }

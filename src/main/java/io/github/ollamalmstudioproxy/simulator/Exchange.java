@@ -6,8 +6,10 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -31,8 +33,11 @@ final class Exchange {
   final long createdSeconds = System.currentTimeMillis() / 1000;
   JsonNode body = NullNode.getInstance();
 
+  private static final int PAD_CHUNK = 64 * 1024;
+
   private final RequestLog log;
   private final List<Runnable> clientGoneListeners = new ArrayList<>();
+  private long padTo;
   private boolean clientGone;
   private boolean serverClosing;
   private boolean ended;
@@ -87,7 +92,15 @@ final class Exchange {
   }
 
   void fail(SimulatorFailure failure) {
+    if (failure.padTo() > 0) {
+      padTo(failure.padTo());
+    }
     send(failure.status(), failure.contentType(), failure.body());
+  }
+
+  /** The answer's body is followed by spaces up to {@code totalBytes} in all (a scripted oversized answer). */
+  void padTo(long totalBytes) {
+    this.padTo = totalBytes;
   }
 
   void send(int status, String contentType, String body) {
@@ -95,7 +108,33 @@ final class Exchange {
       return;
     }
     response.setStatusCode(status).putHeader("Content-Type", contentType);
-    end(body);
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    if (padTo > bytes.length) {
+      response.putHeader("Content-Length", Long.toString(padTo));
+      response.write(Buffer.buffer(bytes));
+      pad(padTo - bytes.length);
+    } else {
+      end(body);
+    }
+  }
+
+  /** Writes {@code left} more spaces as fast as the reader takes them, then ends; stops if the reader leaves. */
+  private void pad(long left) {
+    long rest = left;
+    while (rest > 0 && !clientGone && !response.writeQueueFull()) {
+      int n = (int) Math.min(rest, PAD_CHUNK);
+      response.write(Buffer.buffer(" ".repeat(n)));
+      rest -= n;
+    }
+    if (clientGone) {
+      return;
+    }
+    if (rest > 0) {
+      long remaining = rest;
+      response.drainHandler(v -> pad(remaining));
+    } else {
+      end("");
+    }
   }
 
   /**

@@ -1,8 +1,11 @@
 package io.github.ollamalmstudioproxy.simulator;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
@@ -13,7 +16,10 @@ import java.io.UncheckedIOException;
  * example {@code data} before {@code object}).
  */
 final class SimJson {
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Node's {@code JSON.parse}, which LM Studio uses, has no cap on one string: a large image is read whole. */
+  static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+      .build()).build();
 
   private SimJson() {}
 

@@ -10,14 +10,31 @@ import java.util.List;
  *
  * <p>LM Studio has used three body shapes for errors, sometimes for the same condition in different versions, so each
  * factory picks the shape of the newest capture; tests that need another shape use {@link #of(int, String)}.
+ *
+ * @param padTo the body is followed by spaces up to this many bytes in all (see {@link #paddedTo}); 0 for none
  */
-public record SimulatorFailure(int status, String body, String contentType) {
+public record SimulatorFailure(int status, String body, String contentType, long padTo) {
   static final String NO_MODELS_LOADED =
       "No models loaded. Please load a model in the developer page or use the 'lms load' command.";
 
   public SimulatorFailure {
     requireNonNull(body, "body");
     requireNonNull(contentType, "contentType");
+    if (padTo < 0) {
+      throw new IllegalArgumentException("padTo must not be negative: " + padTo);
+    }
+  }
+
+  public SimulatorFailure(int status, String body, String contentType) {
+    this(status, body, contentType, 0);
+  }
+
+  /**
+   * The same failure with its body padded by spaces to {@code totalBytes} in all (the declared length): an error page
+   * far larger than any message, as a misbehaving server or an intermediary sends.
+   */
+  public SimulatorFailure paddedTo(long totalBytes) {
+    return new SimulatorFailure(status, body, contentType, totalBytes);
   }
 
   /** A raw body; HTML when it starts with {@code <}, as LM Studio's transient 500 pages do, else JSON. */

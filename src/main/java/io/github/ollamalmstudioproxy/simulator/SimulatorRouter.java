@@ -69,6 +69,10 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
     RecordedRequest record = new RecordedRequest(sequence.incrementAndGet(), request.method().name(), request.uri(),
         headers(request), body, received);
     Exchange exchange = new Exchange(request, record, context, log);
+    long padding = env.script().paddingFor(request.path());
+    if (padding > 0) {
+      exchange.padTo(padding);
+    }
     request.response().closeHandler(v -> exchange.clientClosed());
     request.response().putHeader("X-Powered-By", "Express");
     log.add(record);

@@ -51,6 +51,7 @@ public final class SimulatorScript {
   private boolean closeAfterAnswer;
   private final Deque<SimulatorFailure> nextFailures = new ArrayDeque<>();
   private SimulatorFailure alwaysFailure;
+  private final Map<String, Long> paddedAnswers = new HashMap<>();
 
   SimulatorScript() {
     reset();
@@ -86,6 +87,7 @@ public final class SimulatorScript {
     closeAfterAnswer = false;
     nextFailures.clear();
     alwaysFailure = null;
+    paddedAnswers.clear();
     return this;
   }
 
@@ -341,6 +343,21 @@ public final class SimulatorScript {
     return closeAfterAnswer;
   }
 
+  /**
+   * Every answer on {@code path} (model lists, embeddings) is followed by spaces up to {@code totalBytes} in all, and
+   * declares that length: a valid JSON answer as large as a backend with thousands of models, or a huge batch, sends.
+   * Answers already longer are sent as they are; {@link #reset()} ends the padding.
+   */
+  public synchronized SimulatorScript padAnswers(String path, long totalBytes) {
+    paddedAnswers.put(requireNonNull(path, "path"), nonNegative(totalBytes, "totalBytes"));
+    return this;
+  }
+
+  /** The size answers on {@code path} are padded to, or 0. */
+  synchronized long paddingFor(String path) {
+    return paddedAnswers.getOrDefault(path, 0L);
+  }
+
   synchronized ScriptSnapshot snapshot() {
     return new ScriptSnapshot(tokens, tokensExplicit, tokenInterval, reasoning, reasoningField, List.copyOf(toolCalls),
         prefillDelay, headersDuringPrefill, midStreamErrorAfter, midStreamErrorMessage, midStreamErrorEventLine,
@@ -371,6 +388,13 @@ public final class SimulatorScript {
       throw new IllegalArgumentException(name + " must not be negative: " + d);
     }
     return d;
+  }
+
+  private static long nonNegative(long n, String name) {
+    if (n < 0) {
+      throw new IllegalArgumentException(name + " must not be negative: " + n);
+    }
+    return n;
   }
 
   private static int nonNegative(int n, String name) {

@@ -164,6 +164,12 @@ public final class SseDecoder {
       data = value;
       return;
     }
+    int length = (moreData == null ? data.length() : moreData.length()) + 1 + value.length();
+    if (length > maxLineBytes) {
+      // Data lines join into one event, and one event becomes one line for the client: the same bound holds, or a
+      // backend that never ends its event would grow it without end.
+      throw new SseException("upstream SSE event longer than " + maxLineBytes + " characters");
+    }
     if (moreData == null) {
       moreData = new StringBuilder(data.length() + value.length() + 16);
       moreData.append(data);

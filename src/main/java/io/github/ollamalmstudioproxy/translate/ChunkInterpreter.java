@@ -127,6 +127,11 @@ public final class ChunkInterpreter {
     return new String(id);
   }
 
+  /** Characters of tool-call arguments held until the end of the stream. */
+  long toolArgumentChars() {
+    return tools.argumentChars();
+  }
+
   /** Prompt tokens as the backend reported them (usage, else llama-server's timings); -1 when it did not. */
   public long promptEvalCount() {
     return promptTokens >= 0 ? promptTokens

@@ -21,9 +21,18 @@ import java.util.List;
  *
  * <p>Tool calls are collected and sent whole in one {@code done:false} line right before the final line: clients
  * execute only complete calls, and Ollama's documented placement is a separate chunk before {@code done}.
+ *
+ * <p>What is held until the end is bounded by {@link #MAX_HELD_CHARS}: an answer past it ends with a 500 that says so
+ * (the transport then resets the backend), so a backend that never stops cannot grow the heap.
  */
 public final class StreamTranslator implements StreamTranslation {
   public static final String NO_DONE = "backend stream ended before it was complete (no [DONE])";
+  /**
+   * The most characters held until the end of an answer: content, thinking and tool-call arguments together when
+   * aggregating, tool-call arguments alone when streaming. About a million tokens, several times the longest answer
+   * a model writes; at 2 bytes a character, plus the final body, it costs a few tens of MB at most.
+   */
+  public static final int MAX_HELD_CHARS = 4 * 1024 * 1024;
 
   private final ChunkInterpreter chunks;
   private final OllamaWriter writer;
@@ -62,7 +71,8 @@ public final class StreamTranslator implements StreamTranslation {
     } catch (OllamaError failure) {
       return fail(failure);
     }
-    return emit(piece);
+    Output out = emit(piece);
+    return held() > MAX_HELD_CHARS ? out.then(fail(tooLong())) : out;
   }
 
   @Override
@@ -133,6 +143,21 @@ public final class StreamTranslator implements StreamTranslation {
   @Override
   public long completionTokens() {
     return chunks.evalCount();
+  }
+
+  /** Characters held until the end: what a later line or the aggregated body will carry. */
+  private long held() {
+    long held = chunks.toolArgumentChars();
+    return content == null ? held : held + content.length() + thinking.length();
+  }
+
+  private OllamaError tooLong() {
+    if (content == null) {
+      return new OllamaError(500, "the backend's tool call arguments are longer than " + MAX_HELD_CHARS
+          + " characters, the most the proxy holds for one answer");
+    }
+    return new OllamaError(500, "the answer is longer than " + MAX_HELD_CHARS + " characters, the most the proxy"
+        + " collects for a \"stream\":false answer; ask with \"stream\":true for longer answers");
   }
 
   private Output emit(Piece piece) {

@@ -21,6 +21,7 @@ final class ToolCallAccumulator {
   }
 
   private final List<Call> calls = new ArrayList<>(2);
+  private long argumentChars;
 
   /**
    * Adds one fragment.
@@ -38,7 +39,13 @@ final class ToolCallAccumulator {
     }
     if (arguments != null) {
       call.arguments.append(arguments);
+      argumentChars += arguments.length();
     }
+  }
+
+  /** Characters of arguments held, all calls together. */
+  long argumentChars() {
+    return argumentChars;
   }
 
   boolean isEmpty() {

@@ -3,6 +3,9 @@ package io.github.ollamalmstudioproxy.upstream;
 import static java.util.Objects.requireNonNull;
 
 import io.github.ollamalmstudioproxy.backend.BackendClient;
+import io.github.ollamalmstudioproxy.backend.BoundedBody.Limit;
+import io.github.ollamalmstudioproxy.backend.BoundedBody.Sink;
+import io.github.ollamalmstudioproxy.backend.Buffers;
 import io.github.ollamalmstudioproxy.backend.JsonPost;
 import io.github.ollamalmstudioproxy.backend.StreamingPost;
 import io.github.ollamalmstudioproxy.backend.TransportFailures;
@@ -21,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.function.Supplier;
 
 /**
  * One backend as the proxy drives it: its HTTP client, its model catalog, its model loads and the retry loop around
@@ -101,19 +105,21 @@ public final class Backend {
    */
   public Future<Sent<UpstreamStream>> stream(Caller caller, CatalogSnapshot snapshot, ResolvedModel model,
       String path, byte[] body) {
-    Buffer payload = Buffer.buffer(body);
+    Buffer payload = Buffers.wrap(body);
     return mapped(loads.ensureLoaded(snapshot, model, caller)
         .compose(loadNanos -> attempts.run(caller, model, loadNanos, () -> streams.send(path, payload, caller))),
         caller);
   }
 
   /**
-   * POSTs a JSON request and reads the whole answer, with the same replays. The backend loads the model on first use
-   * (as LM Studio does for embeddings), so nothing is loaded first.
+   * POSTs a JSON request and feeds the answer, as it arrives, to a sink made for each attempt, with the same replays;
+   * past {@code limit} the answer is reset and the call fails with a 502 naming the limit. The backend loads the model
+   * on first use (as LM Studio does for embeddings), so nothing is loaded first.
    */
-  public Future<Sent<Buffer>> post(Caller caller, ResolvedModel model, String path, byte[] body) {
-    Buffer payload = Buffer.buffer(body);
-    return mapped(attempts.run(caller, model, 0, () -> posts.send(path, payload, caller)), caller);
+  public <T> Future<Sent<T>> post(Caller caller, ResolvedModel model, String path, byte[] body, Limit limit,
+      Supplier<Sink<T>> reader) {
+    Buffer payload = Buffers.wrap(body);
+    return mapped(attempts.run(caller, model, 0, () -> posts.send(path, payload, caller, limit, reader)), caller);
   }
 
   /** Ollama's preload: makes sure the model is loaded; completes with the nanoseconds spent loading. */

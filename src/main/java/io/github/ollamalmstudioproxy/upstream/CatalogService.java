@@ -3,6 +3,7 @@ package io.github.ollamalmstudioproxy.upstream;
 import static java.util.Objects.requireNonNull;
 
 import io.github.ollamalmstudioproxy.backend.BackendClient;
+import io.github.ollamalmstudioproxy.backend.BoundedBody;
 import io.github.ollamalmstudioproxy.backend.TransportFailures;
 import io.github.ollamalmstudioproxy.catalog.CatalogListing;
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
@@ -33,6 +34,12 @@ public final class CatalogService {
   private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(2);
   /** How long the last good list may stand in for a backend that is down, before clients get the 502. */
   static final Duration MAX_STALE = Duration.ofMinutes(10);
+  /**
+   * The most of one model list the proxy reads (readiness probe included). LM Studio's richest list takes well under
+   * 1 KiB per model, so this is thousands of models; a larger answer is reset and fails the fetch with a 502 that says
+   * so, instead of growing the heap.
+   */
+  public static final long MAX_MODEL_LIST_BYTES = 8L * 1024 * 1024;
 
   private final BackendClient backend;
   private final TransportFailures failures;
@@ -101,10 +108,15 @@ public final class CatalogService {
     servingStale = stale;
   }
 
+  /** The bound on reading the model list at {@code path}. */
+  static BoundedBody.Limit modelListLimit(String path) {
+    return new BoundedBody.Limit(MAX_MODEL_LIST_BYTES, "model list (GET " + path + ")", null);
+  }
+
   private CompletableFuture<ModelListProbe.Reply> httpGet(String path) {
     // The metadata connections and deadline: model lists never take a connection inference needs.
-    return backend.getMetadata(path)
-        .map(answer -> new ModelListProbe.Reply(answer.status(), answer.body()))
+    return backend.getMetadata(path, modelListLimit(path))
+        .map(reply -> new ModelListProbe.Reply(reply.status(), reply.body().toString()))
         .toCompletionStage().toCompletableFuture();
   }
 }

@@ -28,6 +28,7 @@ final class ReadinessProbe {
   private static final Logger log = LoggerFactory.getLogger(ReadinessProbe.class);
   /** How long one probe's result answers every readiness check. */
   static final Duration CACHE_FOR = Duration.ofSeconds(1);
+  static final String PATH = "/v1/models";
 
   /** Why the backend cannot serve, in words for {@code /readyz}. */
   static final class NotReady extends RuntimeException {
@@ -40,7 +41,7 @@ final class ReadinessProbe {
     }
   }
 
-  private final Supplier<Future<BackendClient.Fetched>> fetch;
+  private final Supplier<Future<BackendClient.Reply>> fetch;
   private final TransportFailures failures;
   private final LongSupplier nanoTime;
   private Future<Void> inFlight;
@@ -48,11 +49,11 @@ final class ReadinessProbe {
   private long lastNanos;
 
   ReadinessProbe(BackendClient backend, TransportFailures failures) {
-    this(() -> backend.getMetadata("/v1/models"), failures, System::nanoTime);
+    this(() -> backend.getMetadata(PATH, CatalogService.modelListLimit(PATH)), failures, System::nanoTime);
   }
 
   /** @param fetch GETs {@code /v1/models}; @param nanoTime {@code System::nanoTime} in production */
-  ReadinessProbe(Supplier<Future<BackendClient.Fetched>> fetch, TransportFailures failures, LongSupplier nanoTime) {
+  ReadinessProbe(Supplier<Future<BackendClient.Reply>> fetch, TransportFailures failures, LongSupplier nanoTime) {
     this.fetch = fetch;
     this.failures = failures;
     this.nanoTime = nanoTime;
@@ -88,7 +89,7 @@ final class ReadinessProbe {
   }
 
   private Future<Void> probe() {
-    Future<BackendClient.Fetched> fetched;
+    Future<BackendClient.Reply> fetched;
     try {
       fetched = fetch.get();
     } catch (RuntimeException e) {
@@ -98,7 +99,7 @@ final class ReadinessProbe {
       if (answer.status() != 200) {
         throw new NotReady("backend answered HTTP " + answer.status() + " on /v1/models");
       }
-      checkBody(answer.body());
+      checkBody(answer.body().toString());
       return (Void) null;
     }).recover(e -> Future.failedFuture(e instanceof NotReady ? e : new NotReady(failures.message(e), e)));
   }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * deadline, so a flood of them against a slow backend can never take the connections inference needs.
  */
 class MetadataConnectionsTest {
+  private static final BoundedBody.Limit LIMIT = new BoundedBody.Limit(1 << 20, "model list", null);
   private static final Duration BOUND = Duration.ofSeconds(5);
   private static final Duration SLOW = Duration.ofSeconds(20);
 
@@ -61,9 +62,9 @@ class MetadataConnectionsTest {
     http = new BackendClient(vertx, base, null, SLOW, SLOW, SLOW, () -> {});
     backend.script("/v1/models", pause(1500), write("{\"data\":[]}"), end());
     backend.script("/v1/chat/completions", write("data: [DONE]\n\n"), end());
-    List<Future<BackendClient.Fetched>> probes = new ArrayList<>();
+    List<Future<BackendClient.Reply>> probes = new ArrayList<>();
     for (int i = 0; i < 2 * BackendClient.METADATA_CONNECTIONS; i++) {
-      probes.add(http.getMetadata("/v1/models"));
+      probes.add(http.getMetadata("/v1/models", LIMIT));
     }
     await().atMost(BOUND).until(() -> backend.exchanges().size() == BackendClient.METADATA_CONNECTIONS);
 
@@ -75,8 +76,8 @@ class MetadataConnectionsTest {
     assertThat(probes).noneMatch(Future::isComplete);
     assertThat(backend.exchanges().stream().filter(e -> e.path.equals("/v1/models"))
         .map(e -> e.link.id).collect(Collectors.toSet())).hasSize(BackendClient.METADATA_CONNECTIONS);
-    for (Future<BackendClient.Fetched> probe : probes) {
-      assertThat(probe.await(10, TimeUnit.SECONDS).body()).isEqualTo("{\"data\":[]}");
+    for (Future<BackendClient.Reply> probe : probes) {
+      assertThat(probe.await(10, TimeUnit.SECONDS).body().toString()).isEqualTo("{\"data\":[]}");
     }
   }
 
@@ -85,10 +86,10 @@ class MetadataConnectionsTest {
     http = new BackendClient(vertx, base, null, SLOW, Duration.ofMillis(800), SLOW, () -> {});
     backend.script("/v1/models", write("{\"data\""), pause(300), write(":[]}"), end());
 
-    BackendClient.Fetched fetched = http.getMetadata("/v1/models").await(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+    BackendClient.Reply fetched = http.getMetadata("/v1/models", LIMIT).await(BOUND.toMillis(), TimeUnit.MILLISECONDS);
 
     assertThat(fetched.status()).isEqualTo(200);
-    assertThat(fetched.body()).isEqualTo("{\"data\":[]}");
+    assertThat(fetched.body().toString()).isEqualTo("{\"data\":[]}");
   }
 
   /** A body that keeps dripping bytes never trips an idle timeout; the metadata deadline bounds the whole answer. */
@@ -104,7 +105,7 @@ class MetadataConnectionsTest {
     backend.script("/v1/models", drip.toArray(Step[]::new));
 
     long started = System.nanoTime();
-    Future<BackendClient.Fetched> fetch = http.getMetadata("/v1/models");
+    Future<BackendClient.Reply> fetch = http.getMetadata("/v1/models", LIMIT);
     await().atMost(BOUND).until(fetch::isComplete);
 
     assertThat(fetch.cause()).isInstanceOf(TimeoutException.class).hasMessageContaining("within 500 ms");

@@ -83,8 +83,15 @@ final class ScriptedBackend {
     }
   }
 
+  /** How an answer starts: its status, its Content-Type, and a declared Content-Length (-1: chunked). */
+  record Head(int status, String contentType, long contentLength) {
+    static final Head STREAM = new Head(200, "text/event-stream", -1);
+  }
+
+  private record Script(Head head, List<Step> steps) {}
+
   private final Vertx vertx;
-  private final Map<String, List<Step>> scripts = new ConcurrentHashMap<>();
+  private final Map<String, Script> scripts = new ConcurrentHashMap<>();
   private final Map<HttpConnection, Link> links = new ConcurrentHashMap<>();
   private final AtomicInteger linkIds = new AtomicInteger();
   private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
@@ -96,7 +103,12 @@ final class ScriptedBackend {
 
   /** What {@code path} answers from now on: status 200, {@code text/event-stream}, chunked, then the steps. */
   ScriptedBackend script(String path, Step... steps) {
-    scripts.put(path, List.of(steps));
+    return script(path, Head.STREAM, steps);
+  }
+
+  /** What {@code path} answers from now on: {@code head}, then the steps. */
+  ScriptedBackend script(String path, Head head, Step... steps) {
+    scripts.put(path, new Script(head, List.of(steps)));
     return this;
   }
 
@@ -127,16 +139,22 @@ final class ScriptedBackend {
     HttpServerResponse response = request.response();
     request.exceptionHandler(e -> {});
     response.exceptionHandler(e -> {});
-    List<Step> steps = scripts.get(request.path());
-    if (steps == null) {
+    Script script = scripts.get(request.path());
+    if (script == null) {
       response.setStatusCode(404).end();
       return;
     }
     Exchange exchange = new Exchange(request.path(), link);
     exchanges.add(exchange);
+    Head head = script.head();
     request.body().onComplete(body -> {
-      response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream");
-      run(exchange, connection, response, steps, 0);
+      response.setStatusCode(head.status()).putHeader(HttpHeaders.CONTENT_TYPE, head.contentType());
+      if (head.contentLength() >= 0) {
+        response.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(head.contentLength()));
+      } else {
+        response.setChunked(true);
+      }
+      run(exchange, connection, response, script.steps(), 0);
     });
   }
 

@@ -23,6 +23,26 @@ class ConfigPrecedenceTest {
     assertThat(config.ollamaVersion()).isEqualTo(ProxyConfig.DEFAULT_OLLAMA_VERSION);
     assertThat(config.firstByteTimeout()).isEqualTo(Duration.ofMinutes(10));
     assertThat(config.maxBodyBytes()).isEqualTo(64L * 1024 * 1024);
+    assertThat(config.aggregateTimeout()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(config.maxBodyMemory()).as("80% of the max heap").isEqualTo(Runtime.getRuntime().maxMemory() / 10 * 8);
+  }
+
+  @Test
+  void theMemoryBoundsComeFromFlagsEnvironmentOrFile() throws IOException {
+    Path file = yaml("max-body-memory: 96MiB\naggregate-timeout: 90s\n");
+
+    ProxyConfig fromFile = CommandLineConfig.parse(new String[] {"--config", file.toString()}, Map.of());
+    ProxyConfig fromEnv = CommandLineConfig.parse(new String[0], Map.of("OLLAMA_PROXY_MAX_BODY_MEMORY", "200MB",
+        "OLLAMA_PROXY_AGGREGATE_TIMEOUT", "1h"));
+
+    assertThat(fromFile.maxBodyMemory()).isEqualTo(96L * 1024 * 1024);
+    assertThat(fromFile.aggregateTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(fromEnv.maxBodyMemory()).isEqualTo(200_000_000L);
+    assertThat(fromEnv.aggregateTimeout()).isEqualTo(Duration.ofHours(1));
+    assertThatThrownBy(() -> CommandLineConfig.parse(new String[] {"--max-body-memory", "0"}, Map.of()))
+        .hasMessageContaining("--max-body-memory");
+    assertThatThrownBy(() -> CommandLineConfig.parse(new String[] {"--aggregate-timeout", "0s"}, Map.of()))
+        .hasMessageContaining("--aggregate-timeout");
   }
 
   @Test

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
 import io.github.ollamalmstudioproxy.support.Ndjson;
 import io.github.ollamalmstudioproxy.support.SimulatorBackedTest;
 import io.github.ollamalmstudioproxy.support.Upstream;
+import io.github.ollamalmstudioproxy.translate.embed.EmbedRequest;
+import io.github.ollamalmstudioproxy.translate.embed.OpenAiEmbeddings;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -127,6 +131,58 @@ class EmbedIT extends SimulatorBackedTest {
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).isEqualTo("{\"error\":\"Input is too long\"}");
+  }
+
+  @Test
+  void theMostInputsARequestMayHaveAreEmbeddedInOneBackendCall() {
+    HttpResponse<String> response = harness.post("/api/embed", embedBody(EmbedRequest.MAX_INPUTS));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(Ndjson.json(response.body()).path("embeddings").size()).isEqualTo(2048);
+    assertThat(harness.simulator().log().byPath("/v1/embeddings")).hasSize(1);
+  }
+
+  @Test
+  void oneInputMoreIsA400BeforeAnythingReachesTheBackend() {
+    HttpResponse<String> response = harness.post("/api/embed", embedBody(EmbedRequest.MAX_INPUTS + 1));
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).isEqualTo(
+        "{\"error\":\"too many inputs: 2049 (at most 2048 per request; send them in batches)\"}");
+    assertThat(harness.simulator().log().byPath("/v1/embeddings")).isEmpty();
+  }
+
+  @Test
+  void anAnswerOfExactlyTheCapIsRead() {
+    harness.simulator().script().padAnswers("/v1/embeddings", OpenAiEmbeddings.MAX_ANSWER_BYTES);
+
+    HttpResponse<String> response = harness.post("/api/embed", "{\"model\":\"" + MODEL + "\",\"input\":[\"alpha\"]}");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(doubles(Ndjson.json(response.body()).path("embeddings").path(0)))
+        .containsExactly(direct("alpha"), within(1e-6));
+  }
+
+  @Test
+  void anAnswerPastTheCapIsA502NamingTheLimitAndTheBackendIsReset() {
+    harness.simulator().script().padAnswers("/v1/embeddings", OpenAiEmbeddings.MAX_ANSWER_BYTES + 1);
+
+    HttpResponse<String> response = harness.post("/api/embed", "{\"model\":\"" + MODEL + "\",\"input\":[\"alpha\"]}");
+
+    assertThat(response.statusCode()).isEqualTo(502);
+    assertThat(response.body()).isEqualTo("{\"error\":\"the backend's embeddings answer (POST /v1/embeddings) is larger"
+        + " than 64 MiB, the most the proxy reads; embed fewer inputs per request\"}");
+    RecordedRequest call = harness.simulator().log().byPath("/v1/embeddings").get(0);
+    harness.simulator().log().awaitClientClose(call, Duration.ofSeconds(10));
+    assertThat(call.completed()).isFalse();
+  }
+
+  private static String embedBody(int inputs) {
+    StringBuilder body = new StringBuilder("{\"model\":\"" + MODEL + "\",\"input\":[");
+    for (int i = 0; i < inputs; i++) {
+      body.append(i == 0 ? "" : ",").append("\"text number ").append(i).append('"');
+    }
+    return body.append("]}").toString();
   }
 
   /** The simulator's own vector for {@code input}, asked for directly. */

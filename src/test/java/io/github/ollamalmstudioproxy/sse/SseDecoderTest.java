@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
@@ -116,6 +117,24 @@ class SseDecoderTest {
           .isInstanceOf(SseException.class)
           .hasMessage("upstream SSE line longer than 64 bytes");
     }
+  }
+
+  @Test
+  void dataLinesJoinedUpToTheBoundAreOneEvent() {
+    // 8 lines of "data: xxxxxxx": 8 x 7 characters and 7 newlines between them = 63.
+    String lines = ("data: " + "x".repeat(7) + "\n").repeat(8);
+    RecordingListener listener = new RecordingListener();
+    feed(new SseDecoder(listener, 63), (lines + "\n").getBytes(UTF_8), 5);
+    assertThat(listener.events).containsExactly(String.join("\n", Collections.nCopies(8, "x".repeat(7))));
+  }
+
+  @Test
+  void dataLinesJoinedPastTheBoundFailBeforeTheEventEnds() {
+    byte[] endless = ("data: " + "x".repeat(7) + "\n").repeat(8).getBytes(UTF_8);
+    SseDecoder decoder = new SseDecoder(new RecordingListener(), 62);
+    assertThatThrownBy(() -> decoder.feed(endless, 0, endless.length))
+        .isInstanceOf(SseException.class)
+        .hasMessage("upstream SSE event longer than 62 characters");
   }
 
   @Test

@@ -2,10 +2,11 @@ package io.github.ollamalmstudioproxy.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.ollamalmstudioproxy.backend.BackendClient.Fetched;
+import io.github.ollamalmstudioproxy.backend.BackendClient.Reply;
 import io.github.ollamalmstudioproxy.backend.TransportFailures;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
@@ -16,11 +17,11 @@ import org.junit.jupiter.api.Test;
 
 /** Readiness checks share one probe in flight and reuse its result for {@link ReadinessProbe#CACHE_FOR}. */
 class ReadinessProbeTest {
-  private static final Fetched READY = new Fetched(200, "{\"data\":[],\"object\":\"list\"}");
+  private static final Reply READY = new Reply(200, Buffer.buffer("{\"data\":[],\"object\":\"list\"}"));
   private final AtomicLong now = new AtomicLong(5_000_000_000L);
-  private final List<Promise<Fetched>> fetches = new ArrayList<>();
+  private final List<Promise<Reply>> fetches = new ArrayList<>();
   private final ReadinessProbe probe = new ReadinessProbe(() -> {
-    Promise<Fetched> fetch = Promise.promise();
+    Promise<Reply> fetch = Promise.promise();
     fetches.add(fetch);
     return fetch.future();
   }, new TransportFailures(URI.create("http://127.0.0.1:1234")), now::get);
@@ -69,11 +70,11 @@ class ReadinessProbeTest {
   @Test
   void anAnswerWithoutAModelListIsNotReady() {
     Future<Void> check = probe.check();
-    fetches.get(0).complete(new Fetched(200, "{\"error\":\"Unexpected endpoint or method. (GET /v1/models)\"}"));
+    fetches.get(0).complete(new Reply(200, Buffer.buffer("{\"error\":\"Unexpected endpoint or method. (GET /v1/models)\"}")));
     assertThat(check.cause()).hasMessageContaining("without a model list");
     advance(ReadinessProbe.CACHE_FOR);
     Future<Void> next = probe.check();
-    fetches.get(1).complete(new Fetched(503, "busy"));
+    fetches.get(1).complete(new Reply(503, Buffer.buffer("busy")));
     assertThat(next.cause()).hasMessage("backend answered HTTP 503 on /v1/models");
   }
 

@@ -24,6 +24,11 @@ import java.util.List;
  */
 public record EmbedRequest(String model, List<String> inputs, Integer dimensions, boolean legacy) {
   public static final String PATH = "/v1/embeddings";
+  /**
+   * The most inputs one request may embed, as in OpenAI's API. The answer grows with every input (a 768-dimension
+   * vector is about 16 KB of JSON from LM Studio), so a larger batch is refused before it reaches the backend.
+   */
+  public static final int MAX_INPUTS = 2048;
 
   public EmbedRequest {
     requireNonNull(model, "model");
@@ -78,6 +83,10 @@ public record EmbedRequest(String model, List<String> inputs, Integer dimensions
         throw OllamaError.badRequest("invalid input type");
       }
       inputs.add(item.textValue());
+    }
+    if (inputs.size() > MAX_INPUTS) {
+      throw OllamaError.badRequest("too many inputs: " + inputs.size() + " (at most " + MAX_INPUTS
+          + " per request; send them in batches)");
     }
     return inputs;
   }
