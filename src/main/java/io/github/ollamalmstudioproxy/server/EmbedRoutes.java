@@ -50,14 +50,14 @@ final class EmbedRoutes {
           return Future.succeededFuture(answer(scope, request, null));
         }
         return backend.post(scope, model, EmbedRequest.PATH, request.openAiBody(model.backendId()), ANSWER,
-            EmbedRoutes::reader).map(sent -> answer(scope, request, sent));
+            () -> reader(request.inputs().size())).map(sent -> answer(scope, request, sent));
       });
     }).onSuccess(view -> Replies.json(scope, Buffers.wrap(view))).onFailure(e -> Replies.fail(scope, e));
   }
 
   /** The backend's answer read as it arrives, vector by vector (see {@link OpenAiEmbeddings}). */
-  private static Sink<OpenAiEmbeddings.Result> reader() {
-    OpenAiEmbeddings reader = new OpenAiEmbeddings();
+  private static Sink<OpenAiEmbeddings.Result> reader(int inputs) {
+    OpenAiEmbeddings reader = new OpenAiEmbeddings(inputs);
     return new Sink<>() {
       @Override
       public void chunk(Buffer chunk) {

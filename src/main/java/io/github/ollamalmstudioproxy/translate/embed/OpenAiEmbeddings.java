@@ -31,6 +31,12 @@ public final class OpenAiEmbeddings {
    * larger models need smaller batches.
    */
   public static final long MAX_ANSWER_BYTES = 64L * 1024 * 1024;
+  /**
+   * The most numbers one vector may have. The widest embedding models have 4,096 to 8,192 dimensions; an answer with
+   * a longer vector is not an embedding, and stopping it here keeps a hostile answer from growing one array to the
+   * whole answer cap.
+   */
+  public static final int MAX_DIMENSIONS = 65_536;
 
   /**
    * @param vectors one per input, in input order
@@ -63,7 +69,17 @@ public final class OpenAiEmbeddings {
   /** The previous vector's length: every vector of an answer has the same, so later ones are sized right at once. */
   private int lengthHint = 64;
 
+  /** The most vectors the answer may hold: one per input; any more is not an answer to this request. */
+  private final int expectedVectors;
+
+  /** A reader for an answer of any number of vectors (tests, and bodies already in memory). */
   public OpenAiEmbeddings() {
+    this(Integer.MAX_VALUE);
+  }
+
+  /** @param expectedVectors the number of inputs the request sent: past as many vectors the answer fails at once */
+  public OpenAiEmbeddings(int expectedVectors) {
+    this.expectedVectors = expectedVectors;
     try {
       parser = Json.FACTORY.createNonBlockingByteArrayParser();
     } catch (IOException e) {
@@ -159,6 +175,10 @@ public final class OpenAiEmbeddings {
             throw withoutVector();
           }
           int position = items.size();
+          if (position == expectedVectors) {
+            throw new OllamaError(500, "backend returned more embeddings than the " + expectedVectors
+                + " inputs asked for");
+          }
           items.add(new Item(index != null ? index : position, position, vector));
           at = At.DATA;
         } else {
@@ -173,7 +193,10 @@ public final class OpenAiEmbeddings {
           at = At.ITEM;
         } else if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
           if (length == vector.length) {
-            vector = Arrays.copyOf(vector, vector.length * 2);
+            if (length >= MAX_DIMENSIONS) {
+              throw new OllamaError(500, "backend returned an embedding of more than " + MAX_DIMENSIONS + " numbers");
+            }
+            vector = Arrays.copyOf(vector, Math.min(MAX_DIMENSIONS, vector.length * 2));
           }
           vector[length++] = parser.getFloatValue();
         } else {

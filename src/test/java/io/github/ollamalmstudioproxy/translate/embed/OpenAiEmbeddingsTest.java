@@ -99,4 +99,24 @@ class OpenAiEmbeddingsTest {
   private static byte[] json(String singleQuoted) {
     return singleQuoted.replace('\'', '"').getBytes(StandardCharsets.UTF_8);
   }
+
+  @Test
+  void aVectorMayHaveUpToTheDimensionBoundAndNotOneMore() {
+    String widest = "{\"data\":[{\"index\":0,\"embedding\":[" + "0.5,".repeat(OpenAiEmbeddings.MAX_DIMENSIONS - 1)
+        + "0.5]}]}";
+    assertThat(OpenAiEmbeddings.parse(widest.getBytes(StandardCharsets.UTF_8)).vectors().get(0))
+        .hasSize(OpenAiEmbeddings.MAX_DIMENSIONS);
+    String wider = "{\"data\":[{\"index\":0,\"embedding\":[" + "0.5,".repeat(OpenAiEmbeddings.MAX_DIMENSIONS)
+        + "0.5]}]}";
+    assertThatThrownBy(() -> OpenAiEmbeddings.parse(wider.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(OllamaError.class).hasMessage("backend returned an embedding of more than 65536 numbers");
+  }
+
+  @Test
+  void moreVectorsThanInputsFailAsSoonAsTheFirstExtraOneEnds() {
+    OpenAiEmbeddings reader = new OpenAiEmbeddings(1);
+    byte[] two = "{\"data\":[{\"embedding\":[1]},{\"embedding\":[2]}".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> reader.feed(two, 0, two.length)).isInstanceOf(OllamaError.class)
+        .hasMessage("backend returned more embeddings than the 1 inputs asked for");
+  }
 }
