@@ -45,8 +45,9 @@ final class Replies {
     if (contentType != null) {
       response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
     }
-    // An answer given before the request body was read, with "Connection: close" (a 413, a refused 100-continue):
-    // Vert.x would keep the connection open until the client sends the rest, so it is closed once the answer is out.
+    // An answer given before the request body was read, with "Connection: close" (a 413, a 503, a refused
+    // 100-continue): Vert.x would keep the connection open until the client sends the rest, so it is closed once the
+    // answer is out; a client still sending its body gets a moment to finish, or the close would reset the answer.
     boolean closeAfter = !scope.request().isEnded()
         && "close".equalsIgnoreCase(response.headers().get(HttpHeaders.CONNECTION));
     Future<Void> written;
@@ -56,7 +57,11 @@ final class Replies {
       written = response.end(body);
     }
     if (closeAfter) {
-      written.onComplete(done -> scope.request().connection().close());
+      if (BodyGate.awaitsContinue(scope)) {
+        written.onComplete(done -> scope.request().connection().close());
+      } else {
+        written.onComplete(done -> LingeringClose.after(scope.context().owner(), scope.request()));
+      }
     }
     return written;
   }

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
 import io.github.ollamalmstudioproxy.support.ProxyHarness;
 import io.github.ollamalmstudioproxy.support.RawHttp;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -46,14 +51,36 @@ class BodyLimitIT {
   void aDeclaredLengthOverTheLimitIsRefusedOnEveryPassthroughPrefixBeforeAnythingIsSent() {
     for (String path : PASSTHROUGH) {
       for (long length : List.of(5L * 1000 * 1000, 2L * 1024 * 1024 * 1024, LIMIT + 1L)) {
-        String response = head(harness, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + "Content-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n");
+        String response;
+        try (RawHttp raw = RawHttp.connect(harness.port())) {
+          response = raw.sendRaw("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              + "Content-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n")
+              .readUntil("(--max-body-size)");
+        }
         assertThat(response).as(path + " " + length).startsWith("HTTP/1.1 413 ")
             .containsIgnoringCase("connection: close")
             .contains("{\"error\":{\"message\":\"request body too large: the limit is 1048576 bytes (--max-body-size)\"");
       }
     }
     assertThat(harness.simulator().log().all()).isEmpty();
+  }
+
+  @Test
+  void aClientStillSendingItsBodyReadsThe413InsteadOfAReset() throws Exception {
+    // 16 MiB is more than loopback's socket buffers hold, so the client is still sending when the 413 goes out; the
+    // proxy reads the rest away before it closes (a close with unread bytes resets the connection and the answer).
+    byte[] body = new byte[16 * LIMIT];
+    Arrays.fill(body, (byte) ' ');
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    for (String path : List.of("/api/chat", "/v1/chat/completions")) {
+      for (int i = 0; i < 5; i++) {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + harness.port() + path)).timeout(Duration.ofSeconds(20))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path).isEqualTo(413);
+        assertThat(response.body()).as(path).contains("request body too large");
+      }
+    }
   }
 
   @Test
@@ -144,7 +171,8 @@ class BodyLimitIT {
     assertThat(keyed.simulator().log().all()).isEmpty();
   }
 
-  /** Sends a request head without its body and reads the answer until the proxy closes the connection. */
+  /** Sends a request head without its body and reads the answer until the proxy closes the connection (it waits
+   * {@code LingeringClose.IDLE_MILLIS} for the body first). */
   private static String head(ProxyHarness target, String head) {
     try (RawHttp raw = RawHttp.connect(target.port())) {
       return raw.sendRaw(head).readAll();
