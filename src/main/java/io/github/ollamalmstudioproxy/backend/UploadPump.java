@@ -30,7 +30,7 @@ import java.util.List;
  * <p>Back-pressure: while the backend request's write queue is full the client's stream is paused. Runs on the
  * request's event loop, so no locking is needed.
  */
-public final class UploadPump {
+public final class UploadPump implements Upload {
   /** The body went past the limit; the backend request has been reset. */
   public static final class TooLarge extends RuntimeException {
     TooLarge(long limit) {
@@ -65,6 +65,7 @@ public final class UploadPump {
    * consumed, then the rest as it arrives. Completes with the backend's answer; fails with {@link TooLarge}, with
    * {@link ClientGoneException} when the client's stream broke off, or with the backend request's failure.
    */
+  @Override
   public Future<HttpClientResponse> sendThrough(HttpClientRequest request) {
     detach();
     HttpClientRequest upstream = requireNonNull(request, "request");
@@ -116,11 +117,13 @@ public final class UploadPump {
    * True when the body can be sent again: every byte consumed from the client so far is still held, and the backend
    * has not answered.
    */
+  @Override
   public boolean replayable() {
     return held != null;
   }
 
   /** Stops feeding the current backend request and pauses the client's stream (before a replay, or to give up). */
+  @Override
   public void detach() {
     source.pause();
     current = null;

@@ -54,13 +54,21 @@ final class JsonBodyReader {
 
   /** The parsed body; fails with an {@link OllamaError} (400, 413 or 503) that the caller answers. */
   Future<JsonNode> read(RequestScope scope) {
+    return readBytes(scope).compose(bytes -> parse(scope, bytes));
+  }
+
+  /**
+   * The body's bytes, bounded as above, for a route that reads them itself (the {@code /v1} layer finds its
+   * {@code model} in place); the slot a {@link Routes.Trait#BODY_FIRST} route waits for is not taken here.
+   */
+  Future<Buffer> readBytes(RequestScope scope) {
     HttpServerRequest request = scope.request();
     long declared = parseLength(request.getHeader(HttpHeaders.CONTENT_LENGTH));
     if (declared > maxBytes) {
       return tooLarge(scope);
     }
     Reading reading = new Reading(scope, declared);
-    Future<JsonNode> result = reading.promise.future();
+    Future<Buffer> result = reading.promise.future();
     if (declared > 0 && !reading.charge(declared)) {
       return result;
     }
@@ -82,7 +90,7 @@ final class JsonBodyReader {
     });
     request.endHandler(v -> {
       if (!reading.done()) {
-        reading.parse();
+        reading.complete();
       }
     });
     // The client's stream broke off (a reset, a closed connection): a hang-up, answered to nobody and not an error.
@@ -100,7 +108,7 @@ final class JsonBodyReader {
   private final class Reading {
     private final RequestScope scope;
     private Buffer body;
-    private Promise<JsonNode> promise = Promise.promise();
+    private Promise<Buffer> promise = Promise.promise();
     /** Bytes of body charged to the budget so far (their cost is {@link BodyBudget#COPIES} times that). */
     private long charged;
 
@@ -142,52 +150,21 @@ final class JsonBodyReader {
     }
 
     void fail(Throwable cause) {
-      Promise<JsonNode> pending = promise;
+      Promise<Buffer> pending = promise;
       forget();
       if (pending != null) {
         pending.tryFail(cause);
       }
     }
 
-    void parse() {
+    void complete() {
       Buffer bytes = body;
-      Promise<JsonNode> pending = promise;
+      Promise<Buffer> pending = promise;
       forget();
       if (logBodies && log.isDebugEnabled()) {
         log.debug("{} request body: {}", scope.id(), LogText.escape(bytes.toString(), Integer.MAX_VALUE));
       }
-      if (bytes.length() == 0) {
-        pending.fail(OllamaError.badRequest("missing request body"));
-        return;
-      }
-      JsonNode node;
-      try {
-        node = tree(bytes);
-      } catch (JsonProcessingException e) {
-        pending.fail(OllamaError.badRequest(Json.describe(e)));
-        return;
-      } catch (IOException e) {
-        pending.fail(OllamaError.badRequest("invalid JSON: " + e.getMessage()));
-        return;
-      }
-      if (node == null || node.isMissingNode()) {
-        pending.fail(OllamaError.badRequest("missing request body"));
-      } else if (!node.isObject()) {
-        pending.fail(OllamaError.badRequest("invalid request body: expected a JSON object"));
-      } else if (!scope.bodyRead()) {
-        pending.fail(new Busy());
-      } else {
-        pending.complete(node);
-      }
-    }
-
-    /** Parses the bytes where they are: a copy would be one more body in memory. */
-    private JsonNode tree(Buffer bytes) throws IOException {
-      ByteBuf buf = ((BufferInternal) bytes).getByteBuf();
-      if (buf.hasArray()) {
-        return mapper.readTree(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
-      }
-      return mapper.readTree(bytes.getBytes());
+      pending.complete(bytes);
     }
 
     private void forget() {
@@ -200,7 +177,66 @@ final class JsonBodyReader {
     }
   }
 
-  private Future<JsonNode> tooLarge(RequestScope scope) {
+  /** The body as a JSON object, then the slot a body-first route waits for. */
+  private Future<JsonNode> parse(RequestScope scope, Buffer bytes) {
+    JsonNode node;
+    try {
+      node = object(bytes);
+    } catch (OllamaError e) {
+      return Future.failedFuture(e);
+    }
+    if (!scope.bodyRead()) {
+      return Future.failedFuture(new Busy());
+    }
+    return Future.succeededFuture(node);
+  }
+
+  /**
+   * {@code bytes} parsed as one JSON object, with the string limits of request bodies.
+   *
+   * @throws OllamaError 400 naming what is wrong
+   */
+  JsonNode object(Buffer bytes) {
+    if (bytes.length() == 0) {
+      throw OllamaError.badRequest("missing request body");
+    }
+    JsonNode node;
+    try {
+      node = tree(bytes);
+    } catch (JsonProcessingException e) {
+      throw OllamaError.badRequest(Json.describe(e));
+    } catch (IOException e) {
+      throw OllamaError.badRequest("invalid JSON: " + e.getMessage());
+    }
+    if (node == null || node.isMissingNode()) {
+      throw OllamaError.badRequest("missing request body");
+    }
+    if (!node.isObject()) {
+      throw OllamaError.badRequest("invalid request body: expected a JSON object");
+    }
+    return node;
+  }
+
+  /** Parses the bytes where they are: a copy would be one more body in memory. */
+  private JsonNode tree(Buffer bytes) throws IOException {
+    ByteArray array = bytesOf(bytes);
+    return mapper.readTree(array.bytes(), array.offset(), array.length());
+  }
+
+  /** A run of bytes inside an array. */
+  record ByteArray(byte[] bytes, int offset, int length) {}
+
+  /** Where a body's bytes are, without copying them when they sit in one heap array (as a read body does). */
+  static ByteArray bytesOf(Buffer body) {
+    ByteBuf buf = ((BufferInternal) body).getByteBuf();
+    if (buf.hasArray()) {
+      return new ByteArray(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+    }
+    byte[] copy = body.getBytes();
+    return new ByteArray(copy, 0, copy.length);
+  }
+
+  private <T> Future<T> tooLarge(RequestScope scope) {
     scope.response().putHeader(HttpHeaders.CONNECTION, "close");
     return Future.failedFuture(new OllamaError(413, "request body too large: the limit is " + maxBytes
         + " bytes (--max-body-size)"));

@@ -4,8 +4,12 @@ import io.github.ollamalmstudioproxy.backend.BackendClient;
 import io.github.ollamalmstudioproxy.backend.BodyPump;
 import io.github.ollamalmstudioproxy.backend.ClientGoneException;
 import io.github.ollamalmstudioproxy.backend.HopByHopHeaders;
+import io.github.ollamalmstudioproxy.backend.BoundedBody;
 import io.github.ollamalmstudioproxy.backend.SseEventCounter;
+import io.github.ollamalmstudioproxy.backend.Upload;
 import io.github.ollamalmstudioproxy.backend.UploadPump;
+import io.github.ollamalmstudioproxy.translate.openai.OllamaReasoning;
+import io.github.ollamalmstudioproxy.translate.openai.SseReasoningRewriter;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.upstream.Backend;
 import io.vertx.core.Future;
@@ -16,6 +20,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +45,9 @@ final class PassthroughHandler implements RouteHandler {
    * connection fails with 502 as before.
    */
   static final long REPLAY_HOLD_BYTES = 64 * 1024;
+  /** A JSON answer the proxy reads whole to change or check it (a chat completion; an unknown-route answer). */
+  private static final BoundedBody.Limit WHOLE_ANSWER =
+      new BoundedBody.Limit(8L * 1024 * 1024, "JSON answer", "ask with \"stream\":true");
 
   private final Backend backend;
   private final String prefix;
@@ -70,15 +78,49 @@ final class PassthroughHandler implements RouteHandler {
       return;
     }
     request.pause();
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    HopByHopHeaders.copy(request.headers(), headers, requestExcluded);
-    String pathAndQuery = request.query() == null ? request.path() : request.path() + "?" + request.query();
     if (BodyGate.hasBody(request)) {
-      send(scope, pathAndQuery, headers, new UploadPump(request, bodies.maxBytes(), REPLAY_HOLD_BYTES), 1);
+      forward(scope, new UploadPump(request, bodies.maxBytes(), REPLAY_HOLD_BYTES), Answer.AS_IS);
     } else {
       request.resume();
-      send(scope, pathAndQuery, headers, null, 1);
+      forward(scope, null, Answer.AS_IS);
     }
+  }
+
+  /**
+   * What happens to the backend's answer on its way: passed as it is, or with reasoning in Ollama's field (chat
+   * completions on {@code /v1}), and whether the route's support must be checked first.
+   *
+   * @param ollamaReasoning add {@code reasoning} next to the backend's {@code reasoning_content}
+   * @param nativeCheck for a route the backend may lack ({@code /v1/messages}, {@code /v1/responses}): told whether
+   *     the backend has it, and answers the request itself when it does not; null when nothing is checked
+   */
+  record Answer(boolean ollamaReasoning, NativeCheck nativeCheck) {
+    static final Answer AS_IS = new Answer(false, null);
+  }
+
+  /** A route the backend may lack; LM Studio answers one it lacks with HTTP 200 and an error body. */
+  interface NativeCheck {
+    /** True when an earlier answer already showed the backend has the route. */
+    boolean known();
+
+    /** The backend served the route. */
+    void served();
+
+    /** The backend has no such route: the request is answered some other way; nothing reached the client yet. */
+    void lacking(RequestScope scope);
+  }
+
+  /** Sends the request, with {@code body} (null for none), and relays the answer as {@code answer} says. */
+  void forward(RequestScope scope, Upload body, Answer answer) {
+    HttpServerRequest request = scope.request();
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    HopByHopHeaders.copy(request.headers(), headers, requestExcluded);
+    if (!(body instanceof UploadPump) && body != null) {
+      // A body the proxy holds whole goes out with its own length (Upload.of sets it).
+      headers.remove(HttpHeaders.CONTENT_LENGTH);
+    }
+    String pathAndQuery = request.query() == null ? request.path() : request.path() + "?" + request.query();
+    send(scope, pathAndQuery, headers, body, 1, answer);
   }
 
   /**
@@ -87,7 +129,8 @@ final class PassthroughHandler implements RouteHandler {
    * and its body can still be replayed: it has none, or every byte of it sent so far is still held
    * ({@link UploadPump#replayable}).
    */
-  private void send(RequestScope scope, String pathAndQuery, MultiMap headers, UploadPump body, int replays) {
+  private void send(RequestScope scope, String pathAndQuery, MultiMap headers, Upload body, int replays,
+      Answer answer) {
     HttpServerRequest request = scope.request();
     backend.http().open(request.method(), pathAndQuery, headers).onComplete(opened -> {
       if (opened.failed()) {
@@ -110,7 +153,7 @@ final class PassthroughHandler implements RouteHandler {
       Future<HttpClientResponse> sent = body == null ? upstream.send() : body.sendThrough(upstream);
       sent.onComplete(answered -> {
         if (answered.succeeded()) {
-          relay(scope, upstream, answered.result());
+          relay(scope, upstream, answered.result(), answer);
           return;
         }
         Throwable cause = answered.cause();
@@ -129,7 +172,7 @@ final class PassthroughHandler implements RouteHandler {
           }
         } else if (replays > 0 && BackendClient.closedBeforeAnswer(cause) && (body == null || body.replayable())) {
           log.debug("{} backend closed a reused connection before answering; sending again", scope.id());
-          send(scope, pathAndQuery, headers, body, replays - 1);
+          send(scope, pathAndQuery, headers, body, replays - 1, answer);
         } else {
           Replies.fail(scope, backend.failure(cause, scope));
         }
@@ -137,8 +180,44 @@ final class PassthroughHandler implements RouteHandler {
     });
   }
 
-  private void relay(RequestScope scope, HttpClientRequest upstream, HttpClientResponse answer) {
+  private void relay(RequestScope scope, HttpClientRequest upstream, HttpClientResponse answer, Answer treatment) {
     if (scope.cancelled()) {
+      return;
+    }
+    NativeCheck check = treatment.nativeCheck();
+    if (check != null && !check.known()) {
+      int status = answer.statusCode();
+      if (status == 404 || status == 405 || status == 501) {
+        upstream.reset();
+        check.lacking(scope);
+        return;
+      }
+      if (status == 200 && isJson(answer)) {
+        // LM Studio's answer to a route it lacks is a 200 with an error body: read it (a real answer is small too).
+        BoundedBody.collect(upstream, answer, WHOLE_ANSWER).onComplete(read -> {
+          if (read.failed()) {
+            Replies.fail(scope, backend.failure(read.cause(), scope));
+          } else if (isUnknownRoute(read.result())) {
+            check.lacking(scope);
+          } else {
+            check.served();
+            relayWhole(scope, answer, read.result(), treatment);
+          }
+        });
+        return;
+      }
+      if (status / 100 == 2) {
+        check.served();
+      }
+    }
+    if (treatment.ollamaReasoning() && answer.statusCode() == 200 && isJson(answer)) {
+      BoundedBody.collect(upstream, answer, WHOLE_ANSWER).onComplete(read -> {
+        if (read.failed()) {
+          Replies.fail(scope, backend.failure(read.cause(), scope));
+        } else {
+          relayWhole(scope, answer, read.result(), treatment);
+        }
+      });
       return;
     }
     HttpServerResponse response = scope.response();
@@ -151,10 +230,35 @@ final class PassthroughHandler implements RouteHandler {
     scope.state().streaming();
     metrics.streamStarted();
     answer.pause();
-    Body body = new Body(scope, isEventStream(answer) ? new SseEventCounter() : null);
+    boolean events = isEventStream(answer);
+    Body body = new Body(scope, events ? new SseEventCounter() : null,
+        events && treatment.ollamaReasoning() ? new SseReasoningRewriter() : null);
     body.pump = backend.http().pump(upstream, answer, response, scope, body,
         body.events != null ? BodyPump.Progress.REPORTED : BodyPump.Progress.CHUNKS);
     body.pump.start();
+  }
+
+  /** An answer read whole (a JSON body), relayed with its own length. */
+  private static void relayWhole(RequestScope scope, HttpClientResponse answer, Buffer read, Answer treatment) {
+    if (scope.cancelled()) {
+      return;
+    }
+    Buffer body = treatment.ollamaReasoning() ? Buffer.buffer(OllamaReasoning.withOllamaField(read.getBytes())) : read;
+    HttpServerResponse response = scope.response();
+    response.setStatusCode(answer.statusCode());
+    HopByHopHeaders.copy(answer.headers(), response.headers(), RESPONSE_EXCLUDED);
+    response.headers().remove(HttpHeaders.CONTENT_LENGTH);
+    Replies.send(scope, answer.statusCode(), null, body);
+  }
+
+  private static boolean isUnknownRoute(Buffer body) {
+    String head = body.getString(0, Math.min(body.length(), 256));
+    return head.contains("\"error\"") && head.contains("Unexpected endpoint or method");
+  }
+
+  private static boolean isJson(HttpClientResponse answer) {
+    String type = answer.getHeader(HttpHeaders.CONTENT_TYPE);
+    return type != null && type.toLowerCase(Locale.ROOT).contains("json");
   }
 
   private static boolean isEventStream(HttpClientResponse answer) {
@@ -173,17 +277,28 @@ final class PassthroughHandler implements RouteHandler {
     private final HttpServerResponse response;
     /** Counts the events of an event stream; null for any other body. */
     private final SseEventCounter events;
+    /** Puts reasoning in Ollama's field; null when the stream passes unchanged. */
+    private final SseReasoningRewriter reasoning;
     private BodyPump pump;
 
-    Body(RequestScope scope, SseEventCounter events) {
+    Body(RequestScope scope, SseEventCounter events, SseReasoningRewriter reasoning) {
       this.scope = scope;
       this.response = scope.response();
       this.events = events;
+      this.reasoning = reasoning;
     }
 
     @Override
     public void chunk(Buffer chunk) {
-      response.write(chunk);
+      if (reasoning == null) {
+        response.write(chunk);
+      } else {
+        byte[] bytes = chunk.getBytes();
+        byte[] out = reasoning.feed(bytes, 0, bytes.length);
+        if (out.length > 0) {
+          response.write(Buffer.buffer(out));
+        }
+      }
       if (events != null && events.feed(chunk) > 0) {
         pump.progressed();
         // An event stream that produces events is a token stream: --request-timeout no longer applies.
@@ -195,7 +310,12 @@ final class PassthroughHandler implements RouteHandler {
     public void end() {
       if (!response.closed()) {
         scope.state().ended();
-        response.end();
+        byte[] rest = reasoning == null ? new byte[0] : reasoning.end();
+        if (rest.length > 0) {
+          response.end(Buffer.buffer(rest));
+        } else {
+          response.end();
+        }
       }
     }
 

@@ -69,11 +69,17 @@ public final class ProxyServer {
     new BasicRoutes(config.ollamaVersion(), backend, metrics, gate::presentsKey).register(routes);
     new ModelRoutes(backend.catalog(), bodies).register(routes);
     new EmbedRoutes(backend, bodies).register(routes);
-    new ChatRoutes(bodies, backend, new TranslatedRelay(metrics, config.aggregateTimeout())).register(routes);
+    TranslatedRelay relay = new TranslatedRelay(metrics, config.aggregateTimeout());
+    new ChatRoutes(bodies, backend, relay).register(routes);
     boolean inboundKey = config.apiKey() != null;
+    OpenAiRoutes openAi = new OpenAiRoutes(backend, bodies,
+        new PassthroughHandler(backend, OpenAiRoutes.PREFIX, inboundKey, bodyGate, metrics), relay);
+    // Before the /v1/ prefix: /v1/models/{name} is matched by the longer prefix first.
+    openAi.register(routes);
     for (String prefix : PASSTHROUGH_PREFIXES) {
-      routes.prefix(prefix, PASSTHROUGH_METHODS, new PassthroughHandler(backend, prefix, inboundKey, bodyGate, metrics),
-          Trait.BACKEND, Trait.OPENAI_ERRORS);
+      RouteHandler handler = prefix.equals(OpenAiRoutes.PREFIX) ? openAi
+          : new PassthroughHandler(backend, prefix, inboundKey, bodyGate, metrics);
+      routes.prefix(prefix, PASSTHROUGH_METHODS, handler, Trait.BACKEND, Trait.OPENAI_ERRORS);
     }
   }
 

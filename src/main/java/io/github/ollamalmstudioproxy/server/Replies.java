@@ -6,6 +6,7 @@ import io.github.ollamalmstudioproxy.backend.ClientGoneException;
 import io.github.ollamalmstudioproxy.ollama.Json;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.server.RequestScope.ErrorShape;
+import io.github.ollamalmstudioproxy.translate.anthropic.AnthropicErrors;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -170,6 +171,9 @@ final class Replies {
   private static String body(ErrorShape shape, int status, String message) {
     if (shape == ErrorShape.OLLAMA) {
       return "{\"error\":\"" + escape(message) + "\"}";
+    }
+    if (shape == ErrorShape.ANTHROPIC) {
+      return new String(AnthropicErrors.body(new OllamaError(status, message)), StandardCharsets.UTF_8);
     }
     return "{\"error\":{\"message\":\"" + escape(message) + "\",\"type\":\"" + openAiType(status)
         + "\",\"param\":null,\"code\":null}}";

@@ -23,8 +23,11 @@ import java.util.function.Predicate;
  * <p>All methods run on the request's event loop, so no locking is needed.
  */
 public final class RequestScope implements Caller {
-  /** The error body shape of the route: Ollama's {@code {"error":"..."}} or OpenAI's {@code {"error":{...}}}. */
-  enum ErrorShape { OLLAMA, OPENAI }
+  /**
+   * The error body shape of the route: Ollama's {@code {"error":"..."}}, OpenAI's {@code {"error":{...}}}, or
+   * Anthropic's {@code {"type":"error","error":{...}}} on {@code /v1/messages}.
+   */
+  enum ErrorShape { OLLAMA, OPENAI, ANTHROPIC }
 
   private final String id;
   private final long startNanos;

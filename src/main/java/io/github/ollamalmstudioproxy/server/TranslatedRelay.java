@@ -14,6 +14,7 @@ import io.github.ollamalmstudioproxy.translate.Output.Ending;
 import io.github.ollamalmstudioproxy.translate.RequestTimes;
 import io.github.ollamalmstudioproxy.translate.SseFeed;
 import io.github.ollamalmstudioproxy.translate.StreamSettings;
+import io.github.ollamalmstudioproxy.translate.StreamTranslation;
 import io.github.ollamalmstudioproxy.translate.StreamTranslator;
 import io.github.ollamalmstudioproxy.translate.UpstreamRequest;
 import io.github.ollamalmstudioproxy.upstream.Backend;
@@ -23,12 +24,14 @@ import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one translated request: sends the OpenAI request upstream (always streaming), feeds the SSE answer through
- * the translator, and writes what it returns: Ollama NDJSON lines as they come, or one aggregated JSON object.
+ * the translator, and writes what it returns: lines as they come (Ollama NDJSON, or the SSE events of the Anthropic
+ * and Responses APIs), or one aggregated JSON object, framed as the client's {@link AnswerFormat} says.
  *
  * <p>The transport stays thin: every decision about content lives in the pure translator, every decision about the
  * form of an answer in the request's {@link ResponseState}. Whatever ends an answer early (a failure, a bound, the
@@ -47,20 +50,31 @@ final class TranslatedRelay {
     this.aggregateTimeout = aggregateTimeout;
   }
 
-  /** Sends {@code request} upstream for {@code model} and relays the answer, streamed or aggregated. */
+  /** What a translated route hands the relay once the backend answers: the translator and the answer's framing. */
+  record Translation(StreamTranslation translator, AnswerFormat format) {}
+
+  /** Sends {@code request} upstream for {@code model} and relays the Ollama answer, streamed or aggregated. */
   void run(RequestScope scope, Backend backend, CatalogSnapshot snapshot, ResolvedModel model,
       UpstreamRequest request, StreamSettings settings, boolean stream) {
+    run(scope, backend, snapshot, model, request, stream, times -> new Translation(stream
+        ? StreamTranslator.streaming(settings, times, clock)
+        : StreamTranslator.aggregating(settings, times, clock), AnswerFormat.OLLAMA));
+  }
+
+  /** The same for any client API: {@code translation} makes the translator once the request's times are known. */
+  void run(RequestScope scope, Backend backend, CatalogSnapshot snapshot, ResolvedModel model,
+      UpstreamRequest request, boolean stream, Function<RequestTimes, Translation> translation) {
     if (!request.ignored().isEmpty() && log.isDebugEnabled()) {
       log.debug("{} ignored (the backend cannot honour them): {}", scope.id(),
           LogText.escape(String.join(", ", request.ignored())));
     }
     backend.stream(scope, snapshot, model, request.path(), request.body())
-        .onSuccess(sent -> relay(scope, backend, sent, settings, stream))
+        .onSuccess(sent -> relay(scope, backend, sent, stream, translation))
         .onFailure(e -> Replies.fail(scope, e));
   }
 
-  private void relay(RequestScope scope, Backend backend, Sent<UpstreamStream> sent, StreamSettings settings,
-      boolean stream) {
+  private void relay(RequestScope scope, Backend backend, Sent<UpstreamStream> sent, boolean stream,
+      Function<RequestTimes, Translation> translation) {
     UpstreamStream upstream = sent.value();
     // The backend took the request and answers: the body and what was built from it are garbage now.
     scope.releaseBody();
@@ -70,10 +84,7 @@ final class TranslatedRelay {
     }
     RequestTimes times = new RequestTimes(scope.startNanos(), upstream.sentNanos(),
         sent.loadNanos() > 0 ? sent.loadNanos() : RequestTimes.NO_LOAD);
-    StreamTranslator translator = stream
-        ? StreamTranslator.streaming(settings, times, clock)
-        : StreamTranslator.aggregating(settings, times, clock);
-    Relay relay = new Relay(scope, backend, translator);
+    Relay relay = new Relay(scope, backend, translation.apply(times));
     relay.pump = upstream.pump(scope.response(), scope, relay);
     if (stream) {
       scope.onShutdownCutOff(relay::cutOff);
@@ -87,19 +98,21 @@ final class TranslatedRelay {
   private final class Relay implements BodyPump.Sink {
     private final RequestScope scope;
     private final Backend backend;
-    private final StreamTranslator translator;
+    private final StreamTranslation translator;
+    private final AnswerFormat format;
     private final SseFeed feed;
-    private final NdjsonResponse out;
+    private final LineResponse out;
     private BodyPump pump;
     private Vertx timers;
     private long timer = -1;
 
-    Relay(RequestScope scope, Backend backend, StreamTranslator translator) {
+    Relay(RequestScope scope, Backend backend, Translation translation) {
       this.scope = scope;
       this.backend = backend;
-      this.translator = translator;
+      this.translator = translation.translator();
+      this.format = translation.format();
       this.feed = new SseFeed(translator, System::nanoTime);
-      this.out = new NdjsonResponse(scope, metrics);
+      this.out = new LineResponse(scope, metrics, format.streamContentType());
     }
 
     @Override
@@ -166,11 +179,23 @@ final class TranslatedRelay {
       pump.finish(ending.failed());
       recordTokens();
       if (ending.failed()) {
-        Replies.error(scope, ending.failure().status(), ending.failure().getMessage());
+        failed(ending.failure());
       } else if (ending.body() != null) {
         Replies.json(scope, Buffers.wrap(ending.body()));
       } else {
         out.end();
+      }
+    }
+
+    /** A failure: under its own status before the client got a byte, as the stream's last line after it. */
+    private void failed(OllamaError failure) {
+      if (scope.cancelled() || scope.response().closed()) {
+        return;
+      }
+      if (scope.state().notStarted()) {
+        Replies.send(scope, failure.status(), Replies.JSON, Buffer.buffer(format.failureBody(failure)));
+      } else {
+        out.end(format.failureLine(failure));
       }
     }
 

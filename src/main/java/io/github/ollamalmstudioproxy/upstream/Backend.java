@@ -40,6 +40,7 @@ public final class Backend {
   private final StreamingPost streams;
   private final JsonPost posts;
   private final ReadinessProbe readiness;
+  private final NativeRoutes nativeRoutes = new NativeRoutes();
 
   private Backend(Vertx vertx, ProxyConfig config, ProxyMetrics metrics, Duration catalogTtl, Clock catalogClock) {
     this.url = config.backend();
@@ -92,6 +93,11 @@ public final class Backend {
 
   public CatalogService catalog() {
     return catalog;
+  }
+
+  /** Which optional routes this backend serves itself. */
+  public NativeRoutes nativeRoutes() {
+    return nativeRoutes;
   }
 
   /** What translation must know about this backend, as its catalog source says. */

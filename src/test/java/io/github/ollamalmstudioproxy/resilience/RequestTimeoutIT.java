@@ -93,7 +93,10 @@ class RequestTimeoutIT {
     assertBackendReset("/v1/chat/completions");
   }
 
-  /** A JSON body that drips bytes keeps --idle-timeout quiet (bytes are its progress); the total deadline ends it. */
+  /**
+   * A JSON body that drips bytes keeps --idle-timeout quiet (bytes are its progress); the total deadline ends it. A
+   * chat completion's JSON answer is read whole (its reasoning is put in Ollama's field), so the client gets a 504.
+   */
   @Test
   void aPassthroughBodyThatDripsIsResetAtTheRequestTimeout() {
     harness.simulator().script().dripAfter(0, Duration.ofMillis(50));
@@ -103,7 +106,7 @@ class RequestTimeoutIT {
     long closed = harness.simulator().log().awaitClientClose(upstream, BOUND);
     assertThat(Duration.ofNanos(closed - upstream.receivedNanos())).isBetween(Duration.ofMillis(500),
         Duration.ofSeconds(3));
-    assertThat(answer).failsWithin(BOUND).withThrowableThat().withMessageContaining("IOException");
+    assertThat(answer.join().statusCode()).isEqualTo(504);
   }
 
   @Test

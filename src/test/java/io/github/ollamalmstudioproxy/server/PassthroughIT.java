@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 class PassthroughIT extends SimulatorBackedTest {
   private static final String CHAT = "{\"model\":\"qwen/qwen3-4b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
   @Test
-  void modelListsArriveByteIdenticalToTheBackendsOwn() {
-    for (String path : List.of("/v1/models", "/api/v0/models", "/api/v1/models")) {
+  void lmStudiosOwnModelListsArriveByteIdenticalToTheBackendsOwn() {
+    // /v1/models is Ollama's list of /api/tags names (OpenAiLayerIT); LM Studio's own APIs pass as they are.
+    for (String path : List.of("/api/v0/models", "/api/v1/models")) {
       HttpResponse<String> proxied = harness.get(path);
       HttpResponse<String> direct = harness.send(HttpRequest.newBuilder(harness.direct(path)).build());
       assertThat(proxied.statusCode()).as(path).isEqualTo(direct.statusCode());
@@ -79,11 +80,11 @@ class PassthroughIT extends SimulatorBackedTest {
   @Test
   void hopByHopHeadersAreNotForwarded() {
     try (RawHttp raw = RawHttp.connect(harness.port())) {
-      raw.send("GET", "/v1/models", null, "X-Custom: kept", "TE: trailers", "Keep-Alive: timeout=5",
+      raw.send("GET", "/api/v0/models", null, "X-Custom: kept", "TE: trailers", "Keep-Alive: timeout=5",
           "Proxy-Authorization: Basic eDp5", "X-Hop: named-by-connection",
           "Connection: X-Hop").readUntil("HTTP/1.1 200");
     }
-    RecordedRequest seen = harness.simulator().log().awaitRequest("/v1/models", Duration.ofSeconds(5));
+    RecordedRequest seen = harness.simulator().log().awaitRequest("/api/v0/models", Duration.ofSeconds(5));
     assertThat(seen.header("x-custom")).isEqualTo("kept");
     for (String hop : List.of("te", "keep-alive", "proxy-authorization", "x-hop")) {
       assertThat(seen.header(hop)).as(hop).isNull();

@@ -35,7 +35,17 @@ public final class ModelField {
    *     {@code model} that is not a string
    */
   public static Optional<Found> find(byte[] body) {
-    try (JsonParser p = Json.FACTORY.createParser(body)) {
+    return find(body, 0, body.length);
+  }
+
+  /**
+   * Scans the {@code length} bytes of {@code body} from {@code offset}, where a read body sits in its buffer;
+   * {@link Found}'s offsets count from {@code offset}.
+   *
+   * @see #find(byte[])
+   */
+  public static Optional<Found> find(byte[] body, int offset, int length) {
+    try (JsonParser p = Json.FACTORY.createParser(body, offset, length)) {
       JsonToken first = p.nextToken();
       if (first == null) {
         throw OllamaError.badRequest("missing request body");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
@@ -48,6 +49,17 @@ class ModelFieldTest {
     byte[] bytes = body.getBytes(UTF_8);
     assertThat(replace(bytes, ModelField.find(bytes).orElseThrow(), "qwen/qwen3-4b"))
         .isEqualTo("{ \"messages\" : [ {\"role\":\"user\",\"content\":\"x\"} ] ,\"model\":\"qwen/qwen3-4b\", \"tools\":[] }");
+  }
+
+  @Test
+  void aBodyInsideALargerArrayIsFoundWithOffsetsFromItsStart() {
+    byte[] body = "{\"model\":\"qwen3-4b\",\"stream\":true}".getBytes(UTF_8);
+    byte[] array = new byte[body.length + 20];
+    Arrays.fill(array, (byte) '#');
+    System.arraycopy(body, 0, array, 7, body.length);
+    ModelField.Found found = ModelField.find(array, 7, body.length).orElseThrow();
+    assertThat(found).isEqualTo(ModelField.find(body).orElseThrow());
+    assertThat(new String(body, found.start(), found.end() - found.start(), UTF_8)).isEqualTo("\"qwen3-4b\"");
   }
 
   @Test

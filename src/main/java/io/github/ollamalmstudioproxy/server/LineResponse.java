@@ -12,16 +12,19 @@ import io.vertx.core.http.HttpServerResponse;
  * with its proper status (see {@link Replies#error}). Back-pressure is the body pump's job: it pauses the backend
  * while this response's write queue is full.
  */
-final class NdjsonResponse {
+final class LineResponse {
   private final RequestScope scope;
   private final HttpServerResponse response;
   private final ProxyMetrics metrics;
+  private final String contentType;
   private long lastWriteNanos;
 
-  NdjsonResponse(RequestScope scope, ProxyMetrics metrics) {
+  /** @param contentType {@code application/x-ndjson} for Ollama, {@code text/event-stream} for SSE APIs */
+  LineResponse(RequestScope scope, ProxyMetrics metrics, String contentType) {
     this.scope = scope;
     this.response = scope.response();
     this.metrics = metrics;
+    this.contentType = contentType;
   }
 
   void write(byte[] line) {
@@ -33,7 +36,7 @@ final class NdjsonResponse {
       scope.state().streaming();
       // Every line is a token or the end: from here the client watches the answer grow, and --request-timeout is off.
       scope.tokensFlowing();
-      response.setStatusCode(200).setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "application/x-ndjson");
+      response.setStatusCode(200).setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, contentType);
       metrics.streamStarted();
       metrics.timeToFirstToken(now - scope.startNanos());
     } else {
@@ -41,6 +44,14 @@ final class NdjsonResponse {
     }
     lastWriteNanos = now;
     response.write(Buffer.buffer(line));
+  }
+
+  /** Ends the stream after its final line; with {@code last}, that line first (a failure after the first byte). */
+  void end(byte[] last) {
+    if (!scope.cancelled() && !response.closed()) {
+      scope.state().ended();
+      response.end(Buffer.buffer(last));
+    }
   }
 
   /** Ends the stream after its final line. */

@@ -1,0 +1,245 @@
+package io.github.ollamalmstudioproxy.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.ollamalmstudioproxy.backend.Upload;
+import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
+import io.github.ollamalmstudioproxy.catalog.OpenAiModelsView;
+import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
+import io.github.ollamalmstudioproxy.server.PassthroughHandler.Answer;
+import io.github.ollamalmstudioproxy.server.PassthroughHandler.NativeCheck;
+import io.github.ollamalmstudioproxy.server.RequestScope.ErrorShape;
+import io.github.ollamalmstudioproxy.server.Routes.Trait;
+import io.github.ollamalmstudioproxy.server.TranslatedRelay.Translation;
+import io.github.ollamalmstudioproxy.translate.UpstreamRequest;
+import io.github.ollamalmstudioproxy.translate.anthropic.AnthropicStream;
+import io.github.ollamalmstudioproxy.translate.anthropic.AnthropicToOpenAi;
+import io.github.ollamalmstudioproxy.translate.anthropic.MessagesRequest;
+import io.github.ollamalmstudioproxy.translate.openai.ModelField;
+import io.github.ollamalmstudioproxy.translate.responses.ResponsesRequest;
+import io.github.ollamalmstudioproxy.translate.responses.ResponsesStream;
+import io.github.ollamalmstudioproxy.translate.responses.ResponsesToOpenAi;
+import io.github.ollamalmstudioproxy.upstream.Backend;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ollama's OpenAI (and Anthropic) compatibility layer on {@code /v1}, as Ollama's own {@code /v1} routes behave: the
+ * model names are Ollama's, the ones {@code /api/tags} lists.
+ *
+ * <ul>
+ *   <li>{@code GET /v1/models} and {@code /v1/models/{name}} list and answer the {@code /api/tags} names.
+ *   <li>A JSON request with a top-level {@code model} has that one field resolved as {@code /api/chat} resolves it
+ *       and replaced by the backend's id, in place: every other byte goes as the client sent it. An unknown name is
+ *       Ollama's 404 before anything reaches the backend (LM Studio would otherwise serve whatever is loaded).
+ *   <li>Chat completions reach the client with reasoning in Ollama's {@code reasoning} field too.
+ *   <li>{@code /v1/messages} and {@code /v1/responses} go to the backend when it serves them; one that lacks them
+ *       (LM Studio before 0.4.1 / 0.3.29 answers HTTP 200 with an error body) gets them translated onto chat
+ *       completions, found out once per backend.
+ *   <li>Anything else, a body that is not JSON or one without {@code model}, passes as it is.
+ * </ul>
+ */
+final class OpenAiRoutes implements RouteHandler {
+  private static final Logger log = LoggerFactory.getLogger(OpenAiRoutes.class);
+  static final String PREFIX = "/v1/";
+  static final String CHAT_COMPLETIONS = "/v1/chat/completions";
+  static final String MESSAGES = "/v1/messages";
+  static final String RESPONSES = "/v1/responses";
+  private static final String MODELS = "/v1/models";
+
+  private final Backend backend;
+  private final JsonBodyReader bodies;
+  private final PassthroughHandler passthrough;
+  private final TranslatedRelay relay;
+  private final Clock clock = Clock.systemUTC();
+
+  OpenAiRoutes(Backend backend, JsonBodyReader bodies, PassthroughHandler passthrough, TranslatedRelay relay) {
+    this.backend = backend;
+    this.bodies = bodies;
+    this.passthrough = passthrough;
+    this.relay = relay;
+  }
+
+  /** The model routes; the {@code /v1/} prefix itself is registered by the server with this as its handler. */
+  void register(Routes routes) {
+    routes.get(MODELS, this::models, Trait.OPENAI_ERRORS)
+        .prefix(MODELS + "/", Set.of(HttpMethod.GET, HttpMethod.HEAD), this::model, Trait.OPENAI_ERRORS);
+  }
+
+  private void models(RequestScope scope) {
+    backend.catalog().snapshot()
+        .onSuccess(snapshot -> Replies.json(scope, OpenAiModelsView.list(snapshot)))
+        .onFailure(e -> Replies.fail(scope, e));
+  }
+
+  /** {@code GET /v1/models/{name}}: names carry slashes ({@code qwen/qwen3-4b:latest}), so the rest of the path. */
+  private void model(RequestScope scope) {
+    String name = URLDecoder.decode(scope.request().path().substring(MODELS.length() + 1), StandardCharsets.UTF_8);
+    scope.model(name);
+    backend.catalog().snapshot()
+        .onSuccess(snapshot -> {
+          try {
+            Replies.json(scope, OpenAiModelsView.one(snapshot, name));
+          } catch (OllamaError e) {
+            Replies.fail(scope, e);
+          }
+        })
+        .onFailure(e -> Replies.fail(scope, e));
+  }
+
+  @Override
+  public void handle(RequestScope scope) {
+    HttpServerRequest request = scope.request();
+    if (request.path().equals(MESSAGES)) {
+      scope.errorShape(ErrorShape.ANTHROPIC);
+    }
+    if (!PathGuard.staysUnder(request.path(), PREFIX) || !carriesJson(request)) {
+      passthrough.handle(scope);
+      return;
+    }
+    bodies.readBytes(scope).onSuccess(body -> withBody(scope, body)).onFailure(e -> Replies.fail(scope, e));
+  }
+
+  /** A JSON body ({@code curl -d} sends form encoding for JSON too, so that counts as well), or none declared. */
+  private static boolean carriesJson(HttpServerRequest request) {
+    HttpMethod method = request.method();
+    if (method != HttpMethod.POST && method != HttpMethod.PUT && method != HttpMethod.PATCH
+        || !BodyGate.hasBody(request)) {
+      return false;
+    }
+    String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null) {
+      return true;
+    }
+    String lower = type.toLowerCase(Locale.ROOT);
+    return lower.contains("json") || lower.startsWith("application/x-www-form-urlencoded");
+  }
+
+  private void withBody(RequestScope scope, Buffer body) {
+    Optional<ModelField.Found> found = find(scope, body);
+    if (found == null) {
+      return;
+    }
+    String path = scope.request().path();
+    if (found.isEmpty()) {
+      passthrough.forward(scope, Upload.of(body), answerFor(path, null));
+      return;
+    }
+    String name = found.get().model();
+    scope.model(name);
+    backend.catalog().snapshot().onSuccess(snapshot -> {
+      ResolvedModel model;
+      try {
+        model = snapshot.resolve(name);
+      } catch (OllamaError e) {
+        Replies.fail(scope, e);
+        return;
+      }
+      boolean optional = path.equals(MESSAGES) || path.equals(RESPONSES);
+      if (optional && backend.nativeRoutes().lacks(path)) {
+        translate(scope, snapshot, model, body, path);
+        return;
+      }
+      NativeCheck check = optional ? nativeCheck(path, () -> translate(scope, snapshot, model, body, path)) : null;
+      passthrough.forward(scope, withModel(body, found.get(), model.backendId()), answerFor(path, check));
+    }).onFailure(e -> Replies.fail(scope, e));
+  }
+
+  /** The body's top-level model, if any; null when the body was refused (and answered). */
+  private static Optional<ModelField.Found> find(RequestScope scope, Buffer body) {
+    try {
+      JsonBodyReader.ByteArray bytes = JsonBodyReader.bytesOf(body);
+      return ModelField.find(bytes.bytes(), bytes.offset(), bytes.length());
+    } catch (OllamaError e) {
+      if (scope.request().getHeader(HttpHeaders.CONTENT_TYPE) == null) {
+        // Declared as nothing in particular and not JSON after all: not ours to judge.
+        return Optional.empty();
+      }
+      Replies.fail(scope, e);
+      return null;
+    }
+  }
+
+  private static Answer answerFor(String path, NativeCheck check) {
+    return new Answer(path.equals(CHAT_COMPLETIONS), check);
+  }
+
+  /** {@code body} with the backend's id in place of the client's name; the rest is sliced, never copied. */
+  private static Upload withModel(Buffer body, ModelField.Found found, String backendId) {
+    return Upload.of(body.slice(0, found.start()), Buffer.buffer(ModelField.quoted(backendId)),
+        body.slice(found.end(), body.length()));
+  }
+
+  private NativeCheck nativeCheck(String path, Runnable fallback) {
+    return new NativeCheck() {
+      @Override
+      public boolean known() {
+        return backend.nativeRoutes().serves(path);
+      }
+
+      @Override
+      public void served() {
+        backend.nativeRoutes().served(path);
+      }
+
+      @Override
+      public void lacking(RequestScope scope) {
+        backend.nativeRoutes().lacking(path);
+        fallback.run();
+      }
+    };
+  }
+
+  /** A route the backend lacks, translated onto its chat completions. */
+  private void translate(RequestScope scope, CatalogSnapshot snapshot, ResolvedModel model, Buffer body,
+      String path) {
+    JsonNode tree;
+    try {
+      tree = bodies.object(body);
+    } catch (OllamaError e) {
+      Replies.fail(scope, e);
+      return;
+    }
+    try {
+      if (path.equals(MESSAGES)) {
+        MessagesRequest request = MessagesRequest.parse(tree);
+        logIgnored(scope, request.ignored());
+        UpstreamRequest upstream = AnthropicToOpenAi.chat(request, model.backendId(), Backend.dialect(snapshot));
+        relay.run(scope, backend, snapshot, model, upstream, request.stream(), times -> {
+          AnthropicStream stream = request.stream() ? AnthropicStream.streaming(request, times)
+              : AnthropicStream.aggregating(request, times);
+          return new Translation(stream, AnswerFormat.anthropic(stream));
+        });
+      } else {
+        ResponsesRequest request = ResponsesRequest.parse(tree);
+        logIgnored(scope, request.ignored());
+        UpstreamRequest upstream = ResponsesToOpenAi.chat(request, model.backendId(), Backend.dialect(snapshot));
+        relay.run(scope, backend, snapshot, model, upstream, request.stream(), times -> {
+          ResponsesStream stream = request.stream() ? ResponsesStream.streaming(request, times, clock)
+              : ResponsesStream.aggregating(request, times, clock);
+          return new Translation(stream, AnswerFormat.responses(stream));
+        });
+      }
+    } catch (OllamaError e) {
+      Replies.fail(scope, e);
+    }
+  }
+
+  private static void logIgnored(RequestScope scope, List<String> ignored) {
+    if (!ignored.isEmpty() && log.isDebugEnabled()) {
+      log.debug("{} ignored (the backend cannot honour them): {}", scope.id(),
+          LogText.escape(String.join(", ", ignored)));
+    }
+  }
+}
