@@ -28,7 +28,10 @@ import java.util.concurrent.TimeUnit;
  * ports), plus a small loopback control API so a test in another language can script the simulator and read what
  * reached it. Not part of the product; run with the proxy's jar on the class path (Java's source launcher):
  *
- * <pre>java -cp target/ollama-lmstudio-proxy.jar clients/node/support/ScriptedProxy.java</pre>
+ * <pre>java -cp target/ollama-lmstudio-proxy.jar clients/node/support/ScriptedProxy.java [proxy arguments]</pre>
+ *
+ * <p>With {@code --simulator-without-messages-and-responses} the simulator plays an LM Studio that lacks
+ * {@code /v1/messages} and {@code /v1/responses}.
  *
  * <p>Prints one line {@code READY proxy=http://127.0.0.1:P control=http://127.0.0.1:C} and runs until its standard
  * input closes (so it never outlives the test run that started it).
@@ -44,10 +47,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ScriptedProxy {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The one argument of its own (the rest are the proxy's). */
+  private static final String WITHOUT_MESSAGES_AND_RESPONSES = "--simulator-without-messages-and-responses";
 
   public static void main(String[] args) throws Exception {
-    LmStudioSimulator simulator = LmStudioSimulator.start(SimulatorOptions.defaults());
-    ProxyConfig config = CommandLineConfig.parse(args, Map.of())
+    List<String> proxyArgs = new ArrayList<>(List.of(args));
+    // Played as an LM Studio older than 0.3.29 / 0.4.1: /v1/responses and /v1/messages answer "Unexpected endpoint".
+    boolean nativeRoutes = !proxyArgs.remove(WITHOUT_MESSAGES_AND_RESPONSES);
+    LmStudioSimulator simulator = LmStudioSimulator.start(
+        SimulatorOptions.builder().nativeResponsesAndMessages(nativeRoutes).build());
+    ProxyConfig config = CommandLineConfig.parse(proxyArgs.toArray(String[]::new), Map.of())
         .withListen(new ListenAddress("127.0.0.1", 0))
         .withBackend(URI.create(simulator.baseUrl()));
     Vertx vertx = Vertx.vertx();

@@ -14,13 +14,18 @@ export const DEMO_ANSWER = 'Hello! I am the LM Studio simulator, answering in pl
 export const CHAT_MODEL = 'qwen/qwen3-4b';
 export const EMBED_MODEL = 'text-embedding-nomic-embed-text-v1.5';
 
-export async function startProxy() {
+/**
+ * The proxy in front of the simulator. Options: nativeRoutes (default true): false plays an LM Studio without
+ * /v1/messages and /v1/responses, so the proxy must translate them; args: more proxy arguments.
+ */
+export async function startProxy({ nativeRoutes = true, args = [] } = {}) {
   const jar = process.env.PROXY_JAR ?? resolve(repo, 'target/ollama-lmstudio-proxy.jar');
   if (!existsSync(jar)) {
     throw new Error(`${jar} is missing: build the proxy first (mvn -B -q -DskipTests package in ${repo})`);
   }
   const java = process.env.JAVA_HOME ? resolve(process.env.JAVA_HOME, 'bin/java') : 'java';
-  const child = spawn(java, ['-cp', jar, resolve(here, '../support/ScriptedProxy.java')],
+  const own = nativeRoutes ? [] : ['--simulator-without-messages-and-responses'];
+  const child = spawn(java, ['-cp', jar, resolve(here, '../support/ScriptedProxy.java'), ...own, ...args],
     { stdio: ['pipe', 'pipe', 'inherit'] });
   const log = [];
   const ready = new Promise((resolveReady, reject) => {

@@ -26,10 +26,10 @@ describe('openai', () => {
     assert.deepEqual(consoleWatch.drain(), []);
   });
 
-  test('lists models', async () => {
+  test('lists models under their /api/tags names', async () => {
     const ids = [];
     for await (const model of openai.models.list()) ids.push(model.id);
-    assert.ok(ids.includes(CHAT_MODEL), ids.join());
+    assert.ok(ids.includes(`${CHAT_MODEL}:latest`), ids.join());
   });
 
   test('chats with and without streaming, usage included', async () => {

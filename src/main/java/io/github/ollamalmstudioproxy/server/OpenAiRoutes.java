@@ -1,10 +1,13 @@
 package io.github.ollamalmstudioproxy.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ollamalmstudioproxy.backend.Upload;
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
 import io.github.ollamalmstudioproxy.catalog.OpenAiModelsView;
 import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
+import io.github.ollamalmstudioproxy.ollama.Json;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.server.PassthroughHandler.Answer;
 import io.github.ollamalmstudioproxy.server.PassthroughHandler.NativeCheck;
@@ -15,6 +18,7 @@ import io.github.ollamalmstudioproxy.translate.UpstreamRequest;
 import io.github.ollamalmstudioproxy.translate.anthropic.AnthropicStream;
 import io.github.ollamalmstudioproxy.translate.anthropic.AnthropicToOpenAi;
 import io.github.ollamalmstudioproxy.translate.anthropic.MessagesRequest;
+import io.github.ollamalmstudioproxy.translate.openai.ChatBodyRepair;
 import io.github.ollamalmstudioproxy.translate.openai.ModelField;
 import io.github.ollamalmstudioproxy.translate.responses.ResponsesRequest;
 import io.github.ollamalmstudioproxy.translate.responses.ResponsesStream;
@@ -152,7 +156,15 @@ final class OpenAiRoutes implements RouteHandler {
         return;
       }
       NativeCheck check = optional ? nativeCheck(path, () -> translate(scope, snapshot, model, body, path)) : null;
-      passthrough.forward(scope, withModel(body, found.get(), model.backendId()), answerFor(path, check));
+      Upload sent;
+      try {
+        sent = path.equals(CHAT_COMPLETIONS) && repairNeeded(body) ? repaired(scope, body, model.backendId())
+            : withModel(body, found.get(), model.backendId());
+      } catch (OllamaError e) {
+        Replies.fail(scope, e);
+        return;
+      }
+      passthrough.forward(scope, sent, answerFor(path, check));
     }).onFailure(e -> Replies.fail(scope, e));
   }
 
@@ -179,6 +191,24 @@ final class OpenAiRoutes implements RouteHandler {
   private static Upload withModel(Buffer body, ModelField.Found found, String backendId) {
     return Upload.of(body.slice(0, found.start()), Buffer.buffer(ModelField.quoted(backendId)),
         body.slice(found.end(), body.length()));
+  }
+
+  private static boolean repairNeeded(Buffer body) {
+    JsonBodyReader.ByteArray bytes = JsonBodyReader.bytesOf(body);
+    return ChatBodyRepair.needed(bytes.bytes(), bytes.offset(), bytes.length());
+  }
+
+  /** A chat body in a shape LM Studio refuses and Ollama accepts, written again in one both accept. */
+  private Upload repaired(RequestScope scope, Buffer body, String backendId) {
+    ObjectNode tree = (ObjectNode) bodies.object(body);
+    tree.put("model", backendId);
+    log.debug("{} chat body reshaped for the backend (consecutive user messages, images in tool results or tool"
+        + " schemas without properties)", scope.id());
+    try {
+      return Upload.of(Buffer.buffer(Json.MAPPER.writeValueAsBytes(ChatBodyRepair.repair(tree))));
+    } catch (JsonProcessingException e) {
+      throw new OllamaError(500, "could not write the chat body again: " + e.getOriginalMessage());
+    }
   }
 
   private NativeCheck nativeCheck(String path, Runnable fallback) {

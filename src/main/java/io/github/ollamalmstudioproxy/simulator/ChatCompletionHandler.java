@@ -34,6 +34,9 @@ final class ChatCompletionHandler {
     JsonNode body = exchange.body;
     SimulatorModel model = resolver.modelOf(instance);
     SimulatorFailure imageFailure = ChatRequestChecks.images(body, model, instance.id());
+    if (imageFailure == null) {
+      imageFailure = ChatRequestChecks.template(body, model);
+    }
     if (imageFailure != null) {
       exchange.fail(imageFailure);
       return;

@@ -44,6 +44,33 @@ final class ChatRequestChecks {
     return null;
   }
 
+  /**
+   * What the model's own chat template refuses. Gemma's (the one LM Studio renders for gemma3 models) takes an
+   * optional system message, then strictly user, assistant, user, ...: any other order raises
+   * {@code "Conversation roles must alternate user/assistant/user/assistant/..."}, which LM Studio answers as a
+   * template error (reference §2.2). Two user messages in a row (how Copilot sends text and an image) are refused.
+   */
+  static SimulatorFailure template(JsonNode body, SimulatorModel model) {
+    if (!model.arch().startsWith("gemma")) {
+      return null;
+    }
+    int index = 0;
+    boolean first = true;
+    for (JsonNode message : body.path("messages")) {
+      String role = message.path("role").asText("");
+      if (first && role.equals("system")) {
+        first = false;
+        continue;
+      }
+      first = false;
+      if (role.equals("user") != (index % 2 == 0)) {
+        return SimulatorFailure.templateError("Conversation roles must alternate user/assistant/user/assistant/...");
+      }
+      index++;
+    }
+    return null;
+  }
+
   private static SimulatorFailure messages(JsonNode messages) {
     Set<String> callIds = new HashSet<>();
     for (JsonNode message : messages) {

@@ -7,13 +7,16 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-/** A short run of {@link StreamTranslatorBench} with allocation figures: one fork, brief iterations. */
+/**
+ * A short run of {@link StreamTranslatorBench} (or of the benchmarks the first argument names, e.g.
+ * {@code ModelRewriteBench}) with allocation figures: one fork, brief iterations.
+ */
 public final class StreamTranslatorBenchMain {
   private StreamTranslatorBenchMain() {}
 
   public static void main(String[] args) throws RunnerException {
     Options options = new OptionsBuilder()
-        .include(StreamTranslatorBench.class.getSimpleName())
+        .include(args.length > 0 ? args[0] : StreamTranslatorBench.class.getSimpleName())
         .forks(1)
         .warmupIterations(3)
         .warmupTime(TimeValue.seconds(1))

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
+import io.github.ollamalmstudioproxy.simulator.SimulatorModel;
 import io.github.ollamalmstudioproxy.simulator.SimulatorOptions;
 import io.github.ollamalmstudioproxy.support.Ndjson;
 import io.github.ollamalmstudioproxy.support.ProxyHarness;
 import io.github.ollamalmstudioproxy.support.RawHttp;
 import io.github.ollamalmstudioproxy.support.SimulatorBackedTest;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class OpenAiLayerIT extends SimulatorBackedTest {
   private static final String TAGS_NAME = "qwen/qwen3-4b:latest";
+  private static final String PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
   private static String chat(String model, boolean stream) {
     return "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":"
@@ -195,5 +199,56 @@ class OpenAiLayerIT extends SimulatorBackedTest {
       assertThat(response.get("model").asText()).isEqualTo(TAGS_NAME);
       assertThat(old.simulator().log().byPath("/v1/chat/completions")).hasSize(3);
     }
+  }
+
+  @Test
+  void copilotsTextAndImageAsTwoUserMessagesReachAGemmaTemplateAsOneTurn() {
+    String image = "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64," + PNG
+        + "\",\"media_type\":\"image/png\"}}";
+    String sent = "{\"messages\":[{\"role\":\"user\",\"content\":\"What is in this picture?\"},{\"role\":\"user\","
+        + "\"content\":[" + image + "]}],\"model\":\"google/gemma-3-4b:latest\",\"temperature\":0.1,\"stream\":false}";
+
+    HttpResponse<String> response = harness.post("/v1/chat/completions", sent);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    RecordedRequest seen = harness.simulator().log().awaitRequest("/v1/chat/completions", Duration.ofSeconds(5));
+    assertThat(Ndjson.json(seen.body()).get("messages").toString()).isEqualTo("[{\"role\":\"user\",\"content\":["
+        + "{\"type\":\"text\",\"text\":\"What is in this picture?\"}," + image + "]}]");
+    assertThat(Ndjson.json(seen.body()).get("model").asText()).isEqualTo("google/gemma-3-4b");
+  }
+
+  @Test
+  void aToolResultWithAnImageKeepsItsTextAndTheImageFollowsForAVisionModel() {
+    SimulatorModel visionWithTools = new SimulatorModel("qwen/qwen2.5-vl-7b", SimulatorModel.ModelType.VLM, "qwen",
+        "Qwen2.5 VL 7B", "qwen2vl", "gguf", "Q4_K_M", 4, 5_000_000_000L, "7B", 32_768, true, List.of(), null);
+    try (ProxyHarness vision = ProxyHarness.start(SimulatorOptions.builder().models(List.of(visionWithTools)).build())) {
+      String sent = "{\"model\":\"qwen2.5-vl-7b\",\"stream\":false,\"messages\":[{\"role\":\"user\",\"content\":"
+          + "\"Take a screenshot\"},{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"id\":\"call_1\","
+          + "\"type\":\"function\",\"function\":{\"name\":\"screenshot\",\"arguments\":\"{}\"}}]},{\"role\":\"tool\","
+          + "\"tool_call_id\":\"call_1\",\"content\":[{\"type\":\"text\",\"text\":\"taken\"},{\"type\":\"image_url\","
+          + "\"image_url\":{\"url\":\"data:image/png;base64," + PNG + "\"}}]}]}";
+
+      HttpResponse<String> response = vision.post("/v1/chat/completions", sent);
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      JsonNode messages = Ndjson.json(vision.simulator().log()
+          .awaitRequest("/v1/chat/completions", Duration.ofSeconds(5)).body()).get("messages");
+      assertThat(messages.get(2).toString())
+          .isEqualTo("{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"taken\"}");
+      assertThat(messages.get(3).toString()).isEqualTo("{\"role\":\"user\",\"content\":[{\"type\":\"image_url\","
+          + "\"image_url\":{\"url\":\"data:image/png;base64," + PNG + "\"}}]}");
+    }
+  }
+
+  @Test
+  void withoutTheRepairLmStudioRefusesTwoUserMessagesForGemma() throws Exception {
+    // Copilot's shape sent to the simulator directly: what a client got before (LM Studio's literal 400).
+    String twoUsers = "{\"model\":\"google/gemma-3-4b\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"},"
+        + "{\"role\":\"user\",\"content\":\"b\"}]}";
+    HttpResponse<String> direct = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(harness.simulator().baseUrl() + "/v1/chat/completions"))
+        .POST(HttpRequest.BodyPublishers.ofString(twoUsers)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(direct.statusCode()).isEqualTo(400);
+    assertThat(direct.body()).contains("Conversation roles must alternate user/assistant/user/assistant/...");
   }
 }

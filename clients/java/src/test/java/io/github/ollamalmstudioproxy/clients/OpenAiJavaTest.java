@@ -3,11 +3,14 @@ package io.github.ollamalmstudioproxy.clients;
 import static io.github.ollamalmstudioproxy.clients.support.ProxyWithSimulator.CHAT_MODEL;
 import static io.github.ollamalmstudioproxy.clients.support.ProxyWithSimulator.EMBED_MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.NotFoundException;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -21,7 +24,12 @@ import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 import io.github.ollamalmstudioproxy.clients.support.ClientTestBase;
 import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -47,10 +55,29 @@ class OpenAiJavaTest extends ClientTestBase {
   }
 
   @Test
-  void listsModels() {
+  void listsTheApiTagsNamesAndRetrievesAndChatsWithEach() throws Exception {
     List<String> ids = openai.models().list().data().stream().map(Model::id).toList();
+    String tags = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(proxy.baseUrl() + "/api/tags"))
+        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    List<String> tagNames = new ArrayList<>();
+    new ObjectMapper().readTree(tags).get("models").forEach(m -> tagNames.add(m.get("model").asText()));
 
-    assertThat(ids).contains(CHAT_MODEL, EMBED_MODEL);
+    // Ollama's /v1/models lists the /api/tags names (ollama/ollama openai/openai.go ToListCompletion).
+    assertThat(ids).isEqualTo(tagNames).contains(CHAT_MODEL + ":latest", EMBED_MODEL + ":latest");
+    Model one = openai.models().retrieve(CHAT_MODEL + ":latest");
+    assertThat(one.id()).isEqualTo(CHAT_MODEL + ":latest");
+    assertThat(one.ownedBy()).isEqualTo("qwen");
+    assertThat(openai.chat().completions().create(chat().model(CHAT_MODEL + ":latest").build())
+        .choices().get(0).message().content()).contains(DEMO_ANSWER);
+    RecordedRequest seen = proxy.chatCompletions().get(0);
+    assertThat(seen.body()).contains("\"model\":\"" + CHAT_MODEL + "\"");
+  }
+
+  @Test
+  void anUnknownModelIsOpenAisNotFound() {
+    assertThatThrownBy(() -> openai.models().retrieve("gpt-4o-mini")).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> openai.chat().completions().create(chat().model("gpt-4o-mini").build()))
+        .isInstanceOf(NotFoundException.class).hasMessageContaining("model 'gpt-4o-mini' not found");
   }
 
   @Test
