@@ -4,14 +4,15 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.github.ollamalmstudioproxy.ollama.Json;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Reads the fields that matter from one OpenAI stream chunk with the streaming parser: no tree per token.
  *
  * <p>Understood: {@code choices[0].delta.{content, reasoning_content, reasoning, tool_calls}}, {@code choices[0].text}
- * (completions), {@code choices[0].finish_reason}, {@code usage} (in its own {@code choices:[]} chunk or inline in the
- * finish chunk) and llama-server's {@code timings}. A top-level {@code error} key is flagged. Everything else is
- * skipped. Each {@link #parse} returns its own {@link Chunk}; the fields below are scratch space for one parse.
+ * (completions), {@code choices[0].finish_reason}, {@code choices[0].logprobs} when the client asked for them
+ * ({@link LogprobsParser}), {@code usage} (in its own {@code choices:[]} chunk or inline in the finish chunk) and
+ * llama-server's {@code timings}. A top-level {@code error} key is flagged. Everything else is skipped. Each {@link #parse} returns its own {@link Chunk}; the fields below are scratch space for one parse.
  */
 final class ChunkParser {
   /**
@@ -23,14 +24,17 @@ final class ChunkParser {
    * @param toolFragment the chunk carried a tool-call fragment (already handed to the accumulator)
    * @param hasError the chunk is an error object, not a completion chunk
    * @param counts null unless the chunk reported usage or timings
+   * @param logprobs the tokens' log probabilities; empty when none were asked for or sent
    */
   record Chunk(String content, String reasoning, String finishReason, boolean toolFragment, boolean hasError,
-      Counts counts) {}
+      Counts counts, List<TokenLogprob> logprobs) {}
 
   /** Token counts a chunk reported; -1 for each one it did not. */
   record Counts(long promptTokens, long completionTokens, long timingsPromptN, long timingsCacheN,
       long timingsPredictedN) {}
 
+  /** Null when the client asked for no log probabilities: they are then skipped unread. */
+  private final LogprobsRequest wanted;
   private String content;
   private String reasoning;
   private String reasoningAlt;
@@ -43,6 +47,11 @@ final class ChunkParser {
   private long timingsPromptN;
   private long timingsCacheN;
   private long timingsPredictedN;
+  private List<TokenLogprob> logprobs;
+
+  ChunkParser(LogprobsRequest wanted) {
+    this.wanted = wanted;
+  }
 
   /**
    * Parses one chunk; tool-call fragments go straight to {@code tools}.
@@ -59,6 +68,7 @@ final class ChunkParser {
     counted = false;
     promptTokens = completionTokens = -1;
     timingsPromptN = timingsCacheN = timingsPredictedN = -1;
+    logprobs = List.of();
     try (JsonParser p = Json.FACTORY.createParser(json)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("chunk is not a JSON object");
@@ -93,7 +103,7 @@ final class ChunkParser {
     String thinking = reasoning == null || reasoning.isEmpty() ? reasoningAlt : reasoning;
     Counts counts = counted
         ? new Counts(promptTokens, completionTokens, timingsPromptN, timingsCacheN, timingsPredictedN) : null;
-    return new Chunk(content, thinking, finishReason, toolFragment, hasError, counts);
+    return new Chunk(content, thinking, finishReason, toolFragment, hasError, counts, logprobs);
   }
 
   /** Only the first choice: the proxy never asks for {@code n > 1}. */
@@ -127,6 +137,13 @@ final class ChunkParser {
           break;
         case "finish_reason":
           finishReason = string(p, value);
+          break;
+        case "logprobs":
+          if (wanted != null && value == JsonToken.START_OBJECT) {
+            logprobs = LogprobsParser.choice(p, wanted.includeTop());
+          } else {
+            p.skipChildren();
+          }
           break;
         default:
           p.skipChildren();

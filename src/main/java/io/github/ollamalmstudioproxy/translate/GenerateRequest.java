@@ -16,6 +16,7 @@ import java.util.List;
  * @param system null or non-empty
  * @param images {@code data:} URLs, already validated
  * @param raw true: the prompt goes to {@code /v1/completions} untouched
+ * @param logprobs null unless the client asked for log probabilities
  * @param ignored features the backend cannot honour ({@code template}, {@code context}, options as
  *     {@code options.<name>}, ...), for a debug log
  */
@@ -30,6 +31,7 @@ public record GenerateRequest(
     SamplingOptions options,
     Think think,
     KeepAlive keepAlive,
+    LogprobsRequest logprobs,
     List<String> ignored) {
 
   /**
@@ -40,6 +42,7 @@ public record GenerateRequest(
    */
   public static GenerateRequest parse(JsonNode json) {
     ObjectNode body = Fields.body(json);
+    LogprobsRequest logprobs = LogprobsRequest.parse(body);
     String model = Fields.string(body, "model", "model");
     if (Fields.isEmpty(model)) {
       throw OllamaError.modelNotFound("");
@@ -85,7 +88,7 @@ public record GenerateRequest(
     ignored.addAll(RequestChecks.ignored(body, options));
     return new GenerateRequest(
         model, stream, prompt == null ? "" : prompt, Fields.isEmpty(system) ? null : system, images, raw,
-        format, options, think, keepAlive, List.copyOf(ignored));
+        format, options, think, keepAlive, logprobs, List.copyOf(ignored));
   }
 
   /** Empty prompt: Ollama only loads (or, with {@code keep_alive} 0, unloads) the model and answers at once. */

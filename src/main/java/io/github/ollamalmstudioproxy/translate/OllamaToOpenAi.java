@@ -31,6 +31,7 @@ public final class OllamaToOpenAi {
       body.set("tools", request.tools());
     }
     finish(body, format(request.format(), dialect), request.options(), request.think(), request.keepAlive());
+    chatLogprobs(body, request.logprobs());
     return UpstreamRequest.of(UpstreamRequest.CHAT_COMPLETIONS, body, request.ignored());
   }
 
@@ -45,6 +46,11 @@ public final class OllamaToOpenAi {
     if (request.raw()) {
       body.put("prompt", request.prompt());
       finish(body, null, request.options(), null, request.keepAlive());
+      if (request.logprobs() != null) {
+        // Legacy completions take the number of alternatives as "logprobs" itself (the inverse of Ollama's own
+        // openai/openai.go lines 829-833); llama-server reads it as its n_probs, vLLM and OpenAI likewise.
+        body.put("logprobs", request.logprobs().upstreamTop());
+      }
       return UpstreamRequest.of(UpstreamRequest.COMPLETIONS, body, request.ignored());
     }
     ArrayNode messages = body.putArray("messages");
@@ -54,7 +60,16 @@ public final class OllamaToOpenAi {
     ObjectNode user = messages.addObject().put("role", "user");
     content(user, request.prompt(), request.images());
     finish(body, format(request.format(), dialect), request.options(), request.think(), request.keepAlive());
+    chatLogprobs(body, request.logprobs());
     return UpstreamRequest.of(UpstreamRequest.CHAT_COMPLETIONS, body, request.ignored());
+  }
+
+  /** {@code logprobs:true} plus {@code top_logprobs}, as {@code llm/llama_server.go} lines 2173-2175 send them. */
+  private static void chatLogprobs(ObjectNode body, LogprobsRequest logprobs) {
+    if (logprobs != null) {
+      body.put("logprobs", true);
+      body.put("top_logprobs", logprobs.upstreamTop());
+    }
   }
 
   private static ObjectNode start(String backendModel) {

@@ -147,6 +147,49 @@ class LlamaServerBackendTest {
     assertThat(lines).allSatisfy(l -> assertThat(l.has("error")).as(l.toString()).isFalse());
   }
 
+  /**
+   * Log probabilities from a real backend, in Ollama's {@code Logprob} shape ({@code api/types.go} lines 497-516 at
+   * v0.33.0-rc2): one entry per generated token across the streamed lines ({@code server/routes.go} line 2832 sends a
+   * line for logprobs alone), each with llama-server's bytes and as many alternatives as asked for.
+   */
+  @Test
+  void streamedChatCarriesOneLogprobPerTokenWithTheAskedAlternatives() throws Exception {
+    List<JsonNode> lines = ndjson(post("/api/chat", "{\"model\":\"" + MODEL + "\",\"logprobs\":true,\"top_logprobs\":2,"
+        + "\"options\":{\"temperature\":0,\"seed\":7,\"num_predict\":4},\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"));
+
+    List<JsonNode> entries = new ArrayList<>();
+    lines.forEach(l -> l.path("logprobs").forEach(entries::add));
+    assertThat(entries).hasSize(lines.get(lines.size() - 1).path("eval_count").asInt()).hasSize(4);
+    for (JsonNode e : entries) {
+      assertThat(e.path("token").isTextual()).as(e.toString()).isTrue();
+      assertThat(e.path("logprob").isNumber() && e.path("logprob").asDouble() <= 0).as(e.toString()).isTrue();
+      assertThat(e.path("bytes").isArray()).as(e.toString()).isTrue();
+      assertThat(e.path("top_logprobs").size()).as(e.toString()).isEqualTo(2);
+      assertThat(e.path("top_logprobs").get(0).path("logprob").asDouble())
+          .isGreaterThanOrEqualTo(e.path("top_logprobs").get(1).path("logprob").asDouble());
+    }
+    String content = lines.stream().map(l -> l.path("message").path("content").asText()).reduce("", String::concat);
+    String tokens = entries.stream().map(e -> e.path("token").asText()).reduce("", String::concat);
+    assertThat(tokens).isEqualTo(content);
+  }
+
+  /** Raw generate goes to {@code /v1/completions}; without {@code top_logprobs} no alternatives are given. */
+  @Test
+  void rawGenerateWithoutStreamingConcatenatesTheLogprobsWithoutAlternatives() throws Exception {
+    HttpResponse<String> response = post("/api/generate", "{\"model\":\"" + MODEL + "\",\"raw\":true,\"stream\":false,"
+        + "\"prompt\":\"Once upon a time\",\"logprobs\":true,\"options\":{\"temperature\":0,\"seed\":7,\"num_predict\":3}}");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode body = JSON.readTree(response.body());
+    assertThat(body.path("logprobs").size()).isEqualTo(3);
+    assertThat(body.path("logprobs").findValues("top_logprobs")).isEmpty();
+    String tokens = "";
+    for (JsonNode e : body.path("logprobs")) {
+      tokens += e.path("token").asText();
+    }
+    assertThat(tokens).isEqualTo(body.path("response").asText());
+  }
+
   @Test
   void embedsNormalisedVectorsOnBothEndpoints() throws Exception {
     HttpResponse<String> embed = post("/api/embed",
