@@ -36,11 +36,12 @@ public final class ChunkInterpreter {
   private long lastToken = -1;
   private SplittableRandom ids;
   private List<TokenLogprob> logprobs = List.of();
+  private boolean nativeStreamEnded;
 
   public ChunkInterpreter(StreamSettings settings, RequestTimes times) {
     this.settings = settings;
     this.times = times;
-    this.parser = new ChunkParser(settings.logprobs());
+    this.parser = new ChunkParser(settings.logprobs(), settings.nativeLlamaStream());
     this.splitter = settings.splitThinkTags() ? new ThinkTagSplitter() : null;
   }
 
@@ -65,6 +66,7 @@ public final class ChunkInterpreter {
     }
     record(chunk);
     logprobs = chunk.logprobs();
+    nativeStreamEnded = chunk.lastOfNativeStream();
     String content = chunk.content();
     String reasoning = chunk.reasoning();
     if (!isEmpty(content) || !isEmpty(reasoning) || chunk.toolFragment()) {
@@ -91,6 +93,11 @@ public final class ChunkInterpreter {
    */
   List<TokenLogprob> logprobs() {
     return logprobs;
+  }
+
+  /** The last event was the {@code stop:true} chunk of a native llama-server stream, which ends it. */
+  boolean nativeStreamEnded() {
+    return nativeStreamEnded;
   }
 
   /** End of output: anything the think-tag splitter held back. */

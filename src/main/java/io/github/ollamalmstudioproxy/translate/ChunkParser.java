@@ -12,7 +12,9 @@ import java.util.List;
  * <p>Understood: {@code choices[0].delta.{content, reasoning_content, reasoning, tool_calls}}, {@code choices[0].text}
  * (completions), {@code choices[0].finish_reason}, {@code choices[0].logprobs} when the client asked for them
  * ({@link LogprobsParser}), {@code usage} (in its own {@code choices:[]} chunk or inline in the finish chunk) and
- * llama-server's {@code timings}. A top-level {@code error} key is flagged. Everything else is skipped. Each {@link #parse} returns its own {@link Chunk}; the fields below are scratch space for one parse.
+ * llama-server's {@code timings}. A top-level {@code error} key is flagged. In llama-server's native stream
+ * ({@code /infill}) the text is the top-level {@code content}, the last chunk says {@code stop:true} with a
+ * {@code stop_type}, and log probabilities are {@code completion_probabilities}. Everything else is skipped. Each {@link #parse} returns its own {@link Chunk}; the fields below are scratch space for one parse.
  */
 final class ChunkParser {
   /**
@@ -25,9 +27,10 @@ final class ChunkParser {
    * @param hasError the chunk is an error object, not a completion chunk
    * @param counts null unless the chunk reported usage or timings
    * @param logprobs the tokens' log probabilities; empty when none were asked for or sent
+   * @param lastOfNativeStream a native llama-server chunk with {@code stop:true}: that stream sends no {@code [DONE]}
    */
   record Chunk(String content, String reasoning, String finishReason, boolean toolFragment, boolean hasError,
-      Counts counts, List<TokenLogprob> logprobs) {}
+      Counts counts, List<TokenLogprob> logprobs, boolean lastOfNativeStream) {}
 
   /** Token counts a chunk reported; -1 for each one it did not. */
   record Counts(long promptTokens, long completionTokens, long timingsPromptN, long timingsCacheN,
@@ -35,6 +38,7 @@ final class ChunkParser {
 
   /** Null when the client asked for no log probabilities: they are then skipped unread. */
   private final LogprobsRequest wanted;
+  private final boolean nativeStream;
   private String content;
   private String reasoning;
   private String reasoningAlt;
@@ -48,9 +52,16 @@ final class ChunkParser {
   private long timingsCacheN;
   private long timingsPredictedN;
   private List<TokenLogprob> logprobs;
+  private boolean nativeStop;
+  private String nativeStopType;
 
-  ChunkParser(LogprobsRequest wanted) {
+  /**
+   * @param wanted null when the client asked for no log probabilities
+   * @param nativeStream the chunks are llama-server's native ones ({@code /infill}), not OpenAI's
+   */
+  ChunkParser(LogprobsRequest wanted, boolean nativeStream) {
     this.wanted = wanted;
+    this.nativeStream = nativeStream;
   }
 
   /**
@@ -69,6 +80,8 @@ final class ChunkParser {
     promptTokens = completionTokens = -1;
     timingsPromptN = timingsCacheN = timingsPredictedN = -1;
     logprobs = List.of();
+    nativeStop = false;
+    nativeStopType = null;
     try (JsonParser p = Json.FACTORY.createParser(json)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("chunk is not a JSON object");
@@ -95,15 +108,41 @@ final class ChunkParser {
             p.skipChildren();
             break;
           default:
-            p.skipChildren();
+            if (!nativeStream || !nativeField(p, name, value)) {
+              p.skipChildren();
+            }
         }
       }
+    }
+    if (nativeStop) {
+      // llm/llama_server.go (v0.33.0-rc2) lines 1712-1716: stop_type "limit" is the token limit, anything else a stop.
+      finishReason = "limit".equals(nativeStopType) ? "length" : "stop";
     }
     // Some servers send both fields with the same text; reasoning_content is the older, more common one.
     String thinking = reasoning == null || reasoning.isEmpty() ? reasoningAlt : reasoning;
     Counts counts = counted
         ? new Counts(promptTokens, completionTokens, timingsPromptN, timingsCacheN, timingsPredictedN) : null;
-    return new Chunk(content, thinking, finishReason, toolFragment, hasError, counts, logprobs);
+    return new Chunk(content, thinking, finishReason, toolFragment, hasError, counts, logprobs, nativeStop);
+  }
+
+  /** A top-level field of llama-server's native chunk; false when it is not one (the caller skips it). */
+  private boolean nativeField(JsonParser p, String name, JsonToken value) throws IOException {
+    switch (name) {
+      case "content" -> content = string(p, value);
+      case "stop" -> nativeStop = value == JsonToken.VALUE_TRUE;
+      case "stop_type" -> nativeStopType = string(p, value);
+      case "completion_probabilities" -> {
+        if (wanted != null && value == JsonToken.START_ARRAY) {
+          logprobs = LogprobsParser.entries(p, wanted.includeTop());
+        } else {
+          p.skipChildren();
+        }
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Only the first choice: the proxy never asks for {@code n > 1}. */

@@ -33,9 +33,15 @@ public record StreamSettings(Shape shape, String clientModel, boolean dropReason
     return new StreamSettings(Shape.CHAT, request.model(), thinkOff(request.think()), true, request.logprobs(), false);
   }
 
+  /** Raw and fill-in-the-middle answers are code or text the caller wants verbatim: no think-tag splitting. */
   public static StreamSettings of(GenerateRequest request) {
-    return new StreamSettings(Shape.GENERATE, request.model(), thinkOff(request.think()), !request.raw(),
-        request.logprobs(), false);
+    return new StreamSettings(Shape.GENERATE, request.model(), thinkOff(request.think()),
+        !request.raw() && request.suffix() == null, request.logprobs(), false);
+  }
+
+  /** The same settings for the answer of llama-server's native {@code /infill}. */
+  public StreamSettings forNativeLlamaStream() {
+    return new StreamSettings(shape, clientModel, dropReasoning, splitThinkTags, logprobs, true);
   }
 
   private static boolean thinkOff(Think think) {

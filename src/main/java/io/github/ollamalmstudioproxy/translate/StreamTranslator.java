@@ -79,7 +79,11 @@ public final class StreamTranslator implements StreamTranslation {
       return fail(failure);
     }
     Output out = emit(piece, chunks.logprobs());
-    return held() > MAX_HELD_CHARS ? out.then(fail(tooLong())) : out;
+    if (held() > MAX_HELD_CHARS) {
+      return out.then(fail(tooLong()));
+    }
+    // llama-server's native stream (/infill) has no [DONE]: its stop:true chunk is the end.
+    return chunks.nativeStreamEnded() ? out.then(onDone(nowNanos)) : out;
   }
 
   @Override
