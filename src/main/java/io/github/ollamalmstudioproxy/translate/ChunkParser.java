@@ -115,7 +115,7 @@ final class ChunkParser {
       }
     }
     if (nativeStop) {
-      // llm/llama_server.go (v0.33.0-rc2) lines 1712-1716: stop_type "limit" is the token limit, anything else a stop.
+      // llm/llama_server.go (v0.33.0-rc2) lines 1713-1717: stop_type "limit" is the token limit, anything else a stop.
       finishReason = "limit".equals(nativeStopType) ? "length" : "stop";
     }
     // Some servers send both fields with the same text; reasoning_content is the older, more common one.
