@@ -123,6 +123,9 @@ class PassthroughIT extends SimulatorBackedTest {
     }
 
     assertThat(failures).isEmpty();
-    assertThat(harness.simulator().log().all()).as("each request reached the backend once").hasSize(requests);
+    // Only the chat requests count: the /v1 routes consult the catalog, whose 5 s cache may be refreshed (one GET of
+    // the model list) when the 200 requests take longer than that on a busy machine.
+    assertThat(harness.simulator().log().all()).filteredOn(r -> r.pathOnly().endsWith("/chat/completions"))
+        .as("each request reached the backend once").hasSize(requests);
   }
 }
