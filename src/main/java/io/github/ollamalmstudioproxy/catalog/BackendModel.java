@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param loadedInstances loaded copies; empty when not loaded or unknown
  * @param capabilities reported capabilities (never null)
  * @param variants other selectable quantizations as full ids ({@code key@q8_0}); empty when unknown
+ * @param servesInfill the backend is llama.cpp's {@code llama-server} (its model list carries {@code meta}), whose
+ *     {@code /infill} fills in the middle with the model's own FIM tokens, or refuses when it has none
  * @param source where this record came from
  */
 public record BackendModel(
@@ -46,6 +48,7 @@ public record BackendModel(
     List<LoadedInstance> loadedInstances,
     ModelCapabilities capabilities,
     List<String> variants,
+    boolean servesInfill,
     CatalogSource source) {
 
   public BackendModel {
@@ -68,6 +71,11 @@ public record BackendModel(
   /** Vision from either the v1 capability flag or the v0 {@code vlm} type (a vlm row may list only tool_use). */
   public boolean vision() {
     return type == ModelType.VLM || capabilities.vision();
+  }
+
+  /** The fill-in-the-middle prompt of the model's family, when the table knows it. */
+  public Optional<FimTemplate> fim() {
+    return FimTemplate.forModel(key);
   }
 
   public Optional<LoadedInstance> instance(String instanceId) {
@@ -95,6 +103,7 @@ public record BackendModel(
     b.loadedInstances = loadedInstances;
     b.capabilities = capabilities;
     b.variants = variants;
+    b.servesInfill = servesInfill;
     return b;
   }
 
@@ -117,6 +126,7 @@ public record BackendModel(
     List<LoadedInstance> loadedInstances = List.of();
     ModelCapabilities capabilities = ModelCapabilities.NONE;
     List<String> variants = List.of();
+    boolean servesInfill;
 
     private Builder(String key, CatalogSource source) {
       this.key = requireNonNull(key, "key");
@@ -126,7 +136,7 @@ public record BackendModel(
     BackendModel build() {
       return new BackendModel(key, type == null ? ModelType.LLM : type, publisher, displayName, architecture,
           format, quantization, bitsPerWeight, sizeBytes, paramsString, parameterCount, maxContextLength,
-          embeddingLength, loadedInstances, capabilities, variants, source);
+          embeddingLength, loadedInstances, capabilities, variants, servesInfill, source);
     }
   }
 }

@@ -43,8 +43,9 @@ final class ModelFacts {
 
   /**
    * Ollama capability names, in Ollama's order. Embedding models list {@code embedding} instead of
-   * {@code completion}; {@code chat} is not an Ollama capability; {@code insert} is never claimed because no
-   * backend reports fill-in-the-middle support.
+   * {@code completion}; {@code chat} is not an Ollama capability. {@code insert} is claimed for the families whose
+   * FIM tokens the proxy knows ({@link FimTemplate}): no backend reports fill-in-the-middle support, and
+   * llama-server's {@code /infill} can only tell by trying.
    */
   static ArrayNode capabilities(BackendModel m) {
     ArrayNode caps = JSON.arrayNode();
@@ -55,6 +56,9 @@ final class ModelFacts {
     caps.add("completion");
     if (m.capabilities().tools()) {
       caps.add("tools");
+    }
+    if (m.fim().isPresent()) {
+      caps.add("insert");
     }
     if (m.vision()) {
       caps.add("vision");

@@ -49,6 +49,7 @@ final class OpenAiModelsParser {
     JsonNode meta = object(entry, "meta");
     if (meta.isObject()) {
       b.format = "gguf";
+      b.servesInfill = true;
       b.maxContextLength = positiveInt(meta, "n_ctx_train");
       b.parameterCount = positiveLong(meta, "n_params");
       b.sizeBytes = positiveLong(meta, "size");

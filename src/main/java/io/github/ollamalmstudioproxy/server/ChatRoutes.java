@@ -45,7 +45,7 @@ final class ChatRoutes {
       ChatRequest request = ChatRequest.parse(body);
       return new Turn("chat", request.model(), request.stream(), request.isLoadRequest(), request.isUnloadRequest(),
           request.think(), StreamSettings.of(request),
-          (backendId, dialect) -> OllamaToOpenAi.chat(request, backendId, dialect));
+          (model, dialect) -> OllamaToOpenAi.chat(request, model.backendId(), dialect));
     }).compose(turn -> serve(scope, turn)).onFailure(e -> Replies.fail(scope, e));
   }
 
@@ -54,13 +54,13 @@ final class ChatRoutes {
       GenerateRequest request = GenerateRequest.parse(body);
       return new Turn("generate", request.model(), request.stream(), request.isLoadRequest(),
           request.isUnloadRequest(), request.think(), StreamSettings.of(request),
-          (backendId, dialect) -> OllamaToOpenAi.generate(request, backendId, dialect));
+          (model, dialect) -> InsertRoute.generate(request, model.model(), model.backendId(), dialect));
     }).compose(turn -> serve(scope, turn)).onFailure(e -> Replies.fail(scope, e));
   }
 
   /** What chat and generate have in common once their bodies are validated. */
   private record Turn(String route, String model, boolean stream, boolean load, boolean unload, Think think,
-      StreamSettings settings, BiFunction<String, BackendDialect, UpstreamRequest> upstream) {}
+      StreamSettings settings, BiFunction<ResolvedModel, BackendDialect, UpstreamRequest> upstream) {}
 
   private Future<Void> serve(RequestScope scope, Turn turn) {
     scope.model(turn.model());
@@ -70,8 +70,10 @@ final class ChatRoutes {
         return loadOrUnload(scope, snapshot, model, turn.settings(), turn.unload());
       }
       refuseThinkingWithout(snapshot.source(), model, turn);
-      UpstreamRequest upstream = turn.upstream().apply(model.backendId(), Backend.dialect(snapshot));
-      relay.run(scope, backend, snapshot, model, upstream, turn.settings(), turn.stream());
+      UpstreamRequest upstream = turn.upstream().apply(model, Backend.dialect(snapshot));
+      StreamSettings settings = upstream.answersNativeLlamaStream()
+          ? turn.settings().forNativeLlamaStream() : turn.settings();
+      relay.run(scope, backend, snapshot, model, upstream, settings, turn.stream());
       return Future.succeededFuture();
     });
   }

@@ -47,15 +47,16 @@ final class ChatCompletionHandler {
     ChatWire wire = new ChatWire(Ids.chatCompletion(), exchange.createdSeconds, instance.id(),
         env.options().legacy(), script.reasoningField());
     boolean stream = body.path("stream").asBoolean(false);
+    SimLogprobs logprobs = SimLogprobs.forRequest(script, body);
     Generation.Sink sink;
     if (stream) {
       boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false)
           && !script.omitUsage();
-      sink = new ChatSinks.Sse(exchange, wire, includeUsage, usage, plan.finishReason(), !script.omitDone());
+      sink = new ChatSinks.Sse(exchange, wire, includeUsage, usage, plan.finishReason(), !script.omitDone(), logprobs);
     } else {
       ChatSinks.Body.V0Stats stats = !v0 ? null
           : (reason, tokens, ttft, generation) -> V0Extras.of(model, instance, reason, tokens, ttft, generation);
-      sink = new ChatSinks.Body(exchange, wire, usage, plan.finishReason(), stats);
+      sink = new ChatSinks.Body(exchange, wire, usage, plan.finishReason(), stats, logprobs);
     }
     new Generation(env.vertx(), exchange, script, plan, sink, stream).start();
   }

@@ -1,5 +1,6 @@
 package io.github.ollamalmstudioproxy.simulator;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,16 +18,19 @@ final class ChatSinks {
     private final IntFunction<Usage> usage;
     private final String finishReason;
     private final boolean sendDone;
+    private final SimLogprobs logprobs;
     private boolean first = true;
 
+    /** @param logprobs null unless the answer carries log probabilities */
     Sse(Exchange exchange, ChatWire wire, boolean includeUsage, IntFunction<Usage> usage, String finishReason,
-        boolean sendDone) {
+        boolean sendDone, SimLogprobs logprobs) {
       this.writer = new SseWriter(exchange);
       this.wire = wire;
       this.includeUsage = includeUsage;
       this.usage = usage;
       this.finishReason = finishReason;
       this.sendDone = sendDone;
+      this.logprobs = logprobs;
     }
 
     @Override
@@ -36,7 +40,9 @@ final class ChatSinks {
 
     @Override
     public void piece(AnswerPlan.Piece piece) {
-      writer.data(wire.chunk(wire.delta(piece, first), null));
+      ObjectNode tokenLogprobs = logprobs != null && piece.kind() == AnswerPlan.Kind.CONTENT
+          ? SimLogprobs.chunk(logprobs.next(piece.text())) : null;
+      writer.data(wire.chunk(wire.delta(piece, first), tokenLogprobs, null));
       first = false;
     }
 
@@ -66,6 +72,8 @@ final class ChatSinks {
     private final IntFunction<Usage> usage;
     private final String finishReason;
     private final V0Stats v0;
+    private final SimLogprobs logprobs;
+    private final ArrayNode tokenLogprobs = SimJson.array();
     private final StringBuilder content = new StringBuilder();
     private final StringBuilder reasoning = new StringBuilder();
     private final Map<Integer, String[]> calls = new LinkedHashMap<>();
@@ -76,12 +84,15 @@ final class ChatSinks {
       V0Extras build(String finishReason, int completionTokens, double ttftSeconds, double generationSeconds);
     }
 
-    Body(Exchange exchange, ChatWire wire, IntFunction<Usage> usage, String finishReason, V0Stats v0) {
+    /** @param logprobs null unless the answer carries log probabilities */
+    Body(Exchange exchange, ChatWire wire, IntFunction<Usage> usage, String finishReason, V0Stats v0,
+        SimLogprobs logprobs) {
       this.exchange = exchange;
       this.wire = wire;
       this.usage = usage;
       this.finishReason = finishReason;
       this.v0 = v0;
+      this.logprobs = logprobs;
     }
 
     @Override
@@ -94,7 +105,12 @@ final class ChatSinks {
       }
       switch (piece.kind()) {
         case REASONING -> reasoning.append(piece.text());
-        case CONTENT -> content.append(piece.text());
+        case CONTENT -> {
+          content.append(piece.text());
+          if (logprobs != null) {
+            tokenLogprobs.add(logprobs.next(piece.text()));
+          }
+        }
         case TOOL_START -> calls.put(piece.toolIndex(), new String[] {piece.toolId(), piece.toolName(), ""});
         case TOOL_ARGUMENTS -> calls.get(piece.toolIndex())[2] += piece.text();
       }
@@ -110,7 +126,8 @@ final class ChatSinks {
         extras = v0.build(finishReason, counts.completion(), (first - exchange.record.receivedNanos()) / 1e9,
             (now - first) / 1e9);
       }
-      ObjectNode body = wire.completion(content.toString(), reasoning.toString(), calls, finishReason, counts, extras);
+      ObjectNode body = wire.completion(content.toString(), reasoning.toString(), calls, finishReason, counts, extras,
+          logprobs != null ? tokenLogprobs : null);
       exchange.sendJson(200, body);
     }
 

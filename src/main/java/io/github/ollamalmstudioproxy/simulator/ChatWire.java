@@ -55,12 +55,21 @@ final class ChatWire {
 
   /** A {@code chat.completion.chunk} with one choice; {@code finishReason} null while streaming. */
   ObjectNode chunk(ObjectNode delta, String finishReason) {
+    return chunk(delta, null, finishReason);
+  }
+
+  /** The same with the chunk's {@code logprobs} object (null writes {@code "logprobs":null}, as LM Studio does). */
+  ObjectNode chunk(ObjectNode delta, ObjectNode logprobs, String finishReason) {
     ObjectNode chunk = header("chat.completion.chunk");
     chunk.put("system_fingerprint", model);
     ObjectNode choice = chunk.putArray("choices").addObject();
     choice.put("index", 0);
     choice.set("delta", delta);
-    choice.putNull("logprobs");
+    if (logprobs != null) {
+      choice.set("logprobs", logprobs);
+    } else {
+      choice.putNull("logprobs");
+    }
     choice.put("finish_reason", finishReason);
     return chunk;
   }
@@ -80,9 +89,10 @@ final class ChatWire {
    *
    * @param calls tool calls by index as {@code [id, name, arguments]}
    * @param v0 extras for {@code /api/v0}: its own stats, model_info and runtime instead of {@code stats:{}}
+   * @param logprobs the content tokens' entries, or null for {@code "logprobs":null}
    */
   ObjectNode completion(String content, String reasoning, Map<Integer, String[]> calls, String finishReason,
-      Usage usage, V0Extras v0) {
+      Usage usage, V0Extras v0, ArrayNode logprobs) {
     ObjectNode body = header("chat.completion");
     ObjectNode choice = body.putArray("choices").addObject();
     choice.put("index", 0);
@@ -101,7 +111,11 @@ final class ChatWire {
         call.putObject("function").put("name", c[1]).put("arguments", c[2]);
       });
     }
-    choice.putNull("logprobs");
+    if (logprobs != null) {
+      choice.putObject("logprobs").set("content", logprobs);
+    } else {
+      choice.putNull("logprobs");
+    }
     choice.put("finish_reason", finishReason);
     body.set("usage", usage.toJson(!legacy));
     if (v0 != null) {

@@ -19,6 +19,7 @@ import java.util.List;
  * @param stallAfter tokens before the stream goes silent for {@code stall}, or -1 for none
  * @param dripAfter tokens before the answer turns into one byte per {@code dripInterval} that never completes an
  *     event or a body, or -1 for none
+ * @param answerLogprobs chat completions that ask for {@code logprobs} get them (LM Studio answers null)
  */
 record ScriptSnapshot(
     List<String> tokens,
@@ -43,7 +44,8 @@ record ScriptSnapshot(
     int stallAfter,
     Duration stall,
     int dripAfter,
-    Duration dripInterval) {
+    Duration dripInterval,
+    boolean answerLogprobs) {
 
   /** Content pieces to stream: the default sentence is dropped when only tool calls were scripted. */
   List<String> contentTokens() {

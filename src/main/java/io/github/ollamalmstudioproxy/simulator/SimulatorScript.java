@@ -43,6 +43,7 @@ public final class SimulatorScript {
   private Integer usageCompletion;
   private boolean omitUsage;
   private boolean omitDone;
+  private boolean answerLogprobs;
   private int stallAfter;
   private Duration stall;
   private int dripAfter;
@@ -79,6 +80,7 @@ public final class SimulatorScript {
     usageCompletion = null;
     omitUsage = false;
     omitDone = false;
+    answerLogprobs = false;
     stallAfter = -1;
     stall = Duration.ZERO;
     dripAfter = -1;
@@ -353,6 +355,16 @@ public final class SimulatorScript {
     return this;
   }
 
+  /**
+   * When true, chat completions that ask for {@code logprobs} get them, in llama-server's shape (see
+   * {@code SimLogprobs}); by default they get {@code "logprobs":null}, as LM Studio's chat completions answer
+   * (lmstudio-ai/lms#60).
+   */
+  public synchronized SimulatorScript answerLogprobs(boolean answer) {
+    this.answerLogprobs = answer;
+    return this;
+  }
+
   /** The size answers on {@code path} are padded to, or 0. */
   synchronized long paddingFor(String path) {
     return paddedAnswers.getOrDefault(path, 0L);
@@ -362,7 +374,7 @@ public final class SimulatorScript {
     return new ScriptSnapshot(tokens, tokensExplicit, tokenInterval, reasoning, reasoningField, List.copyOf(toolCalls),
         prefillDelay, headersDuringPrefill, midStreamErrorAfter, midStreamErrorMessage, midStreamErrorEventLine,
         abruptCloseAfter, requireLoadBeforeInference, loadDelay, finishReason, usagePrompt, usageCompletion,
-        omitUsage, omitDone, stallAfter, stall, dripAfter, dripInterval);
+        omitUsage, omitDone, stallAfter, stall, dripAfter, dripInterval, answerLogprobs);
   }
 
   /** The failure this inference request must answer with, or null; consumes one queued failure. */

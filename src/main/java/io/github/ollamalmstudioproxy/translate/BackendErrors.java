@@ -35,7 +35,10 @@ public final class BackendErrors {
   private static final List<String> INVALID = List.of(
       "greater than the context length", "cannot truncate prompt", "trying to keep the first",
       "context length of only", "error rendering prompt with jinja template", "invalid 'messages'",
-      "response_format", "tool_choice", "does not support image inputs");
+      "response_format", "tool_choice", "does not support image inputs",
+      // llama-server's /infill for a model without FIM tokens (501 "not_supported_error"): the request is wrong for
+      // this model, as Ollama's own "does not support insert" 400 says.
+      "infill is not supported by this model");
 
   private BackendErrors() {}
 

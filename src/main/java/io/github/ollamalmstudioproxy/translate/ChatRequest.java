@@ -18,6 +18,7 @@ import java.util.Locale;
  * @param format the requested output format, or null
  * @param think null when absent
  * @param keepAlive null when absent
+ * @param logprobs null unless the client asked for log probabilities
  * @param ignored request features the backend cannot honour, for a debug log: top-level names such as
  *     {@code truncate}, and options as {@code options.<name>}
  */
@@ -30,6 +31,7 @@ public record ChatRequest(
     SamplingOptions options,
     Think think,
     KeepAlive keepAlive,
+    LogprobsRequest logprobs,
     List<String> ignored) {
 
   /**
@@ -56,6 +58,7 @@ public record ChatRequest(
    */
   public static ChatRequest parse(JsonNode json) {
     ObjectNode body = Fields.body(json);
+    LogprobsRequest logprobs = LogprobsRequest.parse(body);
     String model = Fields.requiredModel(body, "model");
     boolean stream = Fields.bool(body, "stream", true);
     List<Message> messages = messages(Fields.array(body, "messages", "messages"));
@@ -74,7 +77,7 @@ public record ChatRequest(
     List<String> ignored = RequestChecks.ignored(body, options);
     return new ChatRequest(
         model, stream, messages, tools == null || tools.isEmpty() ? null : tools, format, options, think,
-        keepAlive, ignored);
+        keepAlive, logprobs, ignored);
   }
 
   /** Empty history: Ollama only loads (or, with {@code keep_alive} 0, unloads) the model and answers at once. */

@@ -22,7 +22,7 @@ public final class ChunkInterpreter {
 
   private final StreamSettings settings;
   private final RequestTimes times;
-  private final ChunkParser parser = new ChunkParser();
+  private final ChunkParser parser;
   private final ThinkTagSplitter splitter;
   private final ToolCallAccumulator tools = new ToolCallAccumulator();
 
@@ -35,10 +35,13 @@ public final class ChunkInterpreter {
   private long firstToken = -1;
   private long lastToken = -1;
   private SplittableRandom ids;
+  private List<TokenLogprob> logprobs = List.of();
+  private boolean nativeStreamEnded;
 
   public ChunkInterpreter(StreamSettings settings, RequestTimes times) {
     this.settings = settings;
     this.times = times;
+    this.parser = new ChunkParser(settings.logprobs(), settings.nativeLlamaStream());
     this.splitter = settings.splitThinkTags() ? new ThinkTagSplitter() : null;
   }
 
@@ -48,6 +51,7 @@ public final class ChunkInterpreter {
    * @throws OllamaError when the event reports a failure or cannot be read
    */
   public Piece accept(String eventType, String data, long now) {
+    logprobs = List.of();
     if ("error".equals(eventType)) {
       throw BackendErrors.classifyStreamed(data).toOllamaError(settings.clientModel());
     }
@@ -61,6 +65,8 @@ public final class ChunkInterpreter {
       throw BackendErrors.classifyStreamed(data).toOllamaError(settings.clientModel());
     }
     record(chunk);
+    logprobs = chunk.logprobs();
+    nativeStreamEnded = chunk.lastOfNativeStream();
     String content = chunk.content();
     String reasoning = chunk.reasoning();
     if (!isEmpty(content) || !isEmpty(reasoning) || chunk.toolFragment()) {
@@ -78,6 +84,20 @@ public final class ChunkInterpreter {
       reasoning = concat(reasoning, split.thinking());
     }
     return output(content, reasoning);
+  }
+
+  /**
+   * The log probabilities the last event carried (empty when none). They go out with that event's output, or alone
+   * when the think-tag splitter holds the text back, as {@code server/routes.go} lines 2874-2879 send them "while
+   * content is being buffered".
+   */
+  List<TokenLogprob> logprobs() {
+    return logprobs;
+  }
+
+  /** The last event was the {@code stop:true} chunk of a native llama-server stream, which ends it. */
+  boolean nativeStreamEnded() {
+    return nativeStreamEnded;
   }
 
   /** End of output: anything the think-tag splitter held back. */

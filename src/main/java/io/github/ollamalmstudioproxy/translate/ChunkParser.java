@@ -4,14 +4,17 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.github.ollamalmstudioproxy.ollama.Json;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Reads the fields that matter from one OpenAI stream chunk with the streaming parser: no tree per token.
  *
  * <p>Understood: {@code choices[0].delta.{content, reasoning_content, reasoning, tool_calls}}, {@code choices[0].text}
- * (completions), {@code choices[0].finish_reason}, {@code usage} (in its own {@code choices:[]} chunk or inline in the
- * finish chunk) and llama-server's {@code timings}. A top-level {@code error} key is flagged. Everything else is
- * skipped. Each {@link #parse} returns its own {@link Chunk}; the fields below are scratch space for one parse.
+ * (completions), {@code choices[0].finish_reason}, {@code choices[0].logprobs} when the client asked for them
+ * ({@link LogprobsParser}), {@code usage} (in its own {@code choices:[]} chunk or inline in the finish chunk) and
+ * llama-server's {@code timings}. A top-level {@code error} key is flagged. In llama-server's native stream
+ * ({@code /infill}) the text is the top-level {@code content}, the last chunk says {@code stop:true} with a
+ * {@code stop_type}, and log probabilities are {@code completion_probabilities}. Everything else is skipped. Each {@link #parse} returns its own {@link Chunk}; the fields below are scratch space for one parse.
  */
 final class ChunkParser {
   /**
@@ -23,14 +26,19 @@ final class ChunkParser {
    * @param toolFragment the chunk carried a tool-call fragment (already handed to the accumulator)
    * @param hasError the chunk is an error object, not a completion chunk
    * @param counts null unless the chunk reported usage or timings
+   * @param logprobs the tokens' log probabilities; empty when none were asked for or sent
+   * @param lastOfNativeStream a native llama-server chunk with {@code stop:true}: that stream sends no {@code [DONE]}
    */
   record Chunk(String content, String reasoning, String finishReason, boolean toolFragment, boolean hasError,
-      Counts counts) {}
+      Counts counts, List<TokenLogprob> logprobs, boolean lastOfNativeStream) {}
 
   /** Token counts a chunk reported; -1 for each one it did not. */
   record Counts(long promptTokens, long completionTokens, long timingsPromptN, long timingsCacheN,
       long timingsPredictedN) {}
 
+  /** Null when the client asked for no log probabilities: they are then skipped unread. */
+  private final LogprobsRequest wanted;
+  private final boolean nativeStream;
   private String content;
   private String reasoning;
   private String reasoningAlt;
@@ -43,6 +51,18 @@ final class ChunkParser {
   private long timingsPromptN;
   private long timingsCacheN;
   private long timingsPredictedN;
+  private List<TokenLogprob> logprobs;
+  private boolean nativeStop;
+  private String nativeStopType;
+
+  /**
+   * @param wanted null when the client asked for no log probabilities
+   * @param nativeStream the chunks are llama-server's native ones ({@code /infill}), not OpenAI's
+   */
+  ChunkParser(LogprobsRequest wanted, boolean nativeStream) {
+    this.wanted = wanted;
+    this.nativeStream = nativeStream;
+  }
 
   /**
    * Parses one chunk; tool-call fragments go straight to {@code tools}.
@@ -59,6 +79,9 @@ final class ChunkParser {
     counted = false;
     promptTokens = completionTokens = -1;
     timingsPromptN = timingsCacheN = timingsPredictedN = -1;
+    logprobs = List.of();
+    nativeStop = false;
+    nativeStopType = null;
     try (JsonParser p = Json.FACTORY.createParser(json)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("chunk is not a JSON object");
@@ -85,15 +108,41 @@ final class ChunkParser {
             p.skipChildren();
             break;
           default:
-            p.skipChildren();
+            if (!nativeStream || !nativeField(p, name, value)) {
+              p.skipChildren();
+            }
         }
       }
+    }
+    if (nativeStop) {
+      // llm/llama_server.go (v0.33.0-rc2) lines 1713-1717: stop_type "limit" is the token limit, anything else a stop.
+      finishReason = "limit".equals(nativeStopType) ? "length" : "stop";
     }
     // Some servers send both fields with the same text; reasoning_content is the older, more common one.
     String thinking = reasoning == null || reasoning.isEmpty() ? reasoningAlt : reasoning;
     Counts counts = counted
         ? new Counts(promptTokens, completionTokens, timingsPromptN, timingsCacheN, timingsPredictedN) : null;
-    return new Chunk(content, thinking, finishReason, toolFragment, hasError, counts);
+    return new Chunk(content, thinking, finishReason, toolFragment, hasError, counts, logprobs, nativeStop);
+  }
+
+  /** A top-level field of llama-server's native chunk; false when it is not one (the caller skips it). */
+  private boolean nativeField(JsonParser p, String name, JsonToken value) throws IOException {
+    switch (name) {
+      case "content" -> content = string(p, value);
+      case "stop" -> nativeStop = value == JsonToken.VALUE_TRUE;
+      case "stop_type" -> nativeStopType = string(p, value);
+      case "completion_probabilities" -> {
+        if (wanted != null && value == JsonToken.START_ARRAY) {
+          logprobs = LogprobsParser.entries(p, wanted.includeTop());
+        } else {
+          p.skipChildren();
+        }
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Only the first choice: the proxy never asks for {@code n > 1}. */
@@ -127,6 +176,13 @@ final class ChunkParser {
           break;
         case "finish_reason":
           finishReason = string(p, value);
+          break;
+        case "logprobs":
+          if (wanted != null && value == JsonToken.START_OBJECT) {
+            logprobs = LogprobsParser.choice(p, wanted.includeTop());
+          } else {
+            p.skipChildren();
+          }
           break;
         default:
           p.skipChildren();

@@ -13,9 +13,12 @@ import java.util.List;
  * @param model the model string exactly as the client sent it
  * @param stream true unless the client sent {@code "stream": false}
  * @param prompt never null; empty for a load or unload request
+ * @param suffix the text after the gap to fill (fill-in-the-middle), null or non-empty; with {@code raw} it is ignored,
+ *     as Ollama ignores it, once the model's insert support is checked
  * @param system null or non-empty
  * @param images {@code data:} URLs, already validated
  * @param raw true: the prompt goes to {@code /v1/completions} untouched
+ * @param logprobs null unless the client asked for log probabilities
  * @param ignored features the backend cannot honour ({@code template}, {@code context}, options as
  *     {@code options.<name>}, ...), for a debug log
  */
@@ -23,6 +26,7 @@ public record GenerateRequest(
     String model,
     boolean stream,
     String prompt,
+    String suffix,
     String system,
     List<String> images,
     boolean raw,
@@ -30,16 +34,19 @@ public record GenerateRequest(
     SamplingOptions options,
     Think think,
     KeepAlive keepAlive,
+    LogprobsRequest logprobs,
     List<String> ignored) {
 
   /**
    * Validates the body as Ollama does; unknown fields are ignored.
    *
    * @throws OllamaError 404 {@code model '' not found} without a model (generate answers 404 where chat answers 400),
-   *     400 for raw mode with template/system/context, for a non-empty {@code suffix}, or naming a bad field
+   *     400 for raw mode with template/system/context, or naming a bad field. Whether the model can fill in the
+   *     middle is for the route to decide: it needs the catalog.
    */
   public static GenerateRequest parse(JsonNode json) {
     ObjectNode body = Fields.body(json);
+    LogprobsRequest logprobs = LogprobsRequest.parse(body);
     String model = Fields.string(body, "model", "model");
     if (Fields.isEmpty(model)) {
       throw OllamaError.modelNotFound("");
@@ -53,10 +60,6 @@ public record GenerateRequest(
     boolean raw = Fields.bool(body, "raw", false);
     if (raw && (!Fields.isEmpty(template) || !Fields.isEmpty(system) || (context != null && !context.isEmpty()))) {
       throw OllamaError.badRequest("raw mode does not support template, system, or context");
-    }
-    // Fill-in-the-middle needs the model's FIM tokens, which an OpenAI-style backend does not expose.
-    if (!Fields.isEmpty(suffix)) {
-      throw OllamaError.badRequest("\"" + model + "\" does not support insert");
     }
     List<String> images = RequestChecks.images(Fields.array(body, "images", "images"), "images");
     if (raw && !images.isEmpty()) {
@@ -82,10 +85,21 @@ public record GenerateRequest(
     if (raw && think != null && think.enabled()) {
       ignored.add("think");
     }
+    if (raw && !Fields.isEmpty(suffix)) {
+      // server/routes.go (v0.33.0-rc2) lines 449-451 and 511-513: the insert capability is required, but only a
+      // templated prompt uses the suffix.
+      ignored.add("suffix");
+    }
     ignored.addAll(RequestChecks.ignored(body, options));
     return new GenerateRequest(
-        model, stream, prompt == null ? "" : prompt, Fields.isEmpty(system) ? null : system, images, raw,
-        format, options, think, keepAlive, List.copyOf(ignored));
+        model, stream, prompt == null ? "" : prompt, Fields.isEmpty(suffix) ? null : suffix,
+        Fields.isEmpty(system) ? null : system, images, raw,
+        format, options, think, keepAlive, logprobs, List.copyOf(ignored));
+  }
+
+  /** A fill-in-the-middle request: a suffix to fill up to, and a prompt that is not raw. */
+  public boolean fillsInTheMiddle() {
+    return suffix != null && !raw;
   }
 
   /** Empty prompt: Ollama only loads (or, with {@code keep_alive} 0, unloads) the model and answers at once. */

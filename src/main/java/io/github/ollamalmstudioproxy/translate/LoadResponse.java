@@ -22,6 +22,6 @@ public final class LoadResponse {
     requireNonNull(settings, "settings");
     OllamaWriter writer = new OllamaWriter(settings, requireNonNull(clock, "clock"));
     FinalStats stats = new FinalStats(unload ? "unload" : "load", false, false, 0, 0, 0, 0, 0, 0);
-    return writer.done("", null, List.of(), stats, false);
+    return writer.done("", null, List.of(), List.of(), stats, false);
   }
 }

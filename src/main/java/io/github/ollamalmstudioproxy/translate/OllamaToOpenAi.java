@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ollamalmstudioproxy.ollama.Json;
+import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.translate.ChatRequest.Message;
 import io.github.ollamalmstudioproxy.translate.ChatRequest.ToolCall;
 import io.github.ollamalmstudioproxy.translate.openai.ChatBodyRepair;
@@ -32,6 +33,7 @@ public final class OllamaToOpenAi {
       body.set("tools", request.tools());
     }
     finish(body, format(request.format(), dialect), request.options(), request.think(), request.keepAlive());
+    chatLogprobs(body, request.logprobs());
     // Ollama's templates take consecutive user turns and images in tool results; LM Studio's often do not.
     ChatBodyRepair.repair(body);
     return UpstreamRequest.of(UpstreamRequest.CHAT_COMPLETIONS, body, request.ignored());
@@ -44,10 +46,20 @@ public final class OllamaToOpenAi {
   public static UpstreamRequest generate(GenerateRequest request, String backendModel, BackendDialect dialect) {
     requireNonNull(request, "request");
     requireNonNull(dialect, "dialect");
+    if (request.fillsInTheMiddle()) {
+      // Only a route that knows the model's fill-in-the-middle support may translate a suffix (see infill and
+      // fillInTheMiddle); sent as a chat it would silently drop the suffix.
+      throw OllamaError.badRequest("\"" + request.model() + "\" does not support insert");
+    }
     ObjectNode body = start(backendModel);
     if (request.raw()) {
       body.put("prompt", request.prompt());
       finish(body, null, request.options(), null, request.keepAlive());
+      if (request.logprobs() != null) {
+        // Legacy completions take the number of alternatives as "logprobs" itself (the inverse of Ollama's own
+        // openai/openai.go lines 829-833); llama-server reads it as its n_probs, vLLM and OpenAI likewise.
+        body.put("logprobs", request.logprobs().upstreamTop());
+      }
       return UpstreamRequest.of(UpstreamRequest.COMPLETIONS, body, request.ignored());
     }
     ArrayNode messages = body.putArray("messages");
@@ -57,7 +69,53 @@ public final class OllamaToOpenAi {
     ObjectNode user = messages.addObject().put("role", "user");
     content(user, request.prompt(), request.images());
     finish(body, format(request.format(), dialect), request.options(), request.think(), request.keepAlive());
+    chatLogprobs(body, request.logprobs());
     return UpstreamRequest.of(UpstreamRequest.CHAT_COMPLETIONS, body, request.ignored());
+  }
+
+  /**
+   * Fill-in-the-middle for llama-server: its native {@code POST /infill} with {@code input_prefix} and
+   * {@code input_suffix}, which wraps them in the model's own FIM tokens (and answers 501 when the model has none).
+   * llama-server reads the OpenAI sampling names there too ({@code max_tokens} is its {@code n_predict}); log
+   * probabilities are its {@code n_probs}, asked as Ollama asks for them ({@code llm/llama_server.go} lines
+   * 1579-1581, v0.33.0-rc2). The answer is llama-server's native stream.
+   */
+  public static UpstreamRequest infill(GenerateRequest request, String backendModel) {
+    requireNonNull(request, "request");
+    ObjectNode body = start(backendModel);
+    body.put("input_prefix", request.prompt());
+    body.put("input_suffix", request.suffix());
+    body.setAll(request.options().openAi().deepCopy());
+    if (request.logprobs() != null) {
+      body.put("n_probs", request.logprobs().upstreamTop());
+    }
+    body.put("stream", true);
+    return UpstreamRequest.of(UpstreamRequest.INFILL, body, request.ignored());
+  }
+
+  /**
+   * Fill-in-the-middle through the model family's FIM tokens: {@code prompt} is already the raw FIM prompt
+   * ({@code <|fim_prefix|>…<|fim_suffix|>…<|fim_middle|>} and the like), sent to {@code /v1/completions} untouched,
+   * as Ollama itself executes a template with {@code .Suffix} ({@code server/routes.go} lines 511-513).
+   */
+  public static UpstreamRequest fillInTheMiddle(GenerateRequest request, String backendModel, String prompt) {
+    requireNonNull(request, "request");
+    requireNonNull(prompt, "prompt");
+    ObjectNode body = start(backendModel);
+    body.put("prompt", prompt);
+    finish(body, null, request.options(), null, request.keepAlive());
+    if (request.logprobs() != null) {
+      body.put("logprobs", request.logprobs().upstreamTop());
+    }
+    return UpstreamRequest.of(UpstreamRequest.COMPLETIONS, body, request.ignored());
+  }
+
+  /** {@code logprobs:true} plus {@code top_logprobs}, as {@code llm/llama_server.go} lines 2173-2175 send them. */
+  private static void chatLogprobs(ObjectNode body, LogprobsRequest logprobs) {
+    if (logprobs != null) {
+      body.put("logprobs", true);
+      body.put("top_logprobs", logprobs.upstreamTop());
+    }
   }
 
   private static ObjectNode start(String backendModel) {

@@ -25,6 +25,7 @@ final class OllamaWriter {
   private static final SerializedString THINKING = new SerializedString("thinking");
   private static final SerializedString TOOL_CALLS = new SerializedString("tool_calls");
   private static final SerializedString DONE = new SerializedString("done");
+  private static final SerializedString LOGPROBS = new SerializedString("logprobs");
 
   private final StreamSettings settings;
   private final Clock clock;
@@ -45,13 +46,14 @@ final class OllamaWriter {
     gen.setRootValueSeparator(null);
   }
 
-  /** A {@code done:false} line carrying a piece of output. */
-  byte[] piece(String content, String thinking) {
+  /** A {@code done:false} line carrying a piece of output and the log probabilities of its tokens. */
+  byte[] piece(String content, String thinking, List<TokenLogprob> logprobs) {
     try {
       head();
       body(content, thinking, List.of());
       gen.writeFieldName(DONE);
       gen.writeBoolean(false);
+      logprobs(logprobs);
       gen.writeEndObject();
       return end(true);
     } catch (IOException e) {
@@ -73,8 +75,13 @@ final class OllamaWriter {
     }
   }
 
-  /** The {@code done:true} object: an NDJSON line, or (with {@code line} false) a whole non-streaming body. */
-  byte[] done(String content, String thinking, List<ToolCallOut> calls, FinalStats f, boolean line) {
+  /**
+   * The {@code done:true} object: an NDJSON line, or (with {@code line} false) a whole non-streaming body. Chat puts
+   * {@code logprobs} before the metrics, generate after them: the order of Ollama's {@code ChatResponse} and
+   * {@code GenerateResponse} ({@code api/types.go} lines 544-548 and 923-929).
+   */
+  byte[] done(String content, String thinking, List<ToolCallOut> calls, List<TokenLogprob> logprobs, FinalStats f,
+      boolean line) {
     try {
       head();
       body(content, thinking, calls);
@@ -85,12 +92,19 @@ final class OllamaWriter {
         gen.writeBooleanField("cancelled", true);
         gen.writeBooleanField("partial_response", f.partialResponse());
       }
+      boolean chat = settings.shape() == StreamSettings.Shape.CHAT;
+      if (chat) {
+        logprobs(logprobs);
+      }
       positive("total_duration", f.totalDuration());
       positive("load_duration", f.loadDuration());
       positive("prompt_eval_count", f.promptEvalCount());
       positive("prompt_eval_duration", f.promptEvalDuration());
       positive("eval_count", f.evalCount());
       positive("eval_duration", f.evalDuration());
+      if (!chat) {
+        logprobs(logprobs);
+      }
       gen.writeEndObject();
       return end(line);
     } catch (IOException e) {
@@ -165,6 +179,44 @@ final class OllamaWriter {
       gen.copyCurrentStructureExact(p);
     }
     gen.writeEndObject();
+    gen.writeEndObject();
+  }
+
+  /** {@code logprobs} when there are any (Ollama's {@code omitempty}); the numbers as the backend wrote them. */
+  private void logprobs(List<TokenLogprob> logprobs) throws IOException {
+    if (logprobs.isEmpty()) {
+      return;
+    }
+    gen.writeFieldName(LOGPROBS);
+    gen.writeStartArray();
+    for (TokenLogprob t : logprobs) {
+      tokenLogprob(t);
+    }
+    gen.writeEndArray();
+  }
+
+  /** {@code {token, logprob, bytes?, top_logprobs?}}: the field order of Ollama's {@code Logprob}. */
+  private void tokenLogprob(TokenLogprob t) throws IOException {
+    gen.writeStartObject();
+    gen.writeStringField("token", t.token());
+    gen.writeFieldName("logprob");
+    gen.writeNumber(t.logprob());
+    if (t.bytes().length > 0) {
+      gen.writeFieldName("bytes");
+      gen.writeStartArray();
+      for (byte b : t.bytes()) {
+        gen.writeNumber(b & 0xff);
+      }
+      gen.writeEndArray();
+    }
+    if (!t.top().isEmpty()) {
+      gen.writeFieldName("top_logprobs");
+      gen.writeStartArray();
+      for (TokenLogprob alt : t.top()) {
+        tokenLogprob(alt);
+      }
+      gen.writeEndArray();
+    }
     gen.writeEndObject();
   }
 

@@ -3,23 +3,17 @@ package io.github.ollamalmstudioproxy.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Validation shared by chat and generate requests. */
 final class RequestChecks {
   /** Ollama request fields that an OpenAI backend cannot honour; accepted, then reported. */
-  private static final List<String> UNSUPPORTED = List.of("truncate", "shift", "logprobs", "top_logprobs");
+  private static final List<String> UNSUPPORTED = List.of("truncate", "shift");
 
   private RequestChecks() {}
 
   static List<String> ignored(ObjectNode body, SamplingOptions options) {
-    JsonNode topLogprobs = Fields.get(body, "top_logprobs");
-    if (topLogprobs != null && (!topLogprobs.canConvertToInt() || !topLogprobs.isIntegralNumber()
-        || topLogprobs.intValue() < 0 || topLogprobs.intValue() > 20)) {
-      throw OllamaError.badRequest("top_logprobs must be between 0 and 20");
-    }
     List<String> ignored = new ArrayList<>();
     for (String field : UNSUPPORTED) {
       if (Fields.get(body, field) != null) {

@@ -10,8 +10,13 @@ import static java.util.Objects.requireNonNull;
  * @param dropReasoning {@code think:false}: backends do not always honour {@code reasoning_effort:"none"}, so any
  *     reasoning that still arrives is discarded rather than shown
  * @param splitThinkTags separate inline {@code <think>…</think>}; off for raw generate, whose caller wants the text
+ * @param logprobs null unless the client asked for log probabilities: a backend that sends them unasked is not
+ *     passed on
+ * @param nativeLlamaStream the body is llama-server's native stream ({@code /infill}): top-level {@code content}
+ *     chunks, the last one {@code stop:true}, and no {@code [DONE]}
  */
-public record StreamSettings(Shape shape, String clientModel, boolean dropReasoning, boolean splitThinkTags) {
+public record StreamSettings(Shape shape, String clientModel, boolean dropReasoning, boolean splitThinkTags,
+    LogprobsRequest logprobs, boolean nativeLlamaStream) {
   public enum Shape { CHAT, GENERATE }
 
   public StreamSettings {
@@ -19,12 +24,24 @@ public record StreamSettings(Shape shape, String clientModel, boolean dropReason
     requireNonNull(clientModel, "clientModel");
   }
 
-  public static StreamSettings of(ChatRequest request) {
-    return new StreamSettings(Shape.CHAT, request.model(), thinkOff(request.think()), true);
+  /** An OpenAI stream without log probabilities. */
+  public StreamSettings(Shape shape, String clientModel, boolean dropReasoning, boolean splitThinkTags) {
+    this(shape, clientModel, dropReasoning, splitThinkTags, null, false);
   }
 
+  public static StreamSettings of(ChatRequest request) {
+    return new StreamSettings(Shape.CHAT, request.model(), thinkOff(request.think()), true, request.logprobs(), false);
+  }
+
+  /** Raw and fill-in-the-middle answers are code or text the caller wants verbatim: no think-tag splitting. */
   public static StreamSettings of(GenerateRequest request) {
-    return new StreamSettings(Shape.GENERATE, request.model(), thinkOff(request.think()), !request.raw());
+    return new StreamSettings(Shape.GENERATE, request.model(), thinkOff(request.think()),
+        !request.raw() && request.suffix() == null, request.logprobs(), false);
+  }
+
+  /** The same settings for the answer of llama-server's native {@code /infill}. */
+  public StreamSettings forNativeLlamaStream() {
+    return new StreamSettings(shape, clientModel, dropReasoning, splitThinkTags, logprobs, true);
   }
 
   private static boolean thinkOff(Think think) {

@@ -22,6 +22,10 @@ import java.util.List;
  * <p>Tool calls are collected and sent whole in one {@code done:false} line right before the final line: clients
  * execute only complete calls, and Ollama's documented placement is a separate chunk before {@code done}.
  *
+ * <p>Log probabilities, when the client asked for them, go out with the output of the event that carried them (alone
+ * on a line when there is no visible output yet, as {@code server/routes.go} lines 2832 and 2874-2879 do); an
+ * aggregated answer carries all of them, concatenated (lines 2391-2427 for chat, 752-786 for generate).
+ *
  * <p>What is held until the end is bounded by {@link #MAX_HELD_CHARS}: an answer past it ends with a 500 that says so
  * (the transport then resets the backend), so a backend that never stops cannot grow the heap.
  */
@@ -39,6 +43,8 @@ public final class StreamTranslator implements StreamTranslation {
   /** Null when streaming: the output went out line by line. */
   private final StringBuilder content;
   private final StringBuilder thinking;
+  private final List<TokenLogprob> logprobs;
+  private long logprobChars;
   private boolean finished;
   private boolean producedOutput;
 
@@ -48,6 +54,7 @@ public final class StreamTranslator implements StreamTranslation {
     this.writer = new OllamaWriter(settings, requireNonNull(clock, "clock"));
     this.content = aggregate ? new StringBuilder() : null;
     this.thinking = aggregate ? new StringBuilder() : null;
+    this.logprobs = aggregate ? new ArrayList<>() : null;
   }
 
   /** For {@code stream:true}: every piece of output becomes an NDJSON line at once. */
@@ -71,8 +78,12 @@ public final class StreamTranslator implements StreamTranslation {
     } catch (OllamaError failure) {
       return fail(failure);
     }
-    Output out = emit(piece);
-    return held() > MAX_HELD_CHARS ? out.then(fail(tooLong())) : out;
+    Output out = emit(piece, chunks.logprobs());
+    if (held() > MAX_HELD_CHARS) {
+      return out.then(fail(tooLong()));
+    }
+    // llama-server's native stream (/infill) has no [DONE]: its stop:true chunk is the end.
+    return chunks.nativeStreamEnded() ? out.then(onDone(nowNanos)) : out;
   }
 
   @Override
@@ -80,7 +91,7 @@ public final class StreamTranslator implements StreamTranslation {
     if (finished) {
       return Output.NONE;
     }
-    Output pending = emit(chunks.flush());
+    Output pending = emit(chunks.flush(), List.of());
     List<ToolCallOut> calls;
     try {
       calls = chunks.toolCalls();
@@ -90,7 +101,7 @@ public final class StreamTranslator implements StreamTranslation {
     finished = true;
     FinalStats stats = chunks.finish(nowNanos, false, false);
     if (content != null) {
-      byte[] body = writer.done(content.toString(), thinking.toString(), calls, stats, false);
+      byte[] body = writer.done(content.toString(), thinking.toString(), calls, logprobs, stats, false);
       return Output.ended(List.of(), Ending.completed(body));
     }
     List<byte[]> lines = new ArrayList<>(pending.lines().size() + 2);
@@ -98,7 +109,7 @@ public final class StreamTranslator implements StreamTranslation {
     if (!calls.isEmpty()) {
       lines.add(writer.toolCalls(calls));
     }
-    lines.add(writer.done("", null, List.of(), stats, true));
+    lines.add(writer.done("", null, List.of(), List.of(), stats, true));
     return Output.ended(lines, Ending.completed(null));
   }
 
@@ -124,10 +135,10 @@ public final class StreamTranslator implements StreamTranslation {
     finished = true;
     FinalStats stats = chunks.finish(nowNanos, true, producedOutput);
     if (content != null) {
-      byte[] body = writer.done(content.toString(), thinking.toString(), List.of(), stats, false);
+      byte[] body = writer.done(content.toString(), thinking.toString(), List.of(), logprobs, stats, false);
       return Output.ended(List.of(), Ending.completed(body));
     }
-    return Output.ended(List.of(writer.done("", null, List.of(), stats, true)), Ending.completed(null));
+    return Output.ended(List.of(writer.done("", null, List.of(), List.of(), stats, true)), Ending.completed(null));
   }
 
   @Override
@@ -148,7 +159,7 @@ public final class StreamTranslator implements StreamTranslation {
   /** Characters held until the end: what a later line or the aggregated body will carry. */
   private long held() {
     long held = chunks.toolArgumentChars();
-    return content == null ? held : held + content.length() + thinking.length();
+    return content == null ? held : held + content.length() + thinking.length() + logprobChars;
   }
 
   private OllamaError tooLong() {
@@ -160,13 +171,17 @@ public final class StreamTranslator implements StreamTranslation {
         + " collects for a \"stream\":false answer; ask with \"stream\":true for longer answers");
   }
 
-  private Output emit(Piece piece) {
-    if (piece.isEmpty()) {
+  private Output emit(Piece piece, List<TokenLogprob> tokenLogprobs) {
+    if (piece.isEmpty() && tokenLogprobs.isEmpty()) {
       return Output.NONE;
     }
-    producedOutput = true;
+    producedOutput |= !piece.isEmpty();
     if (content == null) {
-      return Output.line(writer.piece(piece.content(), piece.thinking()));
+      return Output.line(writer.piece(piece.content(), piece.thinking(), tokenLogprobs));
+    }
+    for (TokenLogprob t : tokenLogprobs) {
+      logprobs.add(t);
+      logprobChars += t.chars();
     }
     if (piece.content() != null) {
       content.append(piece.content());

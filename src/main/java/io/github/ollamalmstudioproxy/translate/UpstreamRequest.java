@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * A translated request, ready to POST to the backend.
  *
- * @param path {@link #CHAT_COMPLETIONS} or {@link #COMPLETIONS}
+ * @param path {@link #CHAT_COMPLETIONS}, {@link #COMPLETIONS} or llama-server's {@link #INFILL}
  * @param body the OpenAI request as UTF-8 JSON; always {@code stream:true} with {@code stream_options.include_usage},
  *     because the proxy always streams upstream (a backend notices a vanished client only while writing) and
  *     aggregates itself. The caller must not modify the array.
@@ -20,11 +20,18 @@ import java.util.List;
 public record UpstreamRequest(String path, byte[] body, List<String> ignored) {
   public static final String CHAT_COMPLETIONS = "/v1/chat/completions";
   public static final String COMPLETIONS = "/v1/completions";
+  /** llama-server's native fill-in-the-middle route; it answers in llama-server's native stream, not OpenAI's. */
+  public static final String INFILL = "/infill";
 
   public UpstreamRequest {
     requireNonNull(path, "path");
     requireNonNull(body, "body");
     ignored = List.copyOf(ignored);
+  }
+
+  /** The answer is llama-server's native stream ({@code stop:true} last, no {@code [DONE]}). */
+  public boolean answersNativeLlamaStream() {
+    return path.equals(INFILL);
   }
 
   static UpstreamRequest of(String path, ObjectNode body, List<String> ignored) {

@@ -56,6 +56,22 @@ class BackendErrorsTest {
     assertThat(e.getMessage()).isEqualTo("why");
   }
 
+  /**
+   * llama-server 3.21.1's {@code /infill} for a model without FIM tokens answers 501; the request is wrong for the
+   * model (Ollama's {@code does not support insert} is a 400), so it is a 400 with llama-server's reason, not a 500.
+   */
+  @Test
+  void llamaServersInfillRefusalIsA400WithItsReason() {
+    String body = "{\"error\":{\"code\":501,\"message\":\"Infill is not supported by this model: prefix token is"
+        + " missing. suffix token is missing. middle token is missing. \",\"type\":\"not_supported_error\"}}";
+
+    BackendError error = BackendErrors.classify(501, body);
+
+    assertThat(error.kind()).isEqualTo(ErrorClass.INVALID_REQUEST);
+    assertThat(error.toOllamaError("m").status()).isEqualTo(400);
+    assertThat(error.message()).startsWith("Infill is not supported by this model: prefix token is missing.");
+  }
+
   @Test
   void emptyBodyStillGivesAMessage() {
     assertThat(BackendErrors.classify(503, "").message()).isEqualTo("backend returned HTTP 503");

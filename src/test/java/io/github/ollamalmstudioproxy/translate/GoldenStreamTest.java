@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Stream golden files: {@code golden/<chat|generate>-stream/<case>/} holds the client's {@code ollama-request.json},
  * the backend's {@code upstream.sse} and the {@code expected.ndjson} the client must receive; optionally the
  * non-streaming answer, exactly one of {@code expected.json} or {@code expected-error.txt} ({@code <status> <message>}).
- * A case without either fails: the aggregating path is where streaming and non-streaming answers can differ.
+ * A case without either fails: the aggregating path is where streaming and non-streaming answers can differ. An
+ * {@code upstream-path.txt} of {@code /infill} says the upstream body is llama-server's native stream.
  */
 class GoldenStreamTest {
 
@@ -71,8 +72,11 @@ class GoldenStreamTest {
 
   private static StreamSettings settings(Path dir) {
     var request = json(read(dir.resolve("ollama-request.json")));
-    return dir.getParent().getFileName().toString().startsWith("chat")
+    StreamSettings settings = dir.getParent().getFileName().toString().startsWith("chat")
         ? StreamSettings.of(ChatRequest.parse(request))
         : StreamSettings.of(GenerateRequest.parse(request));
+    Path path = dir.resolve("upstream-path.txt");
+    boolean infill = Files.exists(path) && read(path).strip().equals(UpstreamRequest.INFILL);
+    return infill ? settings.forNativeLlamaStream() : settings;
   }
 }

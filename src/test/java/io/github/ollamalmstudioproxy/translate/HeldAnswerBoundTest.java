@@ -43,6 +43,23 @@ class HeldAnswerBoundTest {
     assertThat(t.onEvent(null, delta("\"content\":\"y\""), 10)).isSameAs(Output.NONE);
   }
 
+  /** Aggregated log probabilities are held too: a backend answering a huge logprobs array cannot grow the heap. */
+  @Test
+  void aggregatedLogprobsCountTowardsTheBound() {
+    StreamSettings asked = new StreamSettings(StreamSettings.Shape.CHAT, "m", false, true, new LogprobsRequest(0),
+        false);
+    StreamTranslator t = StreamTranslator.aggregating(asked, StreamHarness.times(), CLOCK);
+    feed(t, "content", MAX - 84);
+    String token = "x".repeat(40);
+    String logprobs = "\"logprobs\":{\"content\":[{\"token\":\"" + token + "\",\"logprob\":-0.5}]}";
+
+    Output within = t.onEvent(null, "{\"choices\":[{\"index\":0,\"delta\":{}," + logprobs + "}]}", 8);
+    Output over = t.onEvent(null, "{\"choices\":[{\"index\":0,\"delta\":{}," + logprobs + "}]}", 9);
+
+    assertThat(within.ended()).as("the entry holds 40 + 4 + 40 bytes = 84: exactly the bound").isFalse();
+    assertThat(failure(over)).startsWith("500 the answer is longer than 4194304 characters");
+  }
+
   @Test
   void aStreamedAnswerHoldsNoContentSoItsLengthIsNotBounded() {
     StreamTranslator t = StreamTranslator.streaming(CHAT, StreamHarness.times(), CLOCK);

@@ -143,7 +143,7 @@ class RequestParsingTest {
   void ignoredOptionsAndFeaturesAreReported() {
     ChatRequest chat = ChatRequest.parse(json(
         "{\"model\":\"m\",\"truncate\":true,\"logprobs\":true,\"options\":{\"num_ctx\":8192,\"temperature\":0.1,\"mirostat\":2}}"));
-    assertThat(chat.ignored()).containsExactly("truncate", "logprobs", "options.num_ctx", "options.mirostat");
+    assertThat(chat.ignored()).containsExactly("truncate", "options.num_ctx", "options.mirostat");
     assertThat(OllamaToOpenAi.chat(chat, "b", BackendDialect.LM_STUDIO).ignored()).isEqualTo(chat.ignored());
 
     GenerateRequest generate = GenerateRequest.parse(json(

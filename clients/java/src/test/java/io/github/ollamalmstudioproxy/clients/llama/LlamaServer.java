@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  */
 public final class LlamaServer implements AutoCloseable {
   public static final String MODEL_ID = "tiny-llama-random";
+  /** The same model with CodeLlama's three infill tokens ({@code make_tiny_model.py --fim}), for {@code /infill}. */
+  public static final String FIM_MODEL_ID = "tiny-llama-fim";
   private static final Pattern PROCESSING = Pattern.compile("(?m)^llamacpp:requests_processing\\s+([0-9.]+)");
 
   private final Process process;
@@ -55,14 +57,19 @@ public final class LlamaServer implements AutoCloseable {
 
   /** Generates the tiny model into {@code workDir} and starts the server; returns once {@code /health} is ok. */
   public static LlamaServer start(Path workDir) throws Exception {
+    return start(workDir, false);
+  }
+
+  /** The same, with FIM tokens in the model when {@code fim}; its id is then {@link #FIM_MODEL_ID}. */
+  public static LlamaServer start(Path workDir, boolean fim) throws Exception {
     Path bin = binary().orElseThrow(() -> new IllegalStateException("no llama-server under " + home()));
-    Path model = workDir.resolve("tiny.gguf");
-    makeTinyModel(model, workDir.resolve("make-model.log"));
+    Path model = workDir.resolve(fim ? "tiny-fim.gguf" : "tiny.gguf");
+    makeTinyModel(model, workDir.resolve(fim ? "make-fim-model.log" : "make-model.log"), fim);
     int port = freePort();
-    Path log = workDir.resolve("llama-server.log");
+    Path log = workDir.resolve(fim ? "llama-server-fim.log" : "llama-server.log");
     List<String> command = List.of(bin.toString(), "-m", model.toString(), "--host", "127.0.0.1",
         "--port", Integer.toString(port), "-c", "65536", "-np", "1", "-t", "1", "-tb", "1", "--metrics",
-        "--embeddings", "--pooling", "mean", "--alias", MODEL_ID);
+        "--embeddings", "--pooling", "mean", "--alias", fim ? FIM_MODEL_ID : MODEL_ID);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     LlamaServer server = new LlamaServer(process, port, log);
     try {
@@ -118,11 +125,14 @@ public final class LlamaServer implements AutoCloseable {
     throw new IllegalStateException("llama-server not healthy within " + timeout + ":\n" + logTail());
   }
 
-  private static void makeTinyModel(Path out, Path log) throws Exception {
+  private static void makeTinyModel(Path out, Path log, boolean fim) throws Exception {
     Path script = repoRoot().resolve("scripts/llama-server/make_tiny_model.py");
     Path llamaCpp = home().resolve("llama.cpp");
-    List<String> command = new ArrayList<>(List.of(python(), script.toString(),
-        llamaCpp.resolve("models/ggml-vocab-llama-spm.gguf").toString(), out.toString()));
+    List<String> command = new ArrayList<>(List.of(python(), script.toString()));
+    if (fim) {
+      command.add("--fim");
+    }
+    command.addAll(List.of(llamaCpp.resolve("models/ggml-vocab-llama-spm.gguf").toString(), out.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("PYTHONPATH", llamaCpp.resolve("gguf-py").toString());
     Process p = builder.start();

@@ -147,6 +147,100 @@ class LlamaServerBackendTest {
     assertThat(lines).allSatisfy(l -> assertThat(l.has("error")).as(l.toString()).isFalse());
   }
 
+  /**
+   * Log probabilities from a real backend, in Ollama's {@code Logprob} shape ({@code api/types.go} lines 497-516 at
+   * v0.33.0-rc2): one entry per generated token across the streamed lines ({@code server/routes.go} line 2832 sends a
+   * line for logprobs alone), each with llama-server's bytes and as many alternatives as asked for.
+   */
+  @Test
+  void streamedChatCarriesOneLogprobPerTokenWithTheAskedAlternatives() throws Exception {
+    List<JsonNode> lines = ndjson(post("/api/chat", "{\"model\":\"" + MODEL + "\",\"logprobs\":true,\"top_logprobs\":2,"
+        + "\"options\":{\"temperature\":0,\"seed\":7,\"num_predict\":4},\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"));
+
+    List<JsonNode> entries = new ArrayList<>();
+    lines.forEach(l -> l.path("logprobs").forEach(entries::add));
+    assertThat(entries).hasSize(lines.get(lines.size() - 1).path("eval_count").asInt()).hasSize(4);
+    for (JsonNode e : entries) {
+      assertThat(e.path("token").isTextual()).as(e.toString()).isTrue();
+      assertThat(e.path("logprob").isNumber() && e.path("logprob").asDouble() <= 0).as(e.toString()).isTrue();
+      assertThat(e.path("bytes").isArray()).as(e.toString()).isTrue();
+      assertThat(e.path("top_logprobs").size()).as(e.toString()).isEqualTo(2);
+      assertThat(e.path("top_logprobs").get(0).path("logprob").asDouble())
+          .isGreaterThanOrEqualTo(e.path("top_logprobs").get(1).path("logprob").asDouble());
+    }
+    String content = lines.stream().map(l -> l.path("message").path("content").asText()).reduce("", String::concat);
+    String tokens = entries.stream().map(e -> e.path("token").asText()).reduce("", String::concat);
+    assertThat(tokens).isEqualTo(content);
+  }
+
+  /** Raw generate goes to {@code /v1/completions}; without {@code top_logprobs} no alternatives are given. */
+  @Test
+  void rawGenerateWithoutStreamingConcatenatesTheLogprobsWithoutAlternatives() throws Exception {
+    HttpResponse<String> response = post("/api/generate", "{\"model\":\"" + MODEL + "\",\"raw\":true,\"stream\":false,"
+        + "\"prompt\":\"Once upon a time\",\"logprobs\":true,\"options\":{\"temperature\":0,\"seed\":7,\"num_predict\":3}}");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode body = JSON.readTree(response.body());
+    assertThat(body.path("logprobs").size()).isEqualTo(3);
+    assertThat(body.path("logprobs").findValues("top_logprobs")).isEmpty();
+    String tokens = "";
+    for (JsonNode e : body.path("logprobs")) {
+      tokens += e.path("token").asText();
+    }
+    assertThat(tokens).isEqualTo(body.path("response").asText());
+  }
+
+  /**
+   * A {@code suffix} goes to llama-server's {@code /infill}, which knows the model's FIM tokens; this model has none,
+   * and llama-server's own refusal (its 501, "Infill is not supported by this model") comes back as the 400 Ollama
+   * answers for a model without {@code insert} ({@code server/routes.go} lines 449-451 at v0.33.0-rc2).
+   */
+  @Test
+  void suffixOnAModelWithoutFimTokensPassesLlamaServersRefusalOnAsA400() throws Exception {
+    HttpResponse<String> response = post("/api/generate", "{\"model\":\"" + MODEL + "\",\"prompt\":\"def f(\","
+        + "\"suffix\":\"\\n  return x\",\"options\":{\"num_predict\":3}}");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    assertThat(JSON.readTree(response.body()).path("error").asText())
+        .startsWith("Infill is not supported by this model: prefix token is missing.");
+  }
+
+  /**
+   * The same through a llama-server whose model has CodeLlama's infill tokens ({@code make_tiny_model.py --fim}):
+   * {@code /infill} answers in llama-server's native stream (no {@code [DONE]}), translated like any other, with
+   * the middle's log probabilities when asked.
+   */
+  @Test
+  void suffixOnAModelWithFimTokensIsFilledThroughInfill() throws Exception {
+    Path dir = java.nio.file.Files.createDirectories(work.resolve("fim"));
+    try (LlamaServer fim = LlamaServer.start(dir, true)) {
+      ProxyConfig config = CommandLineConfig.parse(new String[0], Map.of())
+          .withListen(new ListenAddress("127.0.0.1", 0)).withBackend(fim.baseUrl());
+      ProxyServer fimProxy = ProxyServer.start(vertx, config).await(10, TimeUnit.SECONDS);
+      try {
+        String ask = "{\"model\":\"" + LlamaServer.FIM_MODEL_ID + "\",\"prompt\":\"def f(\",\"suffix\":\"\\n  return x\","
+            + "\"logprobs\":true,\"options\":{\"temperature\":0,\"seed\":7,\"num_predict\":3}";
+        List<JsonNode> lines = ndjson(post(fimProxy.port(), "/api/generate", ask + "}"));
+        JsonNode last = lines.get(lines.size() - 1);
+        assertThat(last.path("done").asBoolean()).as(last.toString()).isTrue();
+        assertThat(last.path("done_reason").asText()).isEqualTo("length");
+        assertThat(last.path("eval_count").asInt()).isEqualTo(3);
+        List<JsonNode> entries = new ArrayList<>();
+        lines.forEach(l -> l.path("logprobs").forEach(entries::add));
+        assertThat(entries).hasSize(3);
+
+        HttpResponse<String> whole = post(fimProxy.port(), "/api/generate", ask + ",\"stream\":false}");
+        assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(whole.body());
+        String streamed = lines.stream().map(l -> l.path("response").asText()).reduce("", String::concat);
+        assertThat(body.path("response").asText()).isEqualTo(streamed).isNotEmpty();
+        assertThat(body.path("logprobs").size()).isEqualTo(3);
+      } finally {
+        fimProxy.shutdown(Duration.ZERO).await(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   @Test
   void embedsNormalisedVectorsOnBothEndpoints() throws Exception {
     HttpResponse<String> embed = post("/api/embed",
@@ -352,7 +446,11 @@ class LlamaServerBackendTest {
   }
 
   private static HttpResponse<String> post(String path, String json) throws Exception {
-    return http.send(HttpRequest.newBuilder(url(path)).timeout(Duration.ofSeconds(30))
+    return post(proxy.port(), path, json);
+  }
+
+  private static HttpResponse<String> post(int port, String path, String json) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
