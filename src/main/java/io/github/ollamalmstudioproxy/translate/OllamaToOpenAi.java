@@ -23,9 +23,16 @@ public final class OllamaToOpenAi {
     ObjectNode body = start(backendModel);
     ArrayNode messages = body.putArray("messages");
     ToolHistory history = new ToolHistory();
+    OrphanToolResults orphans = OrphanToolResults.start();
     List<Message> in = request.messages();
     for (int i = 0; i < in.size(); i++) {
-      messages.add(message(in.get(i), i, history));
+      Message m = in.get(i);
+      String answers = m.role().equals("tool") ? history.answer(m) : null;
+      if (m.role().equals("tool") && answers == null) {
+        orphans.fold(m, messages);
+      } else {
+        messages.add(message(m, i, history, answers));
+      }
     }
     if (request.tools() != null) {
       body.set("tools", request.tools());
@@ -62,7 +69,8 @@ public final class OllamaToOpenAi {
     return Json.NODES.objectNode().put("model", backendModel);
   }
 
-  private static ObjectNode message(Message m, int index, ToolHistory history) {
+  /** @param answers the call a tool result answers (see {@link ToolHistory#answer}); null for other roles */
+  private static ObjectNode message(Message m, int index, ToolHistory history, String answers) {
     ObjectNode out = Json.NODES.objectNode().put("role", m.role());
     // Ollama's own OpenAI-backend translator drops thinking from history too: backends re-derive it, and several
     // chat templates reject or duplicate an assistant reasoning field.
@@ -76,11 +84,8 @@ public final class OllamaToOpenAi {
       }
       history.assistantCalls(index, m.toolCalls());
     }
-    if (m.role().equals("tool")) {
-      String id = history.answer(m);
-      if (id != null) {
-        out.put("tool_call_id", id);
-      }
+    if (answers != null) {
+      out.put("tool_call_id", answers);
     }
     if (m.toolName() != null && !m.toolName().isEmpty()) {
       out.put("name", m.toolName());
@@ -89,7 +94,7 @@ public final class OllamaToOpenAi {
   }
 
   /** A string, or content parts when there are images: a text part only if the text is non-empty, then the images. */
-  private static void content(ObjectNode message, String text, List<String> images) {
+  static void content(ObjectNode message, String text, List<String> images) {
     if (images.isEmpty()) {
       message.put("content", text);
       return;
