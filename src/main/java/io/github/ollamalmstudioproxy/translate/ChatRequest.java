@@ -18,8 +18,10 @@ import java.util.Locale;
  * @param format the requested output format, or null
  * @param think null when absent
  * @param keepAlive null when absent
+ * @param truncate Ollama's {@code truncate}, true unless the client sent {@code false}: drop the oldest history when
+ *     the backend says the prompt does not fit its context
  * @param ignored request features the backend cannot honour, for a debug log: top-level names such as
- *     {@code truncate}, and options as {@code options.<name>}
+ *     {@code shift}, and options as {@code options.<name>}
  */
 public record ChatRequest(
     String model,
@@ -30,6 +32,7 @@ public record ChatRequest(
     SamplingOptions options,
     Think think,
     KeepAlive keepAlive,
+    boolean truncate,
     List<String> ignored) {
 
   /**
@@ -71,10 +74,18 @@ public record ChatRequest(
     SamplingOptions options = SamplingOptions.parse(Fields.object(body, "options", "options"));
     Think think = Think.parse(body.get("think"));
     KeepAlive keepAlive = KeepAlive.parse(body.get("keep_alive"));
+    // api/types.go:113, server/routes.go:2695: absent means true.
+    boolean truncate = Fields.bool(body, "truncate", true);
     List<String> ignored = RequestChecks.ignored(body, options);
     return new ChatRequest(
         model, stream, messages, tools == null || tools.isEmpty() ? null : tools, format, options, think,
-        keepAlive, ignored);
+        keepAlive, truncate, ignored);
+  }
+
+  /** The same request with another history (a truncated one). */
+  public ChatRequest withMessages(List<Message> history) {
+    return new ChatRequest(model, stream, List.copyOf(history), tools, format, options, think, keepAlive, truncate,
+        ignored);
   }
 
   /** Empty history: Ollama only loads (or, with {@code keep_alive} 0, unloads) the model and answers at once. */

@@ -82,6 +82,11 @@ public record GenerateRequest(
     if (raw && think != null && think.enabled()) {
       ignored.add("think");
     }
+    // One prompt has no older turns to drop, and cutting inside it takes a tokenizer the proxy does not have: an
+    // overflow is the backend's 400 either way.
+    if (Fields.get(body, "truncate") != null) {
+      ignored.add("truncate");
+    }
     ignored.addAll(RequestChecks.ignored(body, options));
     return new GenerateRequest(
         model, stream, prompt == null ? "" : prompt, Fields.isEmpty(system) ? null : system, images, raw,

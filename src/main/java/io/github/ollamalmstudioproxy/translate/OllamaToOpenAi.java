@@ -38,7 +38,8 @@ public final class OllamaToOpenAi {
       body.set("tools", request.tools());
     }
     finish(body, format(request.format(), dialect), request.options(), request.think(), request.keepAlive());
-    return UpstreamRequest.of(UpstreamRequest.CHAT_COMPLETIONS, body, request.ignored());
+    return UpstreamRequest.of(UpstreamRequest.CHAT_COMPLETIONS, body, request.ignored(),
+        request.options().numCtx());
   }
 
   /**
@@ -52,7 +53,7 @@ public final class OllamaToOpenAi {
     if (request.raw()) {
       body.put("prompt", request.prompt());
       finish(body, null, request.options(), null, request.keepAlive());
-      return UpstreamRequest.of(UpstreamRequest.COMPLETIONS, body, request.ignored());
+      return UpstreamRequest.of(UpstreamRequest.COMPLETIONS, body, request.ignored(), request.options().numCtx());
     }
     ArrayNode messages = body.putArray("messages");
     if (request.system() != null) {
@@ -61,7 +62,7 @@ public final class OllamaToOpenAi {
     ObjectNode user = messages.addObject().put("role", "user");
     content(user, request.prompt(), request.images());
     finish(body, format(request.format(), dialect), request.options(), request.think(), request.keepAlive());
-    return UpstreamRequest.of(UpstreamRequest.CHAT_COMPLETIONS, body, request.ignored());
+    return UpstreamRequest.of(UpstreamRequest.CHAT_COMPLETIONS, body, request.ignored(), request.options().numCtx());
   }
 
   private static ObjectNode start(String backendModel) {
