@@ -62,7 +62,11 @@ final class ModelLoads {
       return Future.succeededFuture(0L);
     }
     long deadline = caller.loadDeadline().fix(System.nanoTime(), loadTimeout);
-    return waitFor(sharedLoad(model.model().key()), model, caller, deadline);
+    // The snapshot may predate a load another request made while this one waited its turn (a num_ctx reload):
+    // loading again would stack a :2 instance, so a fresh list decides.
+    catalog.invalidate();
+    return catalog.snapshot().compose(fresh -> fresh.isLoaded(model.model().key()) ? Future.succeededFuture(0L)
+        : waitFor(sharedLoad(model.model().key()), model, caller, deadline));
   }
 
   /**

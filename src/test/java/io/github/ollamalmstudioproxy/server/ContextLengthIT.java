@@ -130,6 +130,22 @@ class ContextLengthIT {
   }
 
   @Test
+  void aRequestWaitingBehindAReloadOfAnUnloadedModelDoesNotLoadItAgain() throws Exception {
+    start(SimulatorOptions.defaults());
+    harness.simulator().script().loadDelay(Duration.ofMillis(300));
+
+    CompletableFuture<HttpResponse<String>> sized = CompletableFuture.supplyAsync(
+        () -> harness.post("/api/chat", chat("google/gemma-3-4b", 8192)));
+    harness.simulator().log().awaitRequest("/api/v1/models/load", Duration.ofSeconds(5));
+    HttpResponse<String> plain = harness.post("/api/chat", chat("google/gemma-3-4b", null));
+
+    assertThat(sized.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    assertThat(plain.statusCode()).isEqualTo(200);
+    assertThat(harness.simulator().log().loadCalls()).isEqualTo(1);
+    assertThat(harness.simulator().catalog().instancesOf("google/gemma-3-4b")).hasSize(1);
+  }
+
+  @Test
   void aPreloadWithNumCtxLoadsAtThatContext() {
     start(SimulatorOptions.defaults());
 

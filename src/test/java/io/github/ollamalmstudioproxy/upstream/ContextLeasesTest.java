@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The per-model queue behind {@code num_ctx}: Ollama's scheduler reloads a runner for another context only once the
  * requests using it are done ({@code server/sched.go:256} {@code needsReload}, {@code :345} waits for
- * {@code refCount} 0), and requests that want what is loaded use it at once ({@code :259} {@code useLoadedRunner}).
+ * {@code refCount} 0), and requests that want what is loaded use it at once ({@code :202} and {@code :262},
+ * {@code useLoadedRunner}).
  * Reloads are scripted: each is a promise the test completes.
  */
 class ContextLeasesTest {
