@@ -1,5 +1,6 @@
 package io.github.ollamalmstudioproxy.upstream;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ollamalmstudioproxy.backend.CancelSignal;
 import io.github.ollamalmstudioproxy.backend.ClientGoneException;
 import io.github.ollamalmstudioproxy.backend.JsonPost;
@@ -9,7 +10,6 @@ import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.ollama.Json;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
