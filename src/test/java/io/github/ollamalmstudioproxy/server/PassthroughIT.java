@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
 import io.github.ollamalmstudioproxy.support.RawHttp;
 import io.github.ollamalmstudioproxy.support.SimulatorBackedTest;
+import io.github.ollamalmstudioproxy.support.Upstream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -123,6 +124,8 @@ class PassthroughIT extends SimulatorBackedTest {
     }
 
     assertThat(failures).isEmpty();
-    assertThat(harness.simulator().log().all()).as("each request reached the backend once").hasSize(requests);
+    // Only the chats: on a loaded machine the run outlives the catalog's 5 s cache, and the model-list refresh that
+    // the /v1 routes' name resolution then makes is no replay.
+    assertThat(Upstream.inference(harness)).as("each request reached the backend once").hasSize(requests);
   }
 }
