@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The Ollama model endpoints as JSON bodies, built from a {@link CatalogSnapshot}. Pure: the caller serialises the
@@ -24,8 +25,19 @@ public final class OllamaViews {
    * @throws io.github.ollamalmstudioproxy.ollama.OllamaError 404 {@code model 'NAME' not found}
    */
   public static ObjectNode show(CatalogSnapshot snapshot, String requestedName) {
+    return show(snapshot, requestedName, key -> null);
+  }
+
+  /**
+   * {@code POST /api/show}, with what a load of a model that is not loaded gives, where the backend told it.
+   *
+   * @param defaultLoadContext model key → the context a default load gives, null when unknown
+   */
+  public static ObjectNode show(CatalogSnapshot snapshot, String requestedName,
+      Function<String, Integer> defaultLoadContext) {
     requireNonNull(snapshot, "snapshot");
-    return ShowView.show(snapshot, snapshot.resolve(requireNonNull(requestedName, "requestedName")));
+    return ShowView.show(snapshot, snapshot.resolve(requireNonNull(requestedName, "requestedName")),
+        requireNonNull(defaultLoadContext, "defaultLoadContext"));
   }
 
   /** {@code GET /api/ps}: loaded instances only, {@code {"models":[…]}} never null. */

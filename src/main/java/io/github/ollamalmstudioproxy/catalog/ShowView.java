@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Builds the {@code POST /api/show} body from catalog metadata only. It never touches the backend: Copilot calls
@@ -16,9 +17,10 @@ final class ShowView {
 
   private ShowView() {}
 
-  static ObjectNode show(CatalogSnapshot snapshot, ResolvedModel resolved) {
+  static ObjectNode show(CatalogSnapshot snapshot, ResolvedModel resolved,
+      Function<String, Integer> defaultLoadContext) {
     BackendModel m = resolved.model();
-    Integer numCtx = numCtx(resolved);
+    Integer numCtx = numCtx(resolved, defaultLoadContext);
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     String template = template(m);
     body.put("modelfile", modelfile(resolved.ollamaName(), numCtx, template));
@@ -74,17 +76,20 @@ final class ShowView {
   }
 
   /**
-   * The context a request would actually get: the instance's loaded context when it is loaded (LM Studio fixes
-   * context at load time), else the model's maximum. Continue reads {@code num_ctx} from here.
+   * The context a request would actually get, which Continue and the VS Code Ollama extension size prompts by: the
+   * instance's loaded context when it is loaded (LM Studio fixes context at load time), else what a load gives where
+   * the backend told it (the echo of a default load), else unknown and left out. Never the model's maximum: an
+   * unloaded model is loaded with far less (LM Studio's default), and a client filling the maximum would overflow.
+   * The maximum stays in {@code model_info["<arch>.context_length"]}, as in Ollama.
    */
-  static Integer numCtx(ResolvedModel resolved) {
+  static Integer numCtx(ResolvedModel resolved, Function<String, Integer> defaultLoadContext) {
     BackendModel m = resolved.model();
     LoadedInstance instance = m.instance(resolved.backendId())
         .orElse(m.loadedInstances().isEmpty() ? null : m.loadedInstances().get(0));
-    if (instance != null && instance.contextLength() != null) {
+    if (instance != null) {
       return instance.contextLength();
     }
-    return m.maxContextLength();
+    return defaultLoadContext.apply(m.key());
   }
 
   /**

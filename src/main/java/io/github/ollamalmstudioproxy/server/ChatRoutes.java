@@ -6,8 +6,10 @@ import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.server.Routes.Trait;
 import io.github.ollamalmstudioproxy.translate.BackendDialect;
+import io.github.ollamalmstudioproxy.translate.BackendErrors;
 import io.github.ollamalmstudioproxy.translate.ChatRequest;
 import io.github.ollamalmstudioproxy.translate.GenerateRequest;
+import io.github.ollamalmstudioproxy.translate.HistoryTruncation;
 import io.github.ollamalmstudioproxy.translate.LoadResponse;
 import io.github.ollamalmstudioproxy.translate.OllamaToOpenAi;
 import io.github.ollamalmstudioproxy.translate.StreamSettings;
@@ -18,12 +20,15 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /api/chat} and {@code /api/generate}: validate, resolve the model name against the catalog (an unknown name
  * is a 404 before anything reaches the backend), answer load and unload requests, and relay the rest.
  */
 final class ChatRoutes {
+  private static final Logger log = LoggerFactory.getLogger(ChatRoutes.class);
   private final JsonBodyReader bodies;
   private final Backend backend;
   private final TranslatedRelay relay;
@@ -44,8 +49,8 @@ final class ChatRoutes {
     bodies.read(scope).map(body -> {
       ChatRequest request = ChatRequest.parse(body);
       return new Turn("chat", request.model(), request.stream(), request.isLoadRequest(), request.isUnloadRequest(),
-          request.think(), StreamSettings.of(request),
-          (model, dialect) -> OllamaToOpenAi.chat(request, model.backendId(), dialect));
+          request.think(), StreamSettings.of(request), request.options().numCtx(),
+          (model, dialect) -> OllamaToOpenAi.chat(request, model.backendId(), dialect), request);
     }).compose(turn -> serve(scope, turn)).onFailure(e -> Replies.fail(scope, e));
   }
 
@@ -53,27 +58,36 @@ final class ChatRoutes {
     bodies.read(scope).map(body -> {
       GenerateRequest request = GenerateRequest.parse(body);
       return new Turn("generate", request.model(), request.stream(), request.isLoadRequest(),
-          request.isUnloadRequest(), request.think(), StreamSettings.of(request),
-          (model, dialect) -> InsertRoute.generate(request, model.model(), model.backendId(), dialect));
+          request.isUnloadRequest(), request.think(), StreamSettings.of(request), request.options().numCtx(),
+          (model, dialect) -> InsertRoute.generate(request, model.model(), model.backendId(), dialect), null);
     }).compose(turn -> serve(scope, turn)).onFailure(e -> Replies.fail(scope, e));
   }
 
-  /** What chat and generate have in common once their bodies are validated. */
+  /**
+   * What chat and generate have in common once their bodies are validated.
+   *
+   * @param numCtx the context asked for, or null
+   * @param chat the chat request, whose history can be truncated; null for generate
+   */
   private record Turn(String route, String model, boolean stream, boolean load, boolean unload, Think think,
-      StreamSettings settings, BiFunction<ResolvedModel, BackendDialect, UpstreamRequest> upstream) {}
+      StreamSettings settings, Integer numCtx, BiFunction<ResolvedModel, BackendDialect, UpstreamRequest> upstream,
+      ChatRequest chat) {}
 
   private Future<Void> serve(RequestScope scope, Turn turn) {
     scope.model(turn.model());
     return backend.catalog().snapshot().compose(snapshot -> {
       ResolvedModel model = completionModel(snapshot, turn.model(), turn.route(), turn.unload());
       if (turn.load()) {
-        return loadOrUnload(scope, snapshot, model, turn.settings(), turn.unload());
+        return loadOrUnload(scope, snapshot, model, turn);
       }
       refuseThinkingWithout(snapshot.source(), model, turn);
-      UpstreamRequest upstream = turn.upstream().apply(model, Backend.dialect(snapshot));
+      BackendDialect dialect = Backend.dialect(snapshot);
+      UpstreamRequest upstream = turn.upstream().apply(model, dialect);
       StreamSettings settings = upstream.answersNativeLlamaStream()
           ? turn.settings().forNativeLlamaStream() : turn.settings();
-      relay.run(scope, backend, snapshot, model, upstream, settings, turn.stream());
+      TranslatedRelay.Shorter shorter = turn.chat() == null || !turn.chat().truncate() ? TranslatedRelay.Shorter.NONE
+          : truncating(scope, turn.chat(), model.backendId(), dialect);
+      relay.run(scope, backend, snapshot, model, upstream, settings, turn.stream(), shorter);
       return Future.succeededFuture();
     });
   }
@@ -102,11 +116,36 @@ final class ChatRoutes {
     }
   }
 
-  /** Ollama's preload and eject: plain JSON at once, no generation, even when streaming was asked for. */
-  private Future<Void> loadOrUnload(RequestScope scope, CatalogSnapshot snapshot, ResolvedModel model,
-      StreamSettings settings, boolean unload) {
-    Future<?> done = unload ? backend.unload(scope, snapshot, model) : backend.load(scope, snapshot, model);
-    return done.onSuccess(v -> Replies.json(scope, Buffer.buffer(LoadResponse.body(settings, unload, clock))))
-        .mapEmpty();
+  /**
+   * {@code truncate}: when the backend refuses the chat as longer than its context, the oldest history goes and the
+   * chat is replayed ({@link HistoryTruncation}, after {@code server/prompt.go:35-77}); each round is logged, as
+   * prompt.go logs its cut. {@code truncate:false} answers the backend's refusal, a 400, as it is.
+   */
+  private static TranslatedRelay.Shorter truncating(RequestScope scope, ChatRequest chat, String backendId,
+      BackendDialect dialect) {
+    HistoryTruncation truncation = new HistoryTruncation(chat);
+    return refusal -> {
+      if (refusal.status() != 400 || !BackendErrors.isContextOverflow(refusal.getMessage())) {
+        return null;
+      }
+      return truncation.after(refusal.getMessage()).map(shorter -> {
+        log.info("{} the backend refused the chat as longer than its context ({}); truncating input messages which "
+            + "exceed context length: {} of {} kept (truncate, round {} of {})", scope.id(),
+            LogText.escape(refusal.getMessage()), shorter.messages().size(), chat.messages().size(),
+            truncation.rounds(), HistoryTruncation.MAX_ROUNDS);
+        return OllamaToOpenAi.chat(shorter, backendId, dialect);
+      }).orElse(null);
+    };
+  }
+
+  /**
+   * Ollama's preload and eject: plain JSON at once, no generation, even when streaming was asked for. A preload with
+   * {@code num_ctx} loads the model with that context, as Ollama's does.
+   */
+  private Future<Void> loadOrUnload(RequestScope scope, CatalogSnapshot snapshot, ResolvedModel model, Turn turn) {
+    Future<?> done = turn.unload() ? backend.unload(scope, snapshot, model)
+        : backend.load(scope, snapshot, model, turn.numCtx());
+    return done.onSuccess(v -> Replies.json(scope,
+        Buffer.buffer(LoadResponse.body(turn.settings(), turn.unload(), clock)))).mapEmpty();
   }
 }

@@ -2,6 +2,7 @@ package io.github.ollamalmstudioproxy.server;
 
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
 import io.github.ollamalmstudioproxy.catalog.OllamaViews;
+import io.github.ollamalmstudioproxy.upstream.LoadedContexts;
 import io.github.ollamalmstudioproxy.translate.Fields;
 import io.github.ollamalmstudioproxy.upstream.CatalogService;
 import io.vertx.core.buffer.Buffer;
@@ -14,14 +15,17 @@ import java.time.Instant;
  */
 final class ModelRoutes {
   private final CatalogService catalog;
+  private final LoadedContexts loadContexts;
   private final JsonBodyReader bodies;
   /** The rendered /api/tags body of the last snapshot: clients poll it, and it changes only with the snapshot. */
   private volatile Rendered tags = new Rendered(null, null);
 
   private record Rendered(CatalogSnapshot of, Buffer body) {}
 
-  ModelRoutes(CatalogService catalog, JsonBodyReader bodies) {
+  /** @param loadContexts what the backend said a default load of a model gives, for an unloaded model's num_ctx */
+  ModelRoutes(CatalogService catalog, LoadedContexts loadContexts, JsonBodyReader bodies) {
     this.catalog = catalog;
+    this.loadContexts = loadContexts;
     this.bodies = bodies;
   }
 
@@ -60,7 +64,7 @@ final class ModelRoutes {
         .compose(body -> {
           String name = Fields.requiredModel(body, "model", "name");
           scope.model(name);
-          return catalog.snapshot().map(snapshot -> OllamaViews.show(snapshot, name));
+          return catalog.snapshot().map(snapshot -> OllamaViews.show(snapshot, name, loadContexts::defaultLoad));
         })
         .onSuccess(view -> Replies.json(scope, view))
         .onFailure(e -> Replies.fail(scope, e));

@@ -35,6 +35,9 @@ public final class RequestScope implements Caller {
   private final Context context;
   private final List<Runnable> cancelActions = new ArrayList<>(2);
   private final List<Runnable> cutOffActions = new ArrayList<>(1);
+  /** Run once the request is over; guarded by itself, since a model lease may be granted on another thread. */
+  private final List<Runnable> endActions = new ArrayList<>(1);
+  private boolean ended;
   /** Gives back the memory budget the request body holds; null once given back. */
   private Runnable bodyRelease;
   private final ResponseState state = new ResponseState();
@@ -221,6 +224,17 @@ public final class RequestScope implements Caller {
     }
   }
 
+  @Override
+  public void onEnd(Runnable action) {
+    synchronized (endActions) {
+      if (!ended) {
+        endActions.add(action);
+        return;
+      }
+    }
+    action.run();
+  }
+
   /**
    * Registers how to end this response early when a graceful shutdown's drain time is over, e.g. an NDJSON stream
    * writes its final "cancelled" chunk. Without one, the connection is simply closed.
@@ -281,6 +295,13 @@ public final class RequestScope implements Caller {
     cancelActions.clear();
     tokensFlowing();
     releaseBody();
+    List<Runnable> atEnd;
+    synchronized (endActions) {
+      ended = true;
+      atEnd = List.copyOf(endActions);
+      endActions.clear();
+    }
+    atEnd.forEach(Runnable::run);
     return true;
   }
 

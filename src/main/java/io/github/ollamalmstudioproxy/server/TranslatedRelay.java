@@ -53,24 +53,46 @@ final class TranslatedRelay {
   /** What a translated route hands the relay once the backend answers: the translator and the answer's framing. */
   record Translation(StreamTranslation translator, AnswerFormat format) {}
 
+  /**
+   * A shorter request to replay after the backend refused one (Ollama's {@code truncate}), or null to answer the
+   * refusal. Asked only before any byte reached the client.
+   */
+  interface Shorter {
+    Shorter NONE = refusal -> null;
+
+    UpstreamRequest after(OllamaError refusal);
+  }
+
   /** Sends {@code request} upstream for {@code model} and relays the Ollama answer, streamed or aggregated. */
   void run(RequestScope scope, Backend backend, CatalogSnapshot snapshot, ResolvedModel model,
-      UpstreamRequest request, StreamSettings settings, boolean stream) {
+      UpstreamRequest request, StreamSettings settings, boolean stream, Shorter shorter) {
     run(scope, backend, snapshot, model, request, stream, times -> new Translation(stream
         ? StreamTranslator.streaming(settings, times, clock)
-        : StreamTranslator.aggregating(settings, times, clock), AnswerFormat.OLLAMA));
+        : StreamTranslator.aggregating(settings, times, clock), AnswerFormat.OLLAMA), shorter);
   }
 
   /** The same for any client API: {@code translation} makes the translator once the request's times are known. */
   void run(RequestScope scope, Backend backend, CatalogSnapshot snapshot, ResolvedModel model,
       UpstreamRequest request, boolean stream, Function<RequestTimes, Translation> translation) {
+    run(scope, backend, snapshot, model, request, stream, translation, Shorter.NONE);
+  }
+
+  private void run(RequestScope scope, Backend backend, CatalogSnapshot snapshot, ResolvedModel model,
+      UpstreamRequest request, boolean stream, Function<RequestTimes, Translation> translation, Shorter shorter) {
     if (!request.ignored().isEmpty() && log.isDebugEnabled()) {
       log.debug("{} ignored (the backend cannot honour them): {}", scope.id(),
           LogText.escape(String.join(", ", request.ignored())));
     }
-    backend.stream(scope, snapshot, model, request.path(), request.body())
+    backend.stream(scope, snapshot, model, request.path(), request.body(), request.numCtx())
         .onSuccess(sent -> relay(scope, backend, sent, stream, translation))
-        .onFailure(e -> Replies.fail(scope, e));
+        .onFailure(e -> {
+          UpstreamRequest next = e instanceof OllamaError refusal && !scope.cancelled() ? shorter.after(refusal) : null;
+          if (next == null) {
+            Replies.fail(scope, e);
+          } else {
+            run(scope, backend, snapshot, model, next, stream, translation, shorter);
+          }
+        });
   }
 
   private void relay(RequestScope scope, Backend backend, Sent<UpstreamStream> sent, boolean stream,

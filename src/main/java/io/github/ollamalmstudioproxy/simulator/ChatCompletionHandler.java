@@ -7,7 +7,7 @@ import java.util.function.IntFunction;
  * {@code POST /v1/chat/completions} and {@code /api/v0/chat/completions}.
  *
  * <p>Order of checks, after the scripted failure {@link SimulatorRouter} takes: request validation, model resolution
- * (possibly waiting for a JIT load), image support, then generation. Validation errors answer with a plain JSON
+ * (possibly waiting for a JIT load), image support, the prompt against the instance's context, then generation. Validation errors answer with a plain JSON
  * status even when {@code stream:true}, as LM Studio does (live probe).
  */
 final class ChatCompletionHandler {
@@ -41,8 +41,13 @@ final class ChatCompletionHandler {
       exchange.fail(imageFailure);
       return;
     }
-    AnswerPlan plan = AnswerPlan.chat(script, body.path("max_tokens").asInt(-1));
     int promptTokens = PromptTokens.chat(body);
+    SimulatorFailure overflow = ContextWindow.overflow(promptTokens, instance, env.options().legacy());
+    if (overflow != null) {
+      exchange.fail(overflow);
+      return;
+    }
+    AnswerPlan plan = AnswerPlan.chat(script, body.path("max_tokens").asInt(-1));
     IntFunction<Usage> usage = emitted -> Usage.of(script, promptTokens, emitted, plan.reasoningTokens());
     ChatWire wire = new ChatWire(Ids.chatCompletion(), exchange.createdSeconds, instance.id(),
         env.options().legacy(), script.reasoningField());

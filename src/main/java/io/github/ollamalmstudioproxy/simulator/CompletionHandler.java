@@ -24,8 +24,13 @@ final class CompletionHandler {
   }
 
   private void serve(Exchange exchange, ScriptSnapshot script, SimulatedInstance instance) {
-    AnswerPlan plan = AnswerPlan.text(script, exchange.body.path("max_tokens").asInt(-1));
     int promptTokens = PromptTokens.text(exchange.body.get("prompt"));
+    SimulatorFailure overflow = ContextWindow.overflow(promptTokens, instance, env.options().legacy());
+    if (overflow != null) {
+      exchange.fail(overflow);
+      return;
+    }
+    AnswerPlan plan = AnswerPlan.text(script, exchange.body.path("max_tokens").asInt(-1));
     boolean stream = exchange.body.path("stream").asBoolean(false);
     Sink sink = new Sink(exchange, instance, plan.finishReason(), stream, promptTokens, script);
     new Generation(env.vertx(), exchange, script, plan, sink, stream).start();

@@ -61,7 +61,7 @@ public final class LmStudioSimulator implements AutoCloseable {
       SimulatorScript script = new SimulatorScript();
       RequestLog log = new RequestLog();
       SimEnv env = new SimEnv(options, catalog, script, vertx,
-          new ModelLoader(vertx, catalog, options.autoEvict()));
+          new ModelLoader(vertx, catalog, options.autoEvict(), ContextWindow.loaded(null, options)));
       // LM Studio is Express on Node: HTTP/1.1 only, so no h2c upgrade even when a client (the JDK's) offers one.
       HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host())
           .setPort(options.port()).setHttp2ClearTextEnabled(false));

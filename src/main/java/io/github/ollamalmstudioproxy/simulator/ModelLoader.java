@@ -18,17 +18,19 @@ import org.slf4j.LoggerFactory;
  */
 final class ModelLoader {
   private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
-  static final int DEFAULT_CONTEXT_LENGTH = 4096;
 
   private final Vertx vertx;
   private final SimulatorCatalog catalog;
   private final boolean autoEvict;
+  private final int jitContext;
   private final Map<String, Future<SimulatedInstance>> jitLoads = new ConcurrentHashMap<>();
 
-  ModelLoader(Vertx vertx, SimulatorCatalog catalog, boolean autoEvict) {
+  /** @param jitContext the context of a JIT load: the default, as memory allows */
+  ModelLoader(Vertx vertx, SimulatorCatalog catalog, boolean autoEvict, int jitContext) {
     this.vertx = vertx;
     this.catalog = catalog;
     this.autoEvict = autoEvict;
+    this.jitContext = jitContext;
   }
 
   Future<SimulatedInstance> load(SimulatorModel model, int contextLength, Duration delay) {
@@ -50,7 +52,7 @@ final class ModelLoader {
       jitLoads.remove(key, mine.future());
       // Another request may have loaded it meanwhile (e.g. an explicit load); reuse that instance.
       mine.complete(catalog.instancesOf(key).stream().findFirst()
-          .orElseGet(() -> catalog.load(key, DEFAULT_CONTEXT_LENGTH, true)));
+          .orElseGet(() -> catalog.load(key, jitContext, true)));
     });
     return mine.future();
   }

@@ -1,5 +1,6 @@
 package io.github.ollamalmstudioproxy.simulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
@@ -24,7 +25,8 @@ final class NativeModelsHandler {
 
   /**
    * Loads a new instance after {@code loadDelay}. Not idempotent, exactly like LM Studio: loading a loaded model adds
-   * {@code key:2}, which is why proxies must check before they load (reference §6).
+   * {@code key:2}, which is why proxies must check before they load (reference §6). The context is the one asked for
+   * (else the default), lowered to what memory holds; only {@code echo_load_config} tells what it became.
    */
   void load(Exchange exchange) {
     String key = SimJson.text(exchange.body, "model");
@@ -39,7 +41,14 @@ final class NativeModelsHandler {
           "Model \"" + key + "\" not found.", "model"));
       return;
     }
-    int context = exchange.body.path("context_length").asInt(ModelLoader.DEFAULT_CONTEXT_LENGTH);
+    JsonNode asked = exchange.body.get("context_length");
+    if (asked != null && !(asked.isIntegralNumber() && asked.canConvertToInt() && asked.intValue() > 0)) {
+      // Never captured; LM Studio validates its load body, so a wrong type is refused in the v1 shape.
+      exchange.fail(SimulatorFailure.native1(400, "invalid_request", "invalid_request",
+          "'context_length' must be a positive integer.", "context_length"));
+      return;
+    }
+    int context = ContextWindow.loaded(asked == null ? null : asked.intValue(), env.options());
     long started = System.nanoTime();
     exchange.resume(env.loader().load(model.get(), context, env.script().loadDelay()), loaded -> {
       ObjectNode body = SimJson.object();

@@ -125,6 +125,13 @@ public record SimulatorFailure(int status, String body, String contentType, long
         + "or provide a shorter input.", null, null);
   }
 
+  /** 400 context overflow in the wording of LM Studio up to 0.3.x (reference §5, verbatim, without a final period). */
+  public static SimulatorFailure contextOverflowLegacy(int nKeep, int nCtx) {
+    return openAi(400, "Trying to keep the first " + nKeep + " tokens when context the overflows. However, the model "
+        + "is loaded with context length of only " + nCtx + " tokens, which is not enough. Try to load the model "
+        + "with a larger context length, or provide a shorter input", null, null);
+  }
+
   /** 400 context overflow in the llama.cpp wording that 0.4.x also passes through. */
   public static SimulatorFailure contextOverflowLlamaCpp(int nKeep, int nCtx) {
     return openAi(400, "Cannot truncate prompt with n_keep (" + nKeep + ") >= n_ctx (" + nCtx + ")", null, null);

@@ -23,6 +23,8 @@ import java.util.Map;
  *     0.3.29 gives. Defaults to true for {@code "0.4"} and false for {@code "0.3"}, whose captures (0.3.9–0.3.16)
  *     predate both routes; turning it on under {@code "0.3"} imitates a late 0.3.x for {@code /v1/responses}, while
  *     {@code /v1/messages} there matches no real release
+ * @param contextMemoryLimit the largest context that fits in the simulated memory: a load asking for more (JIT
+ *     loads included) gets this much, as LM Studio 0.4 silently lowers a context that does not fit; null for no limit
  */
 public record SimulatorOptions(
     String host,
@@ -34,9 +36,13 @@ public record SimulatorOptions(
     String requireAuthToken,
     List<SimulatorModel> models,
     Map<String, Integer> preload,
-    boolean nativeResponsesAndMessages) {
+    boolean nativeResponsesAndMessages,
+    Integer contextMemoryLimit) {
 
   public SimulatorOptions {
+    if (contextMemoryLimit != null && contextMemoryLimit <= 0) {
+      throw new IllegalArgumentException("contextMemoryLimit must be positive, got " + contextMemoryLimit);
+    }
     requireNonNull(host, "host");
     requireNonNull(version, "version");
     if (!version.equals("0.4") && !version.equals("0.3")) {
@@ -80,8 +86,15 @@ public record SimulatorOptions(
     private final Map<String, Integer> preload = new LinkedHashMap<>(Map.of("qwen/qwen3-4b", 4096));
     /** Null follows the version: on for 0.4, off for 0.3. */
     private Boolean nativeResponsesAndMessages;
+    private Integer contextMemoryLimit;
 
     private Builder() {}
+
+    /** Memory holds at most this context: larger loads are lowered to it (see {@link SimulatorOptions}). */
+    public Builder contextMemoryLimit(int tokens) {
+      this.contextMemoryLimit = tokens;
+      return this;
+    }
 
     public Builder host(String host) {
       this.host = host;
@@ -150,7 +163,7 @@ public record SimulatorOptions(
     public SimulatorOptions build() {
       boolean nativeRoutes = nativeResponsesAndMessages != null ? nativeResponsesAndMessages : !version.equals("0.3");
       return new SimulatorOptions(host, port, version, jitEnabled, autoEvict, singleModelFallback, requireAuthToken,
-          models, preload, nativeRoutes);
+          models, preload, nativeRoutes, contextMemoryLimit);
     }
   }
 }

@@ -19,8 +19,10 @@ import java.util.Locale;
  * @param think null when absent
  * @param keepAlive null when absent
  * @param logprobs null unless the client asked for log probabilities
+ * @param truncate Ollama's {@code truncate}, true unless the client sent {@code false}: drop the oldest history when
+ *     the backend says the prompt does not fit its context
  * @param ignored request features the backend cannot honour, for a debug log: top-level names such as
- *     {@code truncate}, and options as {@code options.<name>}
+ *     {@code shift}, and options as {@code options.<name>}
  */
 public record ChatRequest(
     String model,
@@ -32,6 +34,7 @@ public record ChatRequest(
     Think think,
     KeepAlive keepAlive,
     LogprobsRequest logprobs,
+    boolean truncate,
     List<String> ignored) {
 
   /**
@@ -74,10 +77,18 @@ public record ChatRequest(
     SamplingOptions options = SamplingOptions.parse(Fields.object(body, "options", "options"));
     Think think = Think.parse(body.get("think"));
     KeepAlive keepAlive = KeepAlive.parse(body.get("keep_alive"));
+    // api/types.go:113, server/routes.go:2695: absent means true.
+    boolean truncate = Fields.bool(body, "truncate", true);
     List<String> ignored = RequestChecks.ignored(body, options);
     return new ChatRequest(
         model, stream, messages, tools == null || tools.isEmpty() ? null : tools, format, options, think,
-        keepAlive, logprobs, ignored);
+        keepAlive, logprobs, truncate, ignored);
+  }
+
+  /** The same request with another history (a truncated one). */
+  public ChatRequest withMessages(List<Message> history) {
+    return new ChatRequest(model, stream, List.copyOf(history), tools, format, options, think, keepAlive, logprobs,
+        truncate, ignored);
   }
 
   /** Empty history: Ollama only loads (or, with {@code keep_alive} 0, unloads) the model and answers at once. */

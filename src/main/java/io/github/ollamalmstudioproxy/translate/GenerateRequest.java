@@ -90,6 +90,11 @@ public record GenerateRequest(
       // templated prompt uses the suffix.
       ignored.add("suffix");
     }
+    // One prompt has no older turns to drop, and cutting inside it takes a tokenizer the proxy does not have: an
+    // overflow is the backend's 400 either way.
+    if (Fields.get(body, "truncate") != null) {
+      ignored.add("truncate");
+    }
     ignored.addAll(RequestChecks.ignored(body, options));
     return new GenerateRequest(
         model, stream, prompt == null ? "" : prompt, Fields.isEmpty(suffix) ? null : suffix,

@@ -25,9 +25,16 @@ public final class OllamaToOpenAi {
     ObjectNode body = start(backendModel);
     ArrayNode messages = body.putArray("messages");
     ToolHistory history = new ToolHistory();
+    OrphanToolResults orphans = OrphanToolResults.start();
     List<Message> in = request.messages();
     for (int i = 0; i < in.size(); i++) {
-      messages.add(message(in.get(i), i, history));
+      Message m = in.get(i);
+      String answers = m.role().equals("tool") ? history.answer(m) : null;
+      if (m.role().equals("tool") && answers == null) {
+        orphans.fold(m, messages);
+      } else {
+        messages.add(message(m, i, history, answers));
+      }
     }
     if (request.tools() != null) {
       body.set("tools", request.tools());
@@ -36,7 +43,8 @@ public final class OllamaToOpenAi {
     chatLogprobs(body, request.logprobs());
     // Ollama's templates take consecutive user turns and images in tool results; LM Studio's often do not.
     ChatBodyRepair.repair(body);
-    return UpstreamRequest.of(UpstreamRequest.CHAT_COMPLETIONS, body, request.ignored());
+    return UpstreamRequest.of(UpstreamRequest.CHAT_COMPLETIONS, body, request.ignored(),
+        request.options().numCtx());
   }
 
   /**
@@ -60,7 +68,7 @@ public final class OllamaToOpenAi {
         // openai/openai.go lines 829-833); llama-server reads it as its n_probs, vLLM and OpenAI likewise.
         body.put("logprobs", request.logprobs().upstreamTop());
       }
-      return UpstreamRequest.of(UpstreamRequest.COMPLETIONS, body, request.ignored());
+      return UpstreamRequest.of(UpstreamRequest.COMPLETIONS, body, request.ignored(), request.options().numCtx());
     }
     ArrayNode messages = body.putArray("messages");
     if (request.system() != null) {
@@ -70,7 +78,7 @@ public final class OllamaToOpenAi {
     content(user, request.prompt(), request.images());
     finish(body, format(request.format(), dialect), request.options(), request.think(), request.keepAlive());
     chatLogprobs(body, request.logprobs());
-    return UpstreamRequest.of(UpstreamRequest.CHAT_COMPLETIONS, body, request.ignored());
+    return UpstreamRequest.of(UpstreamRequest.CHAT_COMPLETIONS, body, request.ignored(), request.options().numCtx());
   }
 
   /**
@@ -90,7 +98,7 @@ public final class OllamaToOpenAi {
       body.put("n_probs", request.logprobs().upstreamTop());
     }
     body.put("stream", true);
-    return UpstreamRequest.of(UpstreamRequest.INFILL, body, request.ignored());
+    return UpstreamRequest.of(UpstreamRequest.INFILL, body, request.ignored(), null);
   }
 
   /**
@@ -107,7 +115,7 @@ public final class OllamaToOpenAi {
     if (request.logprobs() != null) {
       body.put("logprobs", request.logprobs().upstreamTop());
     }
-    return UpstreamRequest.of(UpstreamRequest.COMPLETIONS, body, request.ignored());
+    return UpstreamRequest.of(UpstreamRequest.COMPLETIONS, body, request.ignored(), request.options().numCtx());
   }
 
   /** {@code logprobs:true} plus {@code top_logprobs}, as {@code llm/llama_server.go} lines 2173-2175 send them. */
@@ -123,7 +131,8 @@ public final class OllamaToOpenAi {
     return Json.NODES.objectNode().put("model", backendModel);
   }
 
-  private static ObjectNode message(Message m, int index, ToolHistory history) {
+  /** @param answers the call a tool result answers (see {@link ToolHistory#answer}); null for other roles */
+  private static ObjectNode message(Message m, int index, ToolHistory history, String answers) {
     ObjectNode out = Json.NODES.objectNode().put("role", m.role());
     // Ollama's own OpenAI-backend translator drops thinking from history too: backends re-derive it, and several
     // chat templates reject or duplicate an assistant reasoning field.
@@ -137,11 +146,8 @@ public final class OllamaToOpenAi {
       }
       history.assistantCalls(index, m.toolCalls());
     }
-    if (m.role().equals("tool")) {
-      String id = history.answer(m);
-      if (id != null) {
-        out.put("tool_call_id", id);
-      }
+    if (answers != null) {
+      out.put("tool_call_id", answers);
     }
     if (m.toolName() != null && !m.toolName().isEmpty()) {
       out.put("name", m.toolName());
@@ -150,7 +156,7 @@ public final class OllamaToOpenAi {
   }
 
   /** A string, or content parts when there are images: a text part only if the text is non-empty, then the images. */
-  private static void content(ObjectNode message, String text, List<String> images) {
+  static void content(ObjectNode message, String text, List<String> images) {
     if (images.isEmpty()) {
       message.put("content", text);
       return;

@@ -8,8 +8,11 @@ import java.util.List;
 
 /** Validation shared by chat and generate requests. */
 final class RequestChecks {
-  /** Ollama request fields that an OpenAI backend cannot honour; accepted, then reported. */
-  private static final List<String> UNSUPPORTED = List.of("truncate", "shift");
+  /**
+   * Ollama request fields that an OpenAI backend cannot honour; accepted, then reported. ({@code truncate} is
+   * honoured for chat, so each route decides about it.)
+   */
+  private static final List<String> UNSUPPORTED = List.of("shift");
 
   private RequestChecks() {}
 

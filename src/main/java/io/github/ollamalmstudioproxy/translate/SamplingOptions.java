@@ -13,17 +13,21 @@ import java.util.Map;
  * Ollama {@code options} mapped to OpenAI request fields.
  *
  * @param openAi the fields to copy into the OpenAI request ({@code max_tokens}, {@code temperature}, ...)
- * @param ignored option names with no OpenAI/LM Studio equivalent, in request order (for a debug log line); this
- *     includes {@code num_ctx}, which LM Studio only accepts at load time
+ * @param ignored option names with no OpenAI/LM Studio equivalent, in request order (for a debug log line)
+ * @param numCtx the context the request asks for ({@code num_ctx}), or null for the model's current one. Not a request
+ *     field upstream: LM Studio fixes the context when it loads a model, so the upstream layer reloads for it
  */
-public record SamplingOptions(ObjectNode openAi, List<String> ignored) {
+public record SamplingOptions(ObjectNode openAi, List<String> ignored, Integer numCtx) {
+  /** Ollama's smallest context: {@code server/sched.go:170} raises anything below it to 4. */
+  static final int MIN_NUM_CTX = 4;
 
   static SamplingOptions parse(ObjectNode options) {
     if (options == null) {
-      return new SamplingOptions(Json.NODES.objectNode(), List.of());
+      return new SamplingOptions(Json.NODES.objectNode(), List.of(), null);
     }
     ObjectNode out = Json.NODES.objectNode();
     List<String> ignored = new ArrayList<>();
+    Integer numCtx = null;
     for (Map.Entry<String, JsonNode> e : options.properties()) {
       String key = e.getKey();
       JsonNode value = e.getValue();
@@ -57,6 +61,9 @@ public record SamplingOptions(ObjectNode openAi, List<String> ignored) {
         case "frequency_penalty":
           out.set(key, number(key, value));
           break;
+        case "num_ctx":
+          numCtx = numCtx(integer(key, value));
+          break;
         case "stop":
           ArrayNode stops = stops(value);
           if (!stops.isEmpty()) {
@@ -67,7 +74,18 @@ public record SamplingOptions(ObjectNode openAi, List<String> ignored) {
           ignored.add(key);
       }
     }
-    return new SamplingOptions(out, List.copyOf(ignored));
+    return new SamplingOptions(out, List.copyOf(ignored), numCtx);
+  }
+
+  /**
+   * 0 means "the default" ({@code server/routes.go:131} replaces it), so null here; anything else below 4 is 4, as
+   * {@code server/sched.go:170} makes it; past an int it is capped, since no model has such a context.
+   */
+  private static Integer numCtx(long n) {
+    if (n == 0) {
+      return null;
+    }
+    return (int) Math.max(MIN_NUM_CTX, Math.min(n, Integer.MAX_VALUE));
   }
 
   /** 2^63 as a double: the first value past a 64-bit integer (every long converts to a double below it). */

@@ -16,8 +16,10 @@ import java.util.List;
  *     because the proxy always streams upstream (a backend notices a vanished client only while writing) and
  *     aggregates itself. The caller must not modify the array.
  * @param ignored request features the backend cannot honour, for a debug log
+ * @param numCtx the context the model must be loaded with ({@code options.num_ctx}), or null for any: LM Studio takes
+ *     it at load time, not in the request body
  */
-public record UpstreamRequest(String path, byte[] body, List<String> ignored) {
+public record UpstreamRequest(String path, byte[] body, List<String> ignored, Integer numCtx) {
   public static final String CHAT_COMPLETIONS = "/v1/chat/completions";
   public static final String COMPLETIONS = "/v1/completions";
   /** llama-server's native fill-in-the-middle route; it answers in llama-server's native stream, not OpenAI's. */
@@ -34,9 +36,14 @@ public record UpstreamRequest(String path, byte[] body, List<String> ignored) {
     return path.equals(INFILL);
   }
 
-  static UpstreamRequest of(String path, ObjectNode body, List<String> ignored) {
+  /** A request that wants no particular context. */
+  public UpstreamRequest(String path, byte[] body, List<String> ignored) {
+    this(path, body, ignored, null);
+  }
+
+  static UpstreamRequest of(String path, ObjectNode body, List<String> ignored, Integer numCtx) {
     try {
-      return new UpstreamRequest(path, Json.MAPPER.writeValueAsBytes(body), ignored);
+      return new UpstreamRequest(path, Json.MAPPER.writeValueAsBytes(body), ignored, numCtx);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

@@ -36,6 +36,7 @@ public final class Backend {
   private final TransportFailures failures;
   private final CatalogService catalog;
   private final ModelLoads loads;
+  private final ModelUse uses;
   private final BackendAttempts attempts;
   private final StreamingPost streams;
   private final JsonPost posts;
@@ -51,6 +52,7 @@ public final class Backend {
     this.posts = new JsonPost(http);
     this.streams = new StreamingPost(http);
     this.loads = new ModelLoads(vertx, config.loadTimeout(), posts, catalog, metrics);
+    this.uses = new ModelUse(new ContextLeases(vertx), loads, config.loadTimeout());
     this.attempts = new BackendAttempts(new RetryPolicy(config.loadRetries()), loads, metrics);
     this.readiness = new ReadinessProbe(http, failures);
   }
@@ -106,15 +108,18 @@ public final class Backend {
   }
 
   /**
-   * Makes sure the model is loaded, then POSTs a streaming request, replaying it as the retry policy says until the
-   * backend answers with a stream. Fails with the Ollama error to answer, before any byte reached the client.
+   * Makes sure the model is loaded (with the context {@code numCtx} asks for, where the backend can load models; null
+   * for the one it has), then POSTs a streaming request, replaying it as the retry policy says until the backend
+   * answers with a stream. Fails with the Ollama error to answer, before any byte reached the client. The model stays
+   * leased to the request until it ends, so no other request reloads it at another context meanwhile.
    */
   public Future<Sent<UpstreamStream>> stream(Caller caller, CatalogSnapshot snapshot, ResolvedModel model,
-      String path, byte[] body) {
+      String path, byte[] body, Integer numCtx) {
     Buffer payload = Buffers.wrap(body);
-    return mapped(loads.ensureLoaded(snapshot, model, caller)
-        .compose(loadNanos -> attempts.run(caller, model, loadNanos, () -> streams.send(path, payload, caller))),
-        caller);
+    return mapped(uses.begin(snapshot, model, numCtx, caller).compose(use ->
+        attempts.run(caller, model, use.loadNanos(), () -> streams.send(path, payload, caller))
+            // A failed call gives the model back at once: a truncated replay takes its turn again.
+            .onFailure(e -> use.release().run())), caller);
   }
 
   /**
@@ -128,9 +133,20 @@ public final class Backend {
     return mapped(attempts.run(caller, model, 0, () -> posts.send(path, payload, caller, limit, reader)), caller);
   }
 
-  /** Ollama's preload: makes sure the model is loaded; completes with the nanoseconds spent loading. */
-  public Future<Long> load(Caller caller, CatalogSnapshot snapshot, ResolvedModel model) {
-    return mapped(loads.ensureLoaded(snapshot, model, caller), caller);
+  /**
+   * Ollama's preload: makes sure the model is loaded, with the context {@code numCtx} asks for (null: as it is, or
+   * LM Studio's default); completes with the nanoseconds spent loading.
+   */
+  public Future<Long> load(Caller caller, CatalogSnapshot snapshot, ResolvedModel model, Integer numCtx) {
+    return mapped(uses.begin(snapshot, model, numCtx, caller).map(use -> {
+      use.release().run();
+      return use.loadNanos();
+    }), caller);
+  }
+
+  /** What the backend said its loads gave, for {@code /api/show} of a model that is not loaded. */
+  public LoadedContexts loadedContexts() {
+    return loads.contexts();
   }
 
   /** Ollama's eject: unloads every loaded instance of the model. */

@@ -16,4 +16,10 @@ public interface Caller extends CancelSignal {
 
   /** The request's single budget for waiting on model loads, shared by every wait of the request. */
   LoadDeadline loadDeadline();
+
+  /**
+   * Runs {@code action} once the client request is over, whether answered, failed or hung up; at once when it already
+   * is. What a request holds until its answer is written (a model lease) is given back here. Any thread may call it.
+   */
+  void onEnd(Runnable action);
 }

@@ -1,5 +1,6 @@
 package io.github.ollamalmstudioproxy.upstream;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ollamalmstudioproxy.backend.CancelSignal;
 import io.github.ollamalmstudioproxy.backend.ClientGoneException;
 import io.github.ollamalmstudioproxy.backend.JsonPost;
@@ -42,6 +43,7 @@ final class ModelLoads {
   private final CatalogService catalog;
   private final ProxyMetrics metrics;
   private final Map<String, Future<Long>> inFlight = new ConcurrentHashMap<>();
+  private final LoadedContexts contexts = new LoadedContexts();
 
   ModelLoads(Vertx vertx, Duration loadTimeout, JsonPost post, CatalogService catalog, ProxyMetrics metrics) {
     this.vertx = vertx;
@@ -60,7 +62,11 @@ final class ModelLoads {
       return Future.succeededFuture(0L);
     }
     long deadline = caller.loadDeadline().fix(System.nanoTime(), loadTimeout);
-    return waitFor(sharedLoad(model.model().key()), model, caller, deadline);
+    // The snapshot may predate a load another request made while this one waited its turn (a num_ctx reload):
+    // loading again would stack a :2 instance, so a fresh list decides.
+    catalog.invalidate();
+    return catalog.snapshot().compose(fresh -> fresh.isLoaded(model.model().key()) ? Future.succeededFuture(0L)
+        : waitFor(sharedLoad(model.model().key()), model, caller, deadline));
   }
 
   /**
@@ -81,6 +87,32 @@ final class ModelLoads {
           : waitFor(sharedLoad(model.model().key()), model, caller, deadline);
       return loaded.compose(v -> poll(model, caller, deadline, 100));
     }).map(v -> System.nanoTime() - start);
+  }
+
+  /** What LM Studio said its loads gave: the context of a default load, and what a requested context became. */
+  LoadedContexts contexts() {
+    return contexts;
+  }
+
+  /**
+   * Makes the model serve {@code context}: nothing when its loaded instance already does (as far as a fresh model
+   * list and the echo of the proxy's own last load tell), else every instance is unloaded and one is loaded with that
+   * context, so no {@code :2} instance ever appears. Run only under an exclusive {@link ContextLeases} lease; nobody's
+   * hang-up stops it, since the next requests in the queue may want the same context.
+   */
+  Future<Long> reloadAt(ResolvedModel model, int context) {
+    long start = System.nanoTime();
+    String key = model.model().key();
+    catalog.invalidate();
+    return catalog.snapshot().compose(snapshot -> {
+      if (contexts.serves(snapshot.find(key).orElse(model.model()), context)) {
+        return Future.succeededFuture(0L);
+      }
+      log.info("reloading model {} with context {} (num_ctx)", key, context);
+      return unload(snapshot, model, CancelSignal.NEVER)
+          .compose(v -> sharedLoad(key, context))
+          .map(v -> System.nanoTime() - start);
+    });
   }
 
   /** A wait that ends early, failed, when the client goes away. */
@@ -127,27 +159,51 @@ final class ModelLoads {
     });
   }
 
-  /** The load of {@code key} in flight, started now if there is none: every waiting request shares it. */
+  /** The default load of {@code key} in flight, started now if there is none: every waiting request shares it. */
   private Future<Long> sharedLoad(String key) {
+    return sharedLoad(key, null);
+  }
+
+  /**
+   * The load of {@code key} in flight, started now (with {@code context}, null for LM Studio's default) if there is
+   * none. Loads at another context only start under an exclusive lease, when no other load can be in flight.
+   */
+  private Future<Long> sharedLoad(String key, Integer context) {
     Promise<Long> mine = Promise.promise();
     Future<Long> shared = inFlight.putIfAbsent(key, mine.future());
     if (shared != null) {
       return shared;
     }
-    load(key).onComplete(done -> {
+    load(key, context).onComplete(done -> {
       inFlight.remove(key, mine.future());
       mine.handle(done);
     });
     return mine.future();
   }
 
-  private Future<Long> load(String key) {
+  /**
+   * One load call. {@code echo_load_config} always: LM Studio 0.4 lowers a context that does not fit in memory and
+   * says so only there, and a default load's echo tells what the next default load gives ({@code /api/show}).
+   */
+  private Future<Long> load(String key, Integer context) {
     long start = System.nanoTime();
-    String body = Json.NODES.objectNode().put("model", key).toString();
-    log.info("loading model {} on the backend", key);
+    ObjectNode request = Json.NODES.objectNode().put("model", key);
+    if (context != null) {
+      request.put("context_length", context);
+    }
+    request.put("echo_load_config", true);
+    log.info("loading model {} on the backend{}", key, context == null ? "" : " with context " + context);
     // Nobody's hang-up may cancel a load other requests share.
-    Future<Long> loading = post.send("/api/v1/models/load", Buffer.buffer(body), CancelSignal.NEVER)
-        .map(answer -> System.nanoTime() - start);
+    Future<Long> loading = post.send("/api/v1/models/load", Buffer.buffer(request.toString()), CancelSignal.NEVER)
+        .map(answer -> {
+          Integer got = LoadedContexts.echoed(answer.toString());
+          contexts.loaded(key, context, got);
+          if (context != null && got != null && got < context) {
+            log.warn("the backend loaded {} with context {} instead of the {} asked for (too little memory?)",
+                key, got, context);
+          }
+          return System.nanoTime() - start;
+        });
     return loading.onComplete(done -> {
       catalog.invalidate();
       if (done.succeeded()) {
@@ -175,7 +231,7 @@ final class ModelLoads {
     return mine.future().onComplete(done -> vertx.cancelTimer(timer));
   }
 
-  private static OllamaError timedOut(ResolvedModel model) {
+  static OllamaError timedOut(ResolvedModel model) {
     return new OllamaError(504, "timed out waiting for model '" + model.ollamaName() + "' to load (--load-timeout)");
   }
 }

@@ -61,13 +61,20 @@ class CatalogSnapshotTest {
   }
 
   @Test
-  void showUsesTheLoadedContextForNumCtxAndTheMaximumForModelInfo() {
+  void showUsesTheLoadedContextOrWhatALoadGivesForNumCtxAndTheMaximumForModelInfo() {
     CatalogSnapshot s = CatalogFixtures.snapshot("lmstudio-v1");
     JsonNode second = OllamaViews.show(s, "qwen/qwen3.6-35b:2");
     assertThat(second.get("parameters").asText()).isEqualTo("num_ctx                        8192");
     assertThat(second.get("model_info").get("qwen3moe.context_length").asInt()).isEqualTo(262144);
+    // Not loaded: a request gets what a load gives, which only a load's echo tells; never the maximum (issue 13).
     JsonNode notLoaded = OllamaViews.show(s, "google/gemma-3-12b");
-    assertThat(notLoaded.get("parameters").asText()).endsWith(" 131072");
+    assertThat(notLoaded.get("parameters").asText()).isEmpty();
+    assertThat(notLoaded.get("modelfile").asText()).doesNotContain("num_ctx");
+    assertThat(notLoaded.get("model_info").get("gemma3.context_length").asInt()).isEqualTo(131072);
+    JsonNode toldByALoad = OllamaViews.show(s, "google/gemma-3-12b",
+        key -> key.equals("google/gemma-3-12b") ? 4096 : null);
+    assertThat(toldByALoad.get("parameters").asText()).isEqualTo("num_ctx                        4096");
+    assertThat(toldByALoad.get("model_info").get("gemma3.context_length").asInt()).isEqualTo(131072);
   }
 
   @Test

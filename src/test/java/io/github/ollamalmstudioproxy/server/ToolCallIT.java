@@ -191,6 +191,48 @@ class ToolCallIT extends SimulatorBackedTest {
         .isEqualTo(first.path("message").path("tool_calls").path(0).path("id").asText());
   }
 
+  /**
+   * LlamaIndex.TS's agent loop ({@code run-llama/LlamaIndexTS:packages/providers/ollama/src/llm.ts}, {@code chat}:
+   * a tool result is sent as {@code {role:"tool", content}}, the assistant turn as {@code {role, content}} without
+   * its {@code tool_calls}; {@code num_ctx} 4096 always). The first turn's answer is replayed as that code replays it.
+   * Real Ollama renders the result ({@code server/prompt.go:46}, {@code renderPrompt} of every message); LM Studio,
+   * like the simulator, refuses a tool message with no call to answer, so this was a 400 before the proxy folded it.
+   */
+  @Test
+  void llamaIndexHistoryWithoutTheAssistantsCallsIsAcceptedAndTheResultReachesTheModel() {
+    harness.simulator().script().toolCall("get_weather", "{\"city\":\"Tokyo\"}");
+    JsonNode first = Ndjson.json(chat("{\"model\":\"qwen/qwen3-4b\",\"stream\":false,\"options\":{\"num_ctx\":4096},"
+        + TOOLS + "," + HI + "}").body());
+    assertThat(first.path("message").path("tool_calls").size()).isEqualTo(1);
+    harness.simulator().script().clearToolCalls().tokens(List.of("Sunny in Tokyo."));
+    harness.simulator().log().clear();
+
+    HttpResponse<String> second = chat("{\"model\":\"qwen/qwen3-4b\",\"stream\":false,\"options\":{\"num_ctx\":4096},"
+        + TOOLS + ",\"messages\":[{\"role\":\"user\",\"content\":\"weather in Tokyo?\"},"
+        + "{\"role\":\"assistant\",\"content\":" + first.path("message").path("content") + "},"
+        + "{\"role\":\"tool\",\"content\":\"sunny, 24 C\"}]}");
+
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+    assertThat(Ndjson.json(second.body()).path("message").path("content").asText()).isEqualTo("Sunny in Tokyo.");
+    JsonNode messages = Upstream.chatBody(harness).path("messages");
+    assertThat(messages.size()).isEqualTo(3);
+    assertThat(messages.path(2).toString())
+        .isEqualTo("{\"role\":\"user\",\"content\":\"Tool result:\\nsunny, 24 C\"}");
+  }
+
+  @Test
+  void aToolMessageWithoutItsCallIsRefusedByTheSimulatorAsByLmStudio() {
+    HttpResponse<String> direct = harness.send(java.net.http.HttpRequest.newBuilder(
+        harness.direct("/v1/chat/completions")).header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":\"qwen/qwen3-4b\",\"messages\":["
+            + "{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"assistant\",\"content\":\"\"},"
+            + "{\"role\":\"tool\",\"content\":\"sunny\"}]}")).build());
+
+    assertThat(direct.statusCode()).isEqualTo(400);
+    assertThat(direct.body()).contains("Invalid 'messages' in payload. Please check the structure of your "
+        + "'messages' and try again");
+  }
+
   private static HttpResponse<String> chat(String body) {
     return harness.post("/api/chat", body);
   }

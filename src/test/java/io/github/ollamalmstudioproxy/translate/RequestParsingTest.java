@@ -143,8 +143,11 @@ class RequestParsingTest {
   void ignoredOptionsAndFeaturesAreReported() {
     ChatRequest chat = ChatRequest.parse(json(
         "{\"model\":\"m\",\"truncate\":true,\"logprobs\":true,\"options\":{\"num_ctx\":8192,\"temperature\":0.1,\"mirostat\":2}}"));
-    assertThat(chat.ignored()).containsExactly("truncate", "options.num_ctx", "options.mirostat");
+    assertThat(chat.ignored()).as("truncate, logprobs and num_ctx are honoured").containsExactly("options.mirostat");
     assertThat(OllamaToOpenAi.chat(chat, "b", BackendDialect.LM_STUDIO).ignored()).isEqualTo(chat.ignored());
+    assertThat(OllamaToOpenAi.chat(chat, "b", BackendDialect.LM_STUDIO).numCtx()).isEqualTo(8192);
+    assertThat(GenerateRequest.parse(json("{\"model\":\"m\",\"prompt\":\"p\",\"truncate\":false}")).ignored())
+        .as("one prompt has no turns to drop").containsExactly("truncate");
 
     GenerateRequest generate = GenerateRequest.parse(json(
         "{\"model\":\"m\",\"prompt\":\"p\",\"template\":\"{{.Prompt}}\",\"context\":[1],\"options\":{\"num_gpu\":1}}"));
@@ -152,6 +155,26 @@ class RequestParsingTest {
 
     GenerateRequest raw = GenerateRequest.parse(json("{\"model\":\"m\",\"prompt\":\"p\",\"raw\":true,\"format\":\"json\",\"think\":true}"));
     assertThat(raw.ignored()).containsExactly("format", "think");
+  }
+
+  /** {@code api/types.go:113} (absent is true, {@code server/routes.go:2695}); {@code server/sched.go:170} (at least 4). */
+  @Test
+  void truncateDefaultsToTrueAndNumCtxFollowsOllamasRules() {
+    assertThat(ChatRequest.parse(json("{\"model\":\"m\"}")).truncate()).isTrue();
+    assertThat(ChatRequest.parse(json("{\"model\":\"m\",\"truncate\":false}")).truncate()).isFalse();
+    assertThat(ChatRequest.parse(json("{\"model\":\"m\",\"options\":{\"num_ctx\":0}}")).options().numCtx())
+        .as("0 is the default").isNull();
+    assertThat(ChatRequest.parse(json("{\"model\":\"m\",\"options\":{\"num_ctx\":2}}")).options().numCtx())
+        .isEqualTo(4);
+    assertThat(ChatRequest.parse(json("{\"model\":\"m\",\"options\":{\"num_ctx\":8192.0}}")).options().numCtx())
+        .isEqualTo(8192);
+    OllamaError wrong = catchThrowableOfType(OllamaError.class,
+        () -> ChatRequest.parse(json("{\"model\":\"m\",\"options\":{\"num_ctx\":\"big\"}}")));
+    assertThat(wrong.status() + " " + wrong.getMessage())
+        .isEqualTo("400 option \"num_ctx\" must be of type integer, got string");
+    OllamaError notBool = catchThrowableOfType(OllamaError.class,
+        () -> ChatRequest.parse(json("{\"model\":\"m\",\"truncate\":\"no\"}")));
+    assertThat(notBool.status()).isEqualTo(400);
   }
 
   @Test

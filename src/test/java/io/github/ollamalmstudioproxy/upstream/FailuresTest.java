@@ -34,6 +34,10 @@ class FailuresTest {
     @Override
     public void onCancel(Runnable action) {
     }
+
+    @Override
+    public void onEnd(Runnable action) {
+    }
   };
 
   @Test
