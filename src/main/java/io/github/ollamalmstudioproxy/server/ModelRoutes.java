@@ -30,7 +30,6 @@ final class ModelRoutes {
         .add(HttpMethod.GET, "/api/ps", this::ps)
         .post("/api/show", this::show);
     notSupported(routes, HttpMethod.POST, "/api/create", "creating models");
-    notSupported(routes, HttpMethod.POST, "/api/pull", "pulling models");
     notSupported(routes, HttpMethod.POST, "/api/push", "pushing models");
     notSupported(routes, HttpMethod.POST, "/api/copy", "copying models");
     notSupported(routes, HttpMethod.DELETE, "/api/delete", "deleting models");

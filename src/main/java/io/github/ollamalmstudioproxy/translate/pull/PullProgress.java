@@ -15,12 +15,14 @@ public final class PullProgress {
   /** Written before the backend is asked anything, as Ollama writes it before it fetches the manifest. */
   public static final byte[] MANIFEST = line("{\"status\":\"pulling manifest\"}");
   public static final String SUCCESS = "{\"status\":\"success\"}";
+  /** {@link #SUCCESS} as the stream's last line. */
+  public static final byte[] SUCCESS_LINE = line(SUCCESS);
   /**
    * After the last progress line. LM Studio checks its own files; these two stages are Ollama's markers that the
    * download is over, which clients show as steps, not work the proxy does.
    */
   public static final List<byte[]> FINISHED = List.of(line("{\"status\":\"verifying sha256 digest\"}"),
-      line("{\"status\":\"writing manifest\"}"), line(SUCCESS));
+      line("{\"status\":\"writing manifest\"}"), SUCCESS_LINE);
 
   private PullProgress() {}
 
