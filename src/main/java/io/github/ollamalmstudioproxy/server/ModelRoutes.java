@@ -10,7 +10,7 @@ import java.time.Instant;
 
 /**
  * The model metadata routes, answered from the catalog without ever loading a model, and the model-management
- * routes LM Studio owns, which answer 501.
+ * routes LM Studio owns, which answer 501 ({@code /api/pull} is {@link PullRoutes}').
  */
 final class ModelRoutes {
   private final CatalogService catalog;
