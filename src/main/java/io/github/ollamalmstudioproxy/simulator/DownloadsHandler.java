@@ -1,8 +1,6 @@
 package io.github.ollamalmstudioproxy.simulator;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ollamalmstudioproxy.simulator.SimulatorDownloads.Job;
-import java.util.List;
 
 /**
  * LM Studio 0.4's download routes: {@code POST /api/v1/models/download}, {@code GET /api/v1/models/download/status}
@@ -42,11 +40,6 @@ final class DownloadsHandler {
 
   /** Every job, in one array per status. */
   void list(Exchange exchange) {
-    ObjectNode root = SimJson.object();
-    for (String state : List.of("downloading", "completed", "failed", "paused")) {
-      var array = root.putArray(state);
-      downloads.all().stream().filter(j -> j.state.equals(state)).forEach(j -> array.add(downloads.describe(j)));
-    }
-    exchange.sendJson(200, root);
+    exchange.sendJson(200, downloads.listing());
   }
 }

@@ -176,8 +176,14 @@ public final class SimulatorDownloads {
     return Optional.ofNullable(jobs.get(id));
   }
 
-  synchronized List<Job> all() {
-    return List.copyOf(jobs.values());
+  /** {@code GET /api/v1/models/download/status}: every job, in one array per status. */
+  synchronized ObjectNode listing() {
+    ObjectNode root = SimJson.object();
+    for (String state : List.of("downloading", "completed", "failed", "paused")) {
+      var array = root.putArray(state);
+      jobs.values().stream().filter(j -> j.state.equals(state)).forEach(j -> array.add(describe(j)));
+    }
+    return root;
   }
 
   /** Grows every running job by one tick of its speed; settles the ones that reach a scripted fault or their size. */

@@ -26,10 +26,16 @@ public record PullRequest(String name, boolean stream) {
     String name = Fields.isEmpty(model) ? Fields.string(body, "name", "name") : model;
     // Ollama trims the name (internal/modelref ParseRef) and answers an empty one with the generic message.
     String trimmed = name == null ? "" : name.strip();
-    if (trimmed.isEmpty() || !NAME.matcher(trimmed).matches() || trimmed.startsWith(":")
-        || trimmed.endsWith(":") || trimmed.contains("//") && !trimmed.startsWith("https://")) {
+    if (!wellFormed(trimmed)) {
       throw OllamaError.badRequest(INVALID_NAME);
     }
     return new PullRequest(trimmed, Fields.bool(body, "stream", true));
+  }
+
+  /** Known characters, no empty model or tag around a colon, no empty part between slashes but a link's own. */
+  private static boolean wellFormed(String name) {
+    String path = name.startsWith("https://") ? name.substring("https://".length()) : name;
+    return !path.isEmpty() && NAME.matcher(path).matches() && !path.startsWith(":") && !path.endsWith(":")
+        && !path.contains("//") && !path.startsWith("/");
   }
 }

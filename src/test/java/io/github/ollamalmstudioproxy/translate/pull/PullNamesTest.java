@@ -78,7 +78,7 @@ class PullNamesTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"{}", "{\"model\":\"\"}", "{\"model\":\"   \"}", "{\"name\":\"\"}",
       "{\"model\":\"qwen 3\"}", "{\"model\":\"a\\\"b\"}", "{\"model\":\":8b\"}", "{\"model\":\"qwen3:\"}",
-      "{\"model\":\"a//b\"}", "{\"model\":\"what?\"}"})
+      "{\"model\":\"a//b\"}", "{\"model\":\"what?\"}", "{\"model\":\"/qwen\"}", "{\"model\":\"https://\"}"})
   void emptyOrMalformedNameIsInvalidModelNameAsInOllama(String body) throws Exception {
     assertThatThrownBy(() -> PullRequest.parse(Json.MAPPER.readTree(body)))
         .isInstanceOfSatisfying(OllamaError.class, e -> assertThat(e.status()).isEqualTo(400))
