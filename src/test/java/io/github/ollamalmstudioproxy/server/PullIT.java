@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code POST /api/pull} over LM Studio's download API: Ollama's sequence of progress lines with the job's own bytes,
  * the forms of name, already downloaded models, {@code stream:false}, and pulls of one model sharing one job. The
- * contract is Ollama v0.33.0-rc2: {@code server/routes.go} PullHandler (1102-1160), waitForStream (2070-2095),
+ * contract is Ollama v0.33.0-rc2: {@code server/routes.go} PullHandler (1102-1161), waitForStream (2070-2095),
  * {@code server/images.go} PullModel (1021, 1073, 1097, 1122), {@code server/download.go} blobDownload.Wait (456-461).
  * A fresh harness per test: a pull adds a model to the simulator's catalog.
  */
@@ -114,7 +114,7 @@ class PullIT {
     assertThat(harness.simulator().catalog().model(MODEL)).isPresent();
   }
 
-  /** Ollama's pulls of one blob share one download (download.go, blobDownloadManager.LoadOrStore). */
+  /** Ollama's pulls of one blob share one download (download.go:502, blobDownloadManager.LoadOrStore). */
   @Test
   void secondPullOfTheSameModelJoinsTheRunningJob() {
     CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() ->
