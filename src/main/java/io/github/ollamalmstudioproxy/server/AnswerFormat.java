@@ -6,6 +6,7 @@ import io.github.ollamalmstudioproxy.translate.anthropic.AnthropicStream;
 import io.github.ollamalmstudioproxy.translate.responses.ResponsesErrors;
 import io.github.ollamalmstudioproxy.translate.responses.ResponsesStream;
 import java.util.Arrays;
+import java.util.function.Function;
 
 /**
  * How a translated answer is framed for its client's API: the content type of its stream, and how a failure reads
@@ -41,26 +42,16 @@ interface AnswerFormat {
 
   /** Anthropic Messages: SSE, an {@code event: error} last, Anthropic's error object as a body. */
   static AnswerFormat anthropic(AnthropicStream stream) {
-    return new AnswerFormat() {
-      @Override
-      public String streamContentType() {
-        return "text/event-stream";
-      }
-
-      @Override
-      public byte[] failureBody(OllamaError failure) {
-        return AnthropicErrors.body(failure);
-      }
-
-      @Override
-      public byte[] failureLine(OllamaError failure) {
-        return stream.failureEvent(failure);
-      }
-    };
+    return events(AnthropicErrors::body, stream::failureEvent);
   }
 
   /** OpenAI Responses: SSE, {@code response.failed} last, OpenAI's error object as a body. */
   static AnswerFormat responses(ResponsesStream stream) {
+    return events(ResponsesErrors::body, stream::failureEvent);
+  }
+
+  /** An event stream whose failures read {@code body} before its first byte and {@code lastEvent} after it. */
+  private static AnswerFormat events(Function<OllamaError, byte[]> body, Function<OllamaError, byte[]> lastEvent) {
     return new AnswerFormat() {
       @Override
       public String streamContentType() {
@@ -69,12 +60,12 @@ interface AnswerFormat {
 
       @Override
       public byte[] failureBody(OllamaError failure) {
-        return ResponsesErrors.body(failure);
+        return body.apply(failure);
       }
 
       @Override
       public byte[] failureLine(OllamaError failure) {
-        return stream.failureEvent(failure);
+        return lastEvent.apply(failure);
       }
     };
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ollamalmstudioproxy.ollama.Json;
 import io.github.ollamalmstudioproxy.translate.ChatRequest.Message;
 import io.github.ollamalmstudioproxy.translate.ChatRequest.ToolCall;
+import io.github.ollamalmstudioproxy.translate.openai.ChatBodyRepair;
 import java.util.List;
 
 /**
@@ -31,6 +32,8 @@ public final class OllamaToOpenAi {
       body.set("tools", request.tools());
     }
     finish(body, format(request.format(), dialect), request.options(), request.think(), request.keepAlive());
+    // Ollama's templates take consecutive user turns and images in tool results; LM Studio's often do not.
+    ChatBodyRepair.repair(body);
     return UpstreamRequest.of(UpstreamRequest.CHAT_COMPLETIONS, body, request.ignored());
   }
 

@@ -93,7 +93,8 @@ class OpenAiLayerIT extends SimulatorBackedTest {
     HttpResponse<String> messages = harness.post("/v1/messages", "{\"model\":\"gpt-4o-mini\",\"max_tokens\":5}");
     assertThat(messages.statusCode()).isEqualTo(404);
     assertThat(messages.body()).contains("\"type\":\"error\"", "not_found_error", "model 'gpt-4o-mini' not found");
-    assertThat(harness.simulator().log().all()).isEmpty();
+    // The catalog may refresh its model list meanwhile; no request of the client's reached the backend.
+    assertThat(harness.simulator().log().all()).allMatch(r -> r.method().equals("GET"));
   }
 
   @Test

@@ -123,6 +123,8 @@ class PassthroughIT extends SimulatorBackedTest {
     }
 
     assertThat(failures).isEmpty();
-    assertThat(harness.simulator().log().all()).as("each request reached the backend once").hasSize(requests);
+    // Only the chats: the /v1 route resolves its model name through the catalog, whose refreshes reach the backend too.
+    assertThat(harness.simulator().log().all().stream().filter(r -> r.pathOnly().endsWith("/chat/completions")))
+        .as("each request reached the backend once").hasSize(requests);
   }
 }

@@ -101,28 +101,23 @@ public final class ChatBodyRepair {
 
   /** Reads a content array to its end; true when a part is an image. */
   private static boolean hasImagePart(JsonParser p) throws IOException {
-    boolean image = false;
-    JsonToken token;
-    while ((token = p.nextToken()) != JsonToken.END_ARRAY && token != null) {
-      if (token != JsonToken.START_OBJECT) {
-        p.skipChildren();
-        continue;
-      }
-      String name;
-      while ((name = p.nextFieldName()) != null) {
-        JsonToken value = p.nextToken();
-        if (name.equals("type") && value == JsonToken.VALUE_STRING) {
-          image |= p.getText().equals("image_url");
-        } else {
-          p.skipChildren();
-        }
-      }
-    }
-    return image;
+    return anyElementField(p, "type",
+        (value, q) -> value == JsonToken.VALUE_STRING && q.getText().equals("image_url"));
   }
 
   private static boolean toolsNeedIt(JsonParser p) throws IOException {
-    boolean needed = false;
+    return anyElementField(p, "function",
+        (value, q) -> value == JsonToken.START_OBJECT && q.readValueAsTree() instanceof ObjectNode f && incomplete(f));
+  }
+
+  /** A test of one field's value; it reads the value when it looks at it (what it leaves is skipped). */
+  private interface ValueTest {
+    boolean test(JsonToken value, JsonParser p) throws IOException;
+  }
+
+  /** Reads an array of objects to its end; true when {@code field} of some element passes {@code test}. */
+  private static boolean anyElementField(JsonParser p, String field, ValueTest test) throws IOException {
+    boolean found = false;
     JsonToken token;
     while ((token = p.nextToken()) != JsonToken.END_ARRAY && token != null) {
       if (token != JsonToken.START_OBJECT) {
@@ -131,15 +126,15 @@ public final class ChatBodyRepair {
       }
       String name;
       while ((name = p.nextFieldName()) != null) {
-        JsonToken value = p.nextToken();
-        if (name.equals("function") && value == JsonToken.START_OBJECT) {
-          needed |= p.readValueAsTree() instanceof ObjectNode function && incomplete(function);
-        } else {
-          p.skipChildren();
+        p.nextToken();
+        if (name.equals(field) && test.test(p.currentToken(), p)) {
+          found = true;
         }
+        // What the test did not read (or a field it was not asked about) is skipped whole.
+        p.skipChildren();
       }
     }
-    return needed;
+    return found;
   }
 
   private static boolean incomplete(ObjectNode function) {
