@@ -11,6 +11,7 @@ import io.github.ollamalmstudioproxy.server.ProxyServer;
 import io.github.ollamalmstudioproxy.simulator.LmStudioSimulator;
 import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
 import io.github.ollamalmstudioproxy.simulator.SimulatorOptions;
+import io.github.ollamalmstudioproxy.simulator.SimulatorModel;
 import io.github.ollamalmstudioproxy.simulator.SimulatorScript;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -42,7 +43,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code POST /script} — {@code {"tokens":[..], "reasoning":[..], "tokenIntervalMs":n,
  *       "toolCalls":[{"name":..,"arguments":"{json}"}]}}, each field optional; {@code toolCalls: []} clears them;</li>
  *   <li>{@code GET /requests} — every request the simulator saw: method, path, body, clientClosed, completed,
- *       tokensEmitted.</li>
+ *       tokensEmitted;</li>
+ *   <li>{@code POST /downloads} — {@code {"model":..,"quantization":..,"key":..,"totalBytes":n,"bytesPerSecond":n}}:
+ *       the simulator can download {@code model} (with {@code quantization}, optional), which becomes the LLM
+ *       {@code key} once {@code totalBytes} arrived at {@code bytesPerSecond}.</li>
  * </ul>
  */
 public final class ScriptedProxy {
@@ -77,6 +81,19 @@ public final class ScriptedProxy {
         exchange.close();
       }
     });
+    control.createContext("/downloads", exchange -> {
+      try {
+        JsonNode offer = JSON.readTree(exchange.getRequestBody());
+        long total = offer.get("totalBytes").asLong();
+        simulator.downloads().offer(offer.get("model").asText(),
+            offer.hasNonNull("quantization") ? offer.get("quantization").asText() : null,
+            SimulatorModel.llm(offer.get("key").asText(), total), total, offer.get("bytesPerSecond").asLong());
+        reply(exchange, JSON.createObjectNode().put("ok", true));
+      } catch (RuntimeException e) {
+        exchange.sendResponseHeaders(400, -1);
+        exchange.close();
+      }
+    });
     control.createContext("/requests", exchange -> reply(exchange, requests(simulator.log().all())));
     control.start();
 
@@ -97,6 +114,7 @@ public final class ScriptedProxy {
 
   private static void reset(LmStudioSimulator simulator) {
     simulator.script().reset().tokenInterval(Duration.ofMillis(2));
+    simulator.downloads().reset();
     simulator.log().clear();
   }
 

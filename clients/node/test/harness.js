@@ -58,6 +58,8 @@ export async function startProxy({ nativeRoutes = true, args = [] } = {}) {
     reset: () => call('POST', '/reset', {}),
     /** tokens, reasoning, tokenIntervalMs, toolCalls: [{name, arguments: "<json>"}] */
     script: (settings) => call('POST', '/script', settings),
+    /** Lets the simulator download {model, quantization?}, which becomes the LLM `key`: {totalBytes, bytesPerSecond}. */
+    offerDownload: (offer) => call('POST', '/downloads', offer),
     /** What reached the simulator: method, path, body, clientClosed, completed, tokensEmitted. */
     requests: () => call('GET', '/requests'),
     /** Waits until the simulator saw the client of its chat request leave. */

@@ -35,6 +35,14 @@ public enum CatalogSource {
     return this == LMSTUDIO_V1;
   }
 
+  /**
+   * The backend has LM Studio 0.4's download API ({@code /api/v1/models/download} and its status route), which comes
+   * with the same release as the v1 model list.
+   */
+  public boolean canDownload() {
+    return this == LMSTUDIO_V1;
+  }
+
   /** The model list says which models can reason ({@code capabilities.reasoning}), so a refusal is grounded. */
   public boolean reportsThinking() {
     return this == LMSTUDIO_V1;

@@ -11,7 +11,7 @@ import java.time.Instant;
 
 /**
  * The model metadata routes, answered from the catalog without ever loading a model, and the model-management
- * routes LM Studio owns, which answer 501.
+ * routes LM Studio owns, which answer 501 ({@code /api/pull} is {@link PullRoutes}').
  */
 final class ModelRoutes {
   private final CatalogService catalog;
@@ -34,7 +34,6 @@ final class ModelRoutes {
         .add(HttpMethod.GET, "/api/ps", this::ps)
         .post("/api/show", this::show);
     notSupported(routes, HttpMethod.POST, "/api/create", "creating models");
-    notSupported(routes, HttpMethod.POST, "/api/pull", "pulling models");
     notSupported(routes, HttpMethod.POST, "/api/push", "pushing models");
     notSupported(routes, HttpMethod.POST, "/api/copy", "copying models");
     notSupported(routes, HttpMethod.DELETE, "/api/delete", "deleting models");

@@ -68,6 +68,7 @@ public final class ProxyServer {
         new BodyBudget(config.maxBodyMemory()), refusals);
     new BasicRoutes(config.ollamaVersion(), backend, metrics, gate::presentsKey).register(routes);
     new ModelRoutes(backend.catalog(), backend.loadedContexts(), bodies).register(routes);
+    new PullRoutes(bodies, backend, metrics).register(routes);
     new EmbedRoutes(backend, bodies).register(routes);
     TranslatedRelay relay = new TranslatedRelay(metrics, config.aggregateTimeout());
     new ChatRoutes(bodies, backend, relay).register(routes);

@@ -39,16 +39,18 @@ public final class LmStudioSimulator implements AutoCloseable {
   private final SimulatorOptions options;
   private final SimulatorScript script;
   private final SimulatorCatalog catalog;
+  private final SimulatorDownloads downloads;
   private final RequestLog log;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private LmStudioSimulator(Vertx vertx, HttpServer server, SimulatorOptions options, SimulatorScript script,
-      SimulatorCatalog catalog, RequestLog log) {
+      SimulatorCatalog catalog, SimulatorDownloads downloads, RequestLog log) {
     this.vertx = vertx;
     this.server = server;
     this.options = options;
     this.script = script;
     this.catalog = catalog;
+    this.downloads = downloads;
     this.log = log;
   }
 
@@ -60,14 +62,15 @@ public final class LmStudioSimulator implements AutoCloseable {
       SimulatorCatalog catalog = new SimulatorCatalog(options.models(), options.preload());
       SimulatorScript script = new SimulatorScript();
       RequestLog log = new RequestLog();
+      SimulatorDownloads downloads = new SimulatorDownloads(vertx, catalog);
       SimEnv env = new SimEnv(options, catalog, script, vertx,
-          new ModelLoader(vertx, catalog, options.autoEvict(), ContextWindow.loaded(null, options)));
+          new ModelLoader(vertx, catalog, options.autoEvict(), ContextWindow.loaded(null, options)), downloads);
       // LM Studio is Express on Node: HTTP/1.1 only, so no h2c upgrade even when a client (the JDK's) offers one.
       HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host())
           .setPort(options.port()).setHttp2ClearTextEnabled(false));
       server.requestHandler(new SimulatorRouter(env, log));
       await(server.listen(), START_TIMEOUT_SECONDS);
-      LmStudioSimulator simulator = new LmStudioSimulator(vertx, server, options, script, catalog, log);
+      LmStudioSimulator simulator = new LmStudioSimulator(vertx, server, options, script, catalog, downloads, log);
       LOG.info("LM Studio simulator (version {}) listening on {}", options.version(), simulator.baseUrl());
       return simulator;
     } catch (RuntimeException e) {
@@ -96,6 +99,11 @@ public final class LmStudioSimulator implements AutoCloseable {
 
   public SimulatorCatalog catalog() {
     return catalog;
+  }
+
+  /** What it can download and its download jobs (0.4 profile only: the legacy one has no download routes). */
+  public SimulatorDownloads downloads() {
+    return downloads;
   }
 
   public RequestLog log() {

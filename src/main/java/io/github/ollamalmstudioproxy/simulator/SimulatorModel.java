@@ -83,6 +83,16 @@ public record SimulatorModel(
   }
 
   /**
+   * A plain LLM as a finished download adds it: the publisher is the key's first part, the rest is what a fresh GGUF
+   * of a small model shows (tool use and reasoning off, 32K context).
+   */
+  public static SimulatorModel llm(String key, long sizeBytes) {
+    int slash = key.indexOf('/');
+    return new SimulatorModel(key, ModelType.LLM, slash > 0 ? key.substring(0, slash) : null, key, "llama", "gguf",
+        "Q4_K_M", 4, sizeBytes, null, 32_768, false, List.of(), null);
+  }
+
+  /**
    * The default catalogue: one loaded reasoning LLM with tools, one vision model, one plain LLM and the embedding
    * model a fresh LM Studio install ships (reference §2.1). Sizes and contexts are realistic values for these files.
    */

@@ -35,6 +35,7 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
   private final AtomicLong sequence = new AtomicLong();
   private final ModelListHandler modelLists;
   private final NativeModelsHandler nativeModels;
+  private final DownloadsHandler downloads;
   private final ChatCompletionHandler chatV1;
   private final ChatCompletionHandler chatV0;
   private final CompletionHandler completionV1;
@@ -49,6 +50,7 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
     this.resolver = new ModelResolver(env.options(), env.catalog());
     this.modelLists = new ModelListHandler(env);
     this.nativeModels = new NativeModelsHandler(env);
+    this.downloads = new DownloadsHandler(env.downloads());
     this.chatV1 = new ChatCompletionHandler(env, resolver, false);
     this.chatV0 = new ChatCompletionHandler(env, resolver, true);
     this.completionV1 = new CompletionHandler(env, resolver, false);
@@ -114,6 +116,12 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
       withJson(exchange, nativeModels::load);
     } else if (post && native1 && path.equals("/api/v1/models/unload")) {
       withJson(exchange, nativeModels::unload);
+    } else if (post && native1 && path.equals("/api/v1/models/download")) {
+      withJson(exchange, downloads::start);
+    } else if (get && native1 && path.equals("/api/v1/models/download/status")) {
+      downloads.list(exchange);
+    } else if (get && native1 && path.startsWith("/api/v1/models/download/status/")) {
+      downloads.status(exchange, path.substring("/api/v1/models/download/status/".length()));
     } else if (post && path.equals("/v1/chat/completions")) {
       inference(exchange, chatV1::handle);
     } else if (post && path.equals("/api/v0/chat/completions")) {

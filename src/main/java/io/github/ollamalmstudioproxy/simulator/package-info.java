@@ -5,7 +5,9 @@
  * {@link io.github.ollamalmstudioproxy.simulator.SimulatorOptions} (how it starts),
  * {@link io.github.ollamalmstudioproxy.simulator.SimulatorScript} (live knobs and named faults),
  * {@link io.github.ollamalmstudioproxy.simulator.SimulatorFailure} (the literal LM Studio errors),
- * {@link io.github.ollamalmstudioproxy.simulator.SimulatorCatalog} (downloaded models, loaded instances) and
+ * {@link io.github.ollamalmstudioproxy.simulator.SimulatorCatalog} (downloaded models, loaded instances),
+ * {@link io.github.ollamalmstudioproxy.simulator.SimulatorDownloads} (what it can download, its download jobs and
+ * their faults; served by {@code DownloadsHandler}, 0.4 profile only) and
  * {@link io.github.ollamalmstudioproxy.simulator.RequestLog} (what arrived, and when a client hung up).
  *
  * <p>Request path, each step one class: {@code SimulatorRouter} (record, auth, JSON, route, scripted eviction and

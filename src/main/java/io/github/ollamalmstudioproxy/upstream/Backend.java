@@ -16,6 +16,7 @@ import io.github.ollamalmstudioproxy.config.ProxyConfig;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.translate.BackendDialect;
+import io.github.ollamalmstudioproxy.translate.pull.DownloadTarget;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -41,6 +42,7 @@ public final class Backend {
   private final StreamingPost streams;
   private final JsonPost posts;
   private final ReadinessProbe readiness;
+  private final ModelDownloads downloads;
   private final NativeRoutes nativeRoutes = new NativeRoutes();
 
   private Backend(Vertx vertx, ProxyConfig config, ProxyMetrics metrics, Duration catalogTtl, Clock catalogClock) {
@@ -55,6 +57,7 @@ public final class Backend {
     this.uses = new ModelUse(new ContextLeases(vertx), loads, config.loadTimeout());
     this.attempts = new BackendAttempts(new RetryPolicy(config.loadRetries()), loads, metrics);
     this.readiness = new ReadinessProbe(http, failures);
+    this.downloads = new ModelDownloads(vertx, posts, http, failures, catalog);
   }
 
   /**
@@ -152,6 +155,15 @@ public final class Backend {
   /** Ollama's eject: unloads every loaded instance of the model. */
   public Future<Void> unload(Caller caller, CatalogSnapshot snapshot, ResolvedModel model) {
     return mapped(loads.unload(snapshot, model, caller), caller);
+  }
+
+  /**
+   * Watches the download of {@code target} (LM Studio 0.4's download API; ask {@code CatalogSource.canDownload()}
+   * first), joining the one already running for it. The catalog is refreshed before {@code watcher} hears that it
+   * completed. The returned action ends this watch (a client that hung up); the last one to leave stops the polling.
+   */
+  public Runnable pull(DownloadTarget target, PullWatcher watcher) {
+    return downloads.watch(requireNonNull(target, "target"), requireNonNull(watcher, "watcher"));
   }
 
   /** Any failure of a call to this backend, as the error its client gets (see {@link Failures#toOllama}). */

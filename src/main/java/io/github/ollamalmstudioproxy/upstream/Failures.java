@@ -19,6 +19,17 @@ final class Failures {
    * answers 500 "internal error", never with the words for an unreachable backend. Nothing is logged here: the reply
    * writer logs each answer once.
    */
+  /** The same for work no single client waits on (a download several pulls share): no model name to quote. */
+  static Throwable toOllama(Throwable cause, TransportFailures transport) {
+    if (cause instanceof BackendHttpError answer) {
+      return BackendErrors.classify(answer.status(), answer.body()).toOllamaError(null);
+    }
+    if (TransportFailures.isTransport(cause)) {
+      return new OllamaError(transport.status(cause), transport.message(cause), cause);
+    }
+    return cause;
+  }
+
   static Throwable toOllama(Throwable cause, TransportFailures transport, Caller caller) {
     if (cause instanceof OllamaError || cause instanceof ClientGoneException || cause instanceof Error
         || caller.cancelled()) {

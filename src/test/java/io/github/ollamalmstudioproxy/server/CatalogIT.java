@@ -198,7 +198,6 @@ class CatalogIT extends SimulatorBackedTest {
   void modelManagementRoutesAre501PointingAtLmStudio() {
     List<HttpRequest> requests = List.of(
         post("/api/create", "{\"model\":\"x\",\"from\":\"qwen/qwen3-4b\"}"),
-        post("/api/pull", "{\"model\":\"llama3.2\"}"),
         post("/api/push", "{\"model\":\"x\"}"),
         post("/api/copy", "{\"source\":\"qwen/qwen3-4b\",\"destination\":\"y\"}"),
         HttpRequest.newBuilder(harness.url("/api/delete")).method("DELETE",

@@ -22,6 +22,7 @@ import io.github.ollama4j.models.response.OllamaResult;
 import io.github.ollama4j.tools.Tools;
 import io.github.ollamalmstudioproxy.clients.support.ClientTestBase;
 import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
+import io.github.ollamalmstudioproxy.simulator.SimulatorModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -180,5 +181,31 @@ class Ollama4jTest extends ClientTestBase {
   private static OllamaChatRequest chat() {
     return OllamaChatRequest.builder().withModel(CHAT_MODEL)
         .withMessage(OllamaChatMessageRole.USER, "Hello there");
+  }
+
+  /**
+   * ollama4j's pullModel reads the stream line by line until {@code status:"success"} (it throws on an {@code error}
+   * line); the proxy writes Ollama's sequence while the simulated LM Studio downloads (server/images.go PullModel).
+   */
+  @Test
+  void pullsAModelThatIsThenListed() throws Exception {
+    String model = "ibm/granite-4-micro";
+    proxy.downloads().offer(model, null, SimulatorModel.llm(model, 2_000_000), 2_000_000, 4_000_000);
+
+    ollama.pullModel(model);
+
+    assertThat(ollama.listModels()).extracting(Model::getModel).contains(model + ":latest");
+    assertThat(proxy.backendRequests()).filteredOn(r -> r.pathOnly().startsWith("/api/v1/models/download/status/"))
+        .as("progress polled from the job").isNotEmpty();
+  }
+
+  @Test
+  void pullOfADownloadThatFailsThrowsLmStudiosReason() {
+    String model = "ibm/granite-4-h-tiny";
+    proxy.downloads().offer(model, null, SimulatorModel.llm(model, 2_000_000), 2_000_000, 4_000_000)
+        .failAt(model, 500_000, "ENOSPC: no space left on device");
+
+    assertThatThrownBy(() -> ollama.pullModel(model)).isInstanceOf(OllamaException.class)
+        .hasMessageContaining("ENOSPC: no space left on device");
   }
 }

@@ -6,6 +6,7 @@ import io.github.ollamalmstudioproxy.config.ProxyConfig;
 import io.github.ollamalmstudioproxy.server.ProxyServer;
 import io.github.ollamalmstudioproxy.simulator.LmStudioSimulator;
 import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
+import io.github.ollamalmstudioproxy.simulator.SimulatorDownloads;
 import io.github.ollamalmstudioproxy.simulator.SimulatorOptions;
 import io.github.ollamalmstudioproxy.simulator.SimulatorScript;
 import io.vertx.core.Vertx;
@@ -57,6 +58,16 @@ public final class ProxyWithSimulator implements AutoCloseable {
 
   public SimulatorScript script() {
     return simulator.script();
+  }
+
+  /** What the simulated LM Studio can download, and its download jobs. */
+  public SimulatorDownloads downloads() {
+    return simulator.downloads();
+  }
+
+  /** Every request that reached the simulator, oldest first. */
+  public List<RecordedRequest> backendRequests() {
+    return simulator.log().all();
   }
 
   /** Back to the demo answer, fast, and an empty request log. */
