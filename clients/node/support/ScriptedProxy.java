@@ -39,7 +39,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code POST /script} — {@code {"tokens":[..], "reasoning":[..], "tokenIntervalMs":n,
  *       "toolCalls":[{"name":..,"arguments":"{json}"}]}}, each field optional; {@code toolCalls: []} clears them;</li>
  *   <li>{@code GET /requests} — every request the simulator saw: method, path, body, clientClosed, completed,
- *       tokensEmitted.</li>
+ *       tokensEmitted;</li>
+ *   <li>{@code POST /shutdown} — {@code {"drainMs":n}}: the proxy's graceful shutdown with that drain time (the
+ *       proxy is gone afterwards; start a new one).</li>
  * </ul>
  */
 public final class ScriptedProxy {
@@ -69,6 +71,13 @@ public final class ScriptedProxy {
       }
     });
     control.createContext("/requests", exchange -> reply(exchange, requests(simulator.log().all())));
+    control.createContext("/shutdown", exchange -> {
+      // A graceful shutdown as SIGTERM starts it (Main), with the drain time asked for; answered at once, so the
+      // test can watch its streams end while the drain runs.
+      long drainMs = JSON.readTree(exchange.getRequestBody()).path("drainMs").asLong(0);
+      proxy.shutdown(Duration.ofMillis(drainMs));
+      reply(exchange, JSON.createObjectNode().put("ok", true));
+    });
     control.start();
 
     System.out.println("READY proxy=http://127.0.0.1:" + proxy.port() + " control=http://127.0.0.1:"

@@ -53,6 +53,8 @@ export async function startProxy() {
     reset: () => call('POST', '/reset', {}),
     /** tokens, reasoning, tokenIntervalMs, toolCalls: [{name, arguments: "<json>"}] */
     script: (settings) => call('POST', '/script', settings),
+    /** Starts the proxy's graceful shutdown with that drain time; the proxy stops serving afterwards. */
+    shutdown: (drainMs) => call('POST', '/shutdown', { drainMs }),
     /** What reached the simulator: method, path, body, clientClosed, completed, tokensEmitted. */
     requests: () => call('GET', '/requests'),
     /** Waits until the simulator saw the client of its chat request leave. */

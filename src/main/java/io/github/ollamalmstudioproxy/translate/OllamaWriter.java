@@ -73,17 +73,21 @@ final class OllamaWriter {
     }
   }
 
-  /** The {@code done:true} object: an NDJSON line, or (with {@code line} false) a whole non-streaming body. */
+  /**
+   * The {@code done:true} object: an NDJSON line, or (with {@code line} false) a whole non-streaming body. A cut-off
+   * answer says {@code done:false}: the stream ends without a {@code done:true}, as when Ollama's connection closes.
+   */
   byte[] done(String content, String thinking, List<ToolCallOut> calls, FinalStats f, boolean line) {
     try {
       head();
       body(content, thinking, calls);
       gen.writeFieldName(DONE);
-      gen.writeBoolean(true);
+      gen.writeBoolean(!f.cancelled());
       gen.writeStringField("done_reason", f.doneReason());
       if (f.cancelled()) {
         gen.writeBooleanField("cancelled", true);
         gen.writeBooleanField("partial_response", f.partialResponse());
+        gen.writeStringField("error", StreamTranslator.CUT_OFF);
       }
       positive("total_duration", f.totalDuration());
       positive("load_duration", f.loadDuration());

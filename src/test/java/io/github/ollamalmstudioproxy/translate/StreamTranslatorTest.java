@@ -150,13 +150,22 @@ class StreamTranslatorTest {
     assertThat(failure(done)).isEqualTo("500 backend returned invalid tool call arguments for \"f\"");
   }
 
+  /**
+   * A stream cut by the drain timeout must not read as finished. ollama-js throws on any line with an {@code error}
+   * key ({@code ollama/ollama-js:src/utils.ts}, {@code AbortableAsyncIterator}) and ollama-python raises
+   * {@code ResponseError} ({@code ollama/ollama-python:ollama/_client.py}, {@code _request} → {@code inner}); a client
+   * that ignores {@code error} sees no {@code done:true}, as when Ollama's connection closes, and a
+   * {@code done_reason} other than {@code stop}. Ollama itself only knows
+   * {@code stop} and {@code length} ({@code ollama/ollama@v0.33.0-rc2:llm/server.go:253-267}); a cut connection has
+   * no reason of its own there, so the proxy names it.
+   */
   @Test
-  void cancelAfterOutputMarksPartialResponse() {
+  void cancelAfterOutputMarksPartialResponseAndReadsAsAnError() {
     chat.onEvent(null, delta("\"content\":\"a\""), 1_000);
     assertThat(text(chat.cancel(2_000))).isEqualTo(HEAD
-        + "\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\","
-        + "\"cancelled\":true,\"partial_response\":true,\"total_duration\":2000,\"load_duration\":50,"
-        + "\"prompt_eval_duration\":900}\n");
+        + "\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":false,\"done_reason\":\"cancelled\","
+        + "\"cancelled\":true,\"partial_response\":true,\"error\":\"" + StreamTranslator.CUT_OFF + "\","
+        + "\"total_duration\":2000,\"load_duration\":50,\"prompt_eval_duration\":900}\n");
   }
 
   @Test
