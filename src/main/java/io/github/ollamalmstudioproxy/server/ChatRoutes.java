@@ -2,6 +2,7 @@ package io.github.ollamalmstudioproxy.server;
 
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
 import io.github.ollamalmstudioproxy.catalog.CatalogSource;
+import io.github.ollamalmstudioproxy.catalog.RequiredCapabilities;
 import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.server.Routes.Trait;
@@ -44,7 +45,7 @@ final class ChatRoutes {
     bodies.read(scope).map(body -> {
       ChatRequest request = ChatRequest.parse(body);
       return new Turn("chat", request.model(), request.stream(), request.isLoadRequest(), request.isUnloadRequest(),
-          request.think(), StreamSettings.of(request),
+          request.think(), request.tools() != null, request.hasImages(), StreamSettings.of(request),
           (backendId, dialect) -> OllamaToOpenAi.chat(request, backendId, dialect));
     }).compose(turn -> serve(scope, turn)).onFailure(e -> Replies.fail(scope, e));
   }
@@ -53,19 +54,24 @@ final class ChatRoutes {
     bodies.read(scope).map(body -> {
       GenerateRequest request = GenerateRequest.parse(body);
       return new Turn("generate", request.model(), request.stream(), request.isLoadRequest(),
-          request.isUnloadRequest(), request.think(), StreamSettings.of(request),
+          request.isUnloadRequest(), request.think(), false, !request.images().isEmpty(), StreamSettings.of(request),
           (backendId, dialect) -> OllamaToOpenAi.generate(request, backendId, dialect));
     }).compose(turn -> serve(scope, turn)).onFailure(e -> Replies.fail(scope, e));
   }
 
   /** What chat and generate have in common once their bodies are validated. */
   private record Turn(String route, String model, boolean stream, boolean load, boolean unload, Think think,
-      StreamSettings settings, BiFunction<String, BackendDialect, UpstreamRequest> upstream) {}
+      boolean tools, boolean images, StreamSettings settings,
+      BiFunction<String, BackendDialect, UpstreamRequest> upstream) {}
 
   private Future<Void> serve(RequestScope scope, Turn turn) {
     scope.model(turn.model());
     return backend.catalog().snapshot().compose(snapshot -> {
       ResolvedModel model = completionModel(snapshot, turn.model(), turn.route(), turn.unload());
+      if (!turn.unload()) {
+        // Before the load answer too: Ollama checks capabilities while scheduling, which a preload also does.
+        RequiredCapabilities.check(model, turn.tools(), turn.images());
+      }
       if (turn.load()) {
         return loadOrUnload(scope, snapshot, model, turn.settings(), turn.unload());
       }
