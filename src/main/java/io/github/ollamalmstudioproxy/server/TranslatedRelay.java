@@ -82,8 +82,7 @@ final class TranslatedRelay {
       upstream.abort();
       return;
     }
-    RequestTimes times = new RequestTimes(scope.startNanos(), upstream.sentNanos(),
-        sent.loadNanos() > 0 ? sent.loadNanos() : RequestTimes.NO_LOAD);
+    RequestTimes times = RequestTimes.sentAt(scope.startNanos(), upstream.sentNanos());
     Relay relay = new Relay(scope, backend, translation.apply(times));
     relay.pump = upstream.pump(scope.response(), scope, relay);
     if (stream) {

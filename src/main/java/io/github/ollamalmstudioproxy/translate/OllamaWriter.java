@@ -84,13 +84,21 @@ final class OllamaWriter {
       gen.writeFieldName(DONE);
       gen.writeBoolean(!f.cancelled());
       gen.writeStringField("done_reason", f.doneReason());
+      if (settings.emptyContext() && !f.cancelled()) {
+        // Ollama's token ids (prompt + answer) would go here; the proxy has none, and an empty array says so.
+        gen.writeArrayFieldStart("context");
+        gen.writeEndArray();
+      }
       if (f.cancelled()) {
         gen.writeBooleanField("cancelled", true);
         gen.writeBooleanField("partial_response", f.partialResponse());
         gen.writeStringField("error", StreamTranslator.CUT_OFF);
       }
       positive("total_duration", f.totalDuration());
-      positive("load_duration", f.loadDuration());
+      if (f.loadDuration() != FinalStats.NOT_MEASURED) {
+        // Measured on every answer, as Ollama's checkpointLoaded - checkpointStart is: a zero is a measurement too.
+        gen.writeNumberField("load_duration", Math.max(0, f.loadDuration()));
+      }
       positive("prompt_eval_count", f.promptEvalCount());
       positive("prompt_eval_duration", f.promptEvalDuration());
       positive("eval_count", f.evalCount());

@@ -10,9 +10,17 @@ import static java.util.Objects.requireNonNull;
  * @param dropReasoning {@code think:false}: backends do not always honour {@code reasoning_effort:"none"}, so any
  *     reasoning that still arrives is discarded rather than shown
  * @param splitThinkTags separate inline {@code <think>…</think>}; off for raw generate, whose caller wants the text
+ * @param emptyContext the final answer carries {@code "context":[]} (non-raw generate: Ollama sends token ids there,
+ *     which the proxy does not have, and the Vercel AI SDK requires the array)
  */
-public record StreamSettings(Shape shape, String clientModel, boolean dropReasoning, boolean splitThinkTags) {
+public record StreamSettings(
+    Shape shape, String clientModel, boolean dropReasoning, boolean splitThinkTags, boolean emptyContext) {
   public enum Shape { CHAT, GENERATE }
+
+  /** Without a {@code context} array. */
+  public StreamSettings(Shape shape, String clientModel, boolean dropReasoning, boolean splitThinkTags) {
+    this(shape, clientModel, dropReasoning, splitThinkTags, false);
+  }
 
   public StreamSettings {
     requireNonNull(shape, "shape");
@@ -24,7 +32,8 @@ public record StreamSettings(Shape shape, String clientModel, boolean dropReason
   }
 
   public static StreamSettings of(GenerateRequest request) {
-    return new StreamSettings(Shape.GENERATE, request.model(), thinkOff(request.think()), !request.raw());
+    return new StreamSettings(Shape.GENERATE, request.model(), thinkOff(request.think()), !request.raw(),
+        !request.raw());
   }
 
   private static boolean thinkOff(Think think) {

@@ -38,7 +38,8 @@ final class BackendAttempts {
   private record Tally(long loadNanos, int retries, int transientRetries) {}
 
   private <T> Future<Sent<T>> attempt(Caller caller, ResolvedModel model, Supplier<Future<T>> call, Tally tally) {
-    return call.get().map(value -> new Sent<>(value, tally.loadNanos())).recover(failure -> {
+    long sentNanos = System.nanoTime();
+    return call.get().map(value -> new Sent<>(value, tally.loadNanos(), sentNanos)).recover(failure -> {
       if (!(failure instanceof BackendHttpError answer) || caller.cancelled()) {
         return Future.failedFuture(failure);
       }
