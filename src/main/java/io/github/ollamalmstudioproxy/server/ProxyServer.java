@@ -175,10 +175,11 @@ public final class ProxyServer {
         log.info("{} refused: unknown method {}", scope.id(), LogText.quote(request.method().name()));
         Replies.error(scope, 501, "501 method not implemented");
       } else if (match.allowed().isEmpty()) {
-        Replies.error(scope, 404, "404 page not found");
+        // Ollama's router (gin) answers before any handler, in plain text: clients and probes compare these bytes.
+        Replies.send(scope, 404, Replies.PLAIN, "404 page not found");
       } else {
         response.putHeader(HttpHeaders.ALLOW, Routes.allowHeader(match.allowed()));
-        Replies.error(scope, 405, "405 method not allowed");
+        Replies.send(scope, 405, Replies.PLAIN, "405 method not allowed");
       }
       return;
     }
