@@ -5,6 +5,7 @@ import io.github.ollamalmstudioproxy.catalog.OllamaViews;
 import io.github.ollamalmstudioproxy.translate.Fields;
 import io.github.ollamalmstudioproxy.upstream.CatalogService;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import java.time.Instant;
 
@@ -60,10 +61,18 @@ final class ModelRoutes {
         .compose(body -> {
           String name = Fields.requiredModel(body, "model", "name");
           scope.model(name);
-          return catalog.snapshot().map(snapshot -> OllamaViews.show(snapshot, name));
+          boolean copilot = isCopilotChat(scope.request().getHeader(HttpHeaders.USER_AGENT));
+          return catalog.snapshot().map(snapshot -> copilot
+              ? OllamaViews.showForCopilot(snapshot, name)
+              : OllamaViews.show(snapshot, name));
         })
         .onSuccess(view -> Replies.json(scope, view))
         .onFailure(e -> Replies.fail(scope, e));
+  }
+
+  /** Ollama's test ({@code routes.go:63, 1384}): the prefix of Copilot Chat's {@code User-Agent}. */
+  private static boolean isCopilotChat(String userAgent) {
+    return userAgent != null && userAgent.startsWith("GitHubCopilotChat/");
   }
 
   private static void notSupported(Routes routes, HttpMethod method, String path, String what) {
