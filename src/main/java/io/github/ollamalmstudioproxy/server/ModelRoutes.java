@@ -4,6 +4,7 @@ import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
 import io.github.ollamalmstudioproxy.catalog.OllamaViews;
 import io.github.ollamalmstudioproxy.translate.Fields;
 import io.github.ollamalmstudioproxy.upstream.CatalogService;
+import io.github.ollamalmstudioproxy.upstream.IdleExpiries;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -15,14 +16,16 @@ import java.time.Instant;
  */
 final class ModelRoutes {
   private final CatalogService catalog;
+  private final IdleExpiries expiries;
   private final JsonBodyReader bodies;
   /** The rendered /api/tags body of the last snapshot: clients poll it, and it changes only with the snapshot. */
   private volatile Rendered tags = new Rendered(null, null);
 
   private record Rendered(CatalogSnapshot of, Buffer body) {}
 
-  ModelRoutes(CatalogService catalog, JsonBodyReader bodies) {
+  ModelRoutes(CatalogService catalog, IdleExpiries expiries, JsonBodyReader bodies) {
     this.catalog = catalog;
+    this.expiries = expiries;
     this.bodies = bodies;
   }
 
@@ -50,9 +53,12 @@ final class ModelRoutes {
     }).onFailure(e -> Replies.fail(scope, e));
   }
 
+  /** {@code expires_at} from the TTLs the proxy set ({@link IdleExpiries}), else what the backend reports. */
   private void ps(RequestScope scope) {
-    catalog.snapshot().onSuccess(snapshot -> Replies.json(scope, OllamaViews.ps(snapshot, Instant.now())))
-        .onFailure(e -> Replies.fail(scope, e));
+    catalog.snapshot().onSuccess(snapshot -> {
+      Instant now = Instant.now();
+      Replies.json(scope, OllamaViews.ps(snapshot, now, expiries.expiries(snapshot, now)));
+    }).onFailure(e -> Replies.fail(scope, e));
   }
 
   /** Accepts {@code model} and its deprecated alias {@code name} (Continue and older clients send it). */

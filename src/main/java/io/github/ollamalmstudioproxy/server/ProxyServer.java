@@ -67,7 +67,7 @@ public final class ProxyServer {
     JsonBodyReader bodies = new JsonBodyReader(config.maxBodyBytes(), config.logBodies(),
         new BodyBudget(config.maxBodyMemory()), refusals);
     new BasicRoutes(config.ollamaVersion(), backend, metrics, gate::presentsKey).register(routes);
-    new ModelRoutes(backend.catalog(), bodies).register(routes);
+    new ModelRoutes(backend.catalog(), backend.expiries(), bodies).register(routes);
     new EmbedRoutes(backend, bodies).register(routes);
     TranslatedRelay relay = new TranslatedRelay(metrics, config.aggregateTimeout());
     new ChatRoutes(bodies, backend, relay).register(routes);

@@ -16,8 +16,9 @@ import java.util.List;
  *     because the proxy always streams upstream (a backend notices a vanished client only while writing) and
  *     aggregates itself. The caller must not modify the array.
  * @param ignored request features the backend cannot honour, for a debug log
+ * @param ttlSeconds the LM Studio {@code ttl} the body carries (from {@code keep_alive}), or null
  */
-public record UpstreamRequest(String path, byte[] body, List<String> ignored) {
+public record UpstreamRequest(String path, byte[] body, List<String> ignored, Long ttlSeconds) {
   public static final String CHAT_COMPLETIONS = "/v1/chat/completions";
   public static final String COMPLETIONS = "/v1/completions";
 
@@ -27,9 +28,15 @@ public record UpstreamRequest(String path, byte[] body, List<String> ignored) {
     ignored = List.copyOf(ignored);
   }
 
+  /** Without a {@code ttl}. */
+  public UpstreamRequest(String path, byte[] body, List<String> ignored) {
+    this(path, body, ignored, null);
+  }
+
   static UpstreamRequest of(String path, ObjectNode body, List<String> ignored) {
     try {
-      return new UpstreamRequest(path, Json.MAPPER.writeValueAsBytes(body), ignored);
+      Long ttl = body.hasNonNull("ttl") ? body.get("ttl").asLong() : null;
+      return new UpstreamRequest(path, Json.MAPPER.writeValueAsBytes(body), ignored, ttl);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

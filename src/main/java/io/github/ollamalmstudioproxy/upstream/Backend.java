@@ -23,6 +23,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.function.Supplier;
 
@@ -41,6 +42,7 @@ public final class Backend {
   private final JsonPost posts;
   private final ReadinessProbe readiness;
   private final NativeRoutes nativeRoutes = new NativeRoutes();
+  private final IdleExpiries expiries = new IdleExpiries();
 
   private Backend(Vertx vertx, ProxyConfig config, ProxyMetrics metrics, Duration catalogTtl, Clock catalogClock) {
     this.url = config.backend();
@@ -95,6 +97,24 @@ public final class Backend {
     return catalog;
   }
 
+  /** When instances whose idle TTL the proxy set will be unloaded. */
+  public IdleExpiries expiries() {
+    return expiries;
+  }
+
+  /**
+   * A translated answer ended normally: keeps {@link #expiries()} true, and re-reads the catalog when the request just
+   * loaded the model, so that {@code /api/ps} lists it at once.
+   *
+   * @param before the catalog the request was resolved against
+   * @param ttlSeconds the {@code ttl} the request carried, or null
+   */
+  public void answered(CatalogSnapshot before, ResolvedModel model, Long ttlSeconds) {
+    if (expiries.answered(before, model, ttlSeconds, Instant.now())) {
+      catalog.invalidate();
+    }
+  }
+
   /** Which optional routes this backend serves itself. */
   public NativeRoutes nativeRoutes() {
     return nativeRoutes;
@@ -135,6 +155,7 @@ public final class Backend {
 
   /** Ollama's eject: unloads every loaded instance of the model. */
   public Future<Void> unload(Caller caller, CatalogSnapshot snapshot, ResolvedModel model) {
+    expiries.unloaded(model.model().key());
     return mapped(loads.unload(snapshot, model, caller), caller);
   }
 
