@@ -133,7 +133,7 @@ public final class Backend {
       String path, byte[] body) {
     Buffer payload = Buffers.wrap(body);
     return mapped(loads.ensureLoaded(snapshot, model, caller)
-        .compose(loadNanos -> attempts.run(caller, model, loadNanos, () -> streams.send(path, payload, caller))),
+        .compose(loaded -> attempts.run(caller, model, () -> streams.send(path, payload, caller))),
         caller);
   }
 
@@ -145,7 +145,7 @@ public final class Backend {
   public <T> Future<Sent<T>> post(Caller caller, ResolvedModel model, String path, byte[] body, Limit limit,
       Supplier<Sink<T>> reader) {
     Buffer payload = Buffers.wrap(body);
-    return mapped(attempts.run(caller, model, 0, () -> posts.send(path, payload, caller, limit, reader)), caller);
+    return mapped(attempts.run(caller, model, () -> posts.send(path, payload, caller, limit, reader)), caller);
   }
 
   /** Ollama's preload: makes sure the model is loaded; completes with the nanoseconds spent loading. */
