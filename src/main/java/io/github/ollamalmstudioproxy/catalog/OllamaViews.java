@@ -30,7 +30,8 @@ public final class OllamaViews {
 
   /**
    * The same, for GitHub Copilot Chat: {@code general.basename} is the name as requested, because Copilot shows it as
-   * the model's name and users know the name they picked ({@code ollama/ollama@v0.33.0-rc2:server/routes.go:1383-1391}).
+   * the model's name and users know the name they picked
+   * ({@code ollama/ollama@v0.33.0-rc2:server/routes.go:1383-1391}).
    */
   public static ObjectNode showForCopilot(CatalogSnapshot snapshot, String requestedName) {
     ObjectNode body = show(snapshot, requestedName);

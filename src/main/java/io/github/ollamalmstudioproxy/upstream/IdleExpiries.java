@@ -54,8 +54,8 @@ public final class IdleExpiries {
   }
 
   /**
-   * Instance id → expiry, for the instances loaded in {@code snapshot}. A TTL that has run out is forgotten: LM Studio
-   * unloaded the instance then, and a later load by anyone else starts without it.
+   * Instance id → expiry, for the instances loaded in {@code snapshot}. A TTL that has run out is forgotten: LM
+   * Studio unloaded the instance then, and a later load by anyone else starts without it.
    */
   public Map<String, Instant> expiries(CatalogSnapshot snapshot, Instant now) {
     Map<String, Instant> out = new HashMap<>();

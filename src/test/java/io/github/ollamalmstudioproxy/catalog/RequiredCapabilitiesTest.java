@@ -28,7 +28,8 @@ class RequiredCapabilitiesTest {
       + "'capabilities':{'vision':true,'trained_for_tool_use':false}},"
       + "{'type':'llm','key':'qwen/qwen3-4b','capabilities':{'vision':false,'trained_for_tool_use':true}},"
       + "{'type':'llm','key':'bare/v1-model'}]}";
-  private static final String V0 = "{'data':[{'id':'google/gemma-3-4b','type':'vlm','state':'not-loaded','capabilities':[]},"
+  private static final String V0 = "{'data':["
+      + "{'id':'google/gemma-3-4b','type':'vlm','state':'not-loaded','capabilities':[]},"
       + "{'id':'qwen/qwen3-4b','type':'llm','capabilities':['tool_use']},"
       // LM Studio before 0.3.16 sends no capabilities array: tools unknown, vision still known from the type.
       + "{'id':'old/llm','type':'llm'}]}";

@@ -43,8 +43,8 @@ class ServerBasicsIT {
   }
 
   /**
-   * The router's own answers, as Ollama's gin router gives them ({@code ollama/ollama@v0.33.0-rc2:server/routes.go:1870}
-   * sets {@code HandleMethodNotAllowed}; gin v1.10.0 {@code gin.go:648-670} answers with {@code serveError}, which
+   * The router's own answers, as Ollama's gin router gives them
+   * ({@code ollama/ollama@v0.33.0-rc2:server/routes.go:1870} sets {@code HandleMethodNotAllowed}; gin v1.10.0 {@code gin.go:648-670} answers with {@code serveError}, which
    * writes {@code text/plain} and the bare text, and lists in {@code Allow} the methods whose trees hold the path, in
    * the order Ollama first registered them: HEAD, GET, POST, DELETE).
    */

@@ -90,8 +90,8 @@ class StreamTranslatorTest {
   }
 
   /**
-   * {@code load_duration} is Ollama's {@code checkpointLoaded - checkpointStart} ({@code routes.go:2804}, {@code :710}):
-   * the time until the model was ready for the prompt, loads included, measured on every answer; a measured 0 is
+   * {@code load_duration} is Ollama's {@code checkpointLoaded - checkpointStart}
+   * ({@code ollama/ollama@v0.33.0-rc2:server/routes.go:2804, 710}): the time until the model was ready for the prompt, loads included, measured on every answer; a measured 0 is
    * written, not dropped.
    */
   @Test
@@ -188,11 +188,11 @@ class StreamTranslatorTest {
   /**
    * A stream cut by the drain timeout must not read as finished. ollama-js throws on any line with an {@code error}
    * key ({@code ollama/ollama-js:src/utils.ts}, {@code AbortableAsyncIterator}) and ollama-python raises
-   * {@code ResponseError} ({@code ollama/ollama-python:ollama/_client.py}, {@code _request} → {@code inner}); a client
-   * that ignores {@code error} sees no {@code done:true}, as when Ollama's connection closes, and a
-   * {@code done_reason} other than {@code stop}. Ollama itself only knows
-   * {@code stop} and {@code length} ({@code ollama/ollama@v0.33.0-rc2:llm/server.go:253-267}); a cut connection has
-   * no reason of its own there, so the proxy names it.
+   * {@code ResponseError} ({@code ollama/ollama-python:ollama/_client.py}, {@code _request} → {@code inner}); a
+   * client that ignores {@code error} sees no {@code done:true}, as when Ollama's connection closes, and a
+   * {@code done_reason} other than {@code stop}. Ollama itself only knows {@code stop} and {@code length}
+   * ({@code ollama/ollama@v0.33.0-rc2:llm/server.go:253-267}); a cut connection has no reason of its own there, so
+   * the proxy names it.
    */
   @Test
   void cancelAfterOutputMarksPartialResponseAndReadsAsAnError() {
