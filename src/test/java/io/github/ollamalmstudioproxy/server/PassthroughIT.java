@@ -123,6 +123,8 @@ class PassthroughIT extends SimulatorBackedTest {
     }
 
     assertThat(failures).isEmpty();
-    assertThat(harness.simulator().log().all()).as("each request reached the backend once").hasSize(requests);
+    // Only the chats: a run longer than the catalog's 5 s TTL also refetches /api/v1/models for /v1 name resolution.
+    assertThat(harness.simulator().log().all().stream().filter(r -> r.pathOnly().endsWith("/chat/completions")))
+        .as("each request reached the backend once").hasSize(requests);
   }
 }
