@@ -47,6 +47,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code POST /downloads} — {@code {"model":..,"quantization":..,"key":..,"totalBytes":n,"bytesPerSecond":n}}:
  *       the simulator can download {@code model} (with {@code quantization}, optional), which becomes the LLM
  *       {@code key} once {@code totalBytes} arrived at {@code bytesPerSecond}.</li>
+ *   <li>{@code POST /shutdown} — {@code {"drainMs":n}}: the proxy's graceful shutdown with that drain time (the
+ *       proxy is gone afterwards; start a new one).</li>
  * </ul>
  */
 public final class ScriptedProxy {
@@ -95,6 +97,13 @@ public final class ScriptedProxy {
       }
     });
     control.createContext("/requests", exchange -> reply(exchange, requests(simulator.log().all())));
+    control.createContext("/shutdown", exchange -> {
+      // A graceful shutdown as SIGTERM starts it (Main), with the drain time asked for; answered at once, so the
+      // test can watch its streams end while the drain runs.
+      long drainMs = JSON.readTree(exchange.getRequestBody()).path("drainMs").asLong(0);
+      proxy.shutdown(Duration.ofMillis(drainMs));
+      reply(exchange, JSON.createObjectNode().put("ok", true));
+    });
     control.start();
 
     System.out.println("READY proxy=http://127.0.0.1:" + proxy.port() + " control=http://127.0.0.1:"

@@ -60,6 +60,8 @@ export async function startProxy({ nativeRoutes = true, args = [] } = {}) {
     script: (settings) => call('POST', '/script', settings),
     /** Lets the simulator download {model, quantization?}, which becomes the LLM `key`: {totalBytes, bytesPerSecond}. */
     offerDownload: (offer) => call('POST', '/downloads', offer),
+    /** Starts the proxy's graceful shutdown with that drain time; the proxy stops serving afterwards. */
+    shutdown: (drainMs) => call('POST', '/shutdown', { drainMs }),
     /** What reached the simulator: method, path, body, clientClosed, completed, tokensEmitted. */
     requests: () => call('GET', '/requests'),
     /** Waits until the simulator saw the client of its chat request leave. */

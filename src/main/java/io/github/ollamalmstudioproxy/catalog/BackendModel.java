@@ -78,6 +78,16 @@ public record BackendModel(
     return FimTemplate.forModel(key);
   }
 
+  /** The metadata says the model takes no images (not merely that it does not say). */
+  public boolean lacksVision() {
+    return !vision() && capabilities.visionReported();
+  }
+
+  /** The metadata says the model does no tool calling. */
+  public boolean lacksTools() {
+    return !capabilities.tools() && capabilities.toolsReported();
+  }
+
   public Optional<LoadedInstance> instance(String instanceId) {
     return loadedInstances.stream().filter(i -> i.id().equalsIgnoreCase(instanceId)).findFirst();
   }

@@ -60,6 +60,12 @@ final class LenientJson {
     return v != null && v.isBoolean() && v.asBoolean();
   }
 
+  /** Whether {@code field} holds a JSON boolean (either value): the backend did say. */
+  static boolean isBoolean(JsonNode node, String field) {
+    JsonNode v = node == null ? null : node.get(field);
+    return v != null && v.isBoolean();
+  }
+
   /** The object at {@code field}, or a missing node that answers every lookup with nothing. */
   static JsonNode object(JsonNode node, String field) {
     JsonNode v = node == null ? null : node.get(field);

@@ -69,7 +69,10 @@ final class LmStudioV0Parser {
     b.maxContextLength = positiveInt(r, "max_context_length");
     List<String> caps = strings(r, "capabilities");
     boolean vision = b.type == ModelType.VLM || caps.contains("vision");
-    b.capabilities = new ModelCapabilities(vision, caps.contains("tool_use"), List.of(), null);
+    // The array exists since 0.3.16 (absent before: tools unknown); the type always says whether it is a vlm.
+    boolean capsListed = r != null && r.path("capabilities").isArray();
+    b.capabilities = new ModelCapabilities(vision, caps.contains("tool_use"), List.of(), null, capsListed,
+        text(r, "type") != null);
     List<LoadedInstance> loaded = new ArrayList<>();
     if (isLoaded(r)) {
       loaded.add(LoadedInstance.of(id, positiveInt(r, "loaded_context_length")));

@@ -1,5 +1,6 @@
 package io.github.ollamalmstudioproxy.catalog;
 
+import static io.github.ollamalmstudioproxy.catalog.LenientJson.isBoolean;
 import static io.github.ollamalmstudioproxy.catalog.LenientJson.isTrue;
 import static io.github.ollamalmstudioproxy.catalog.LenientJson.object;
 import static io.github.ollamalmstudioproxy.catalog.LenientJson.objects;
@@ -84,6 +85,7 @@ final class LmStudioV1Parser {
   private static ModelCapabilities capabilities(JsonNode caps) {
     JsonNode reasoning = object(caps, "reasoning");
     return new ModelCapabilities(isTrue(caps, "vision"), isTrue(caps, "trained_for_tool_use"),
-        strings(reasoning, "allowed_options"), text(reasoning, "default"));
+        strings(reasoning, "allowed_options"), text(reasoning, "default"), isBoolean(caps, "trained_for_tool_use"),
+        isBoolean(caps, "vision"));
   }
 }

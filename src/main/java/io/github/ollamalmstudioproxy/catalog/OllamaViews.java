@@ -40,6 +40,18 @@ public final class OllamaViews {
         requireNonNull(defaultLoadContext, "defaultLoadContext"));
   }
 
+  /**
+   * The same, for GitHub Copilot Chat: {@code general.basename} is the name as requested, because Copilot shows it as
+   * the model's name and users know the name they picked
+   * ({@code ollama/ollama@v0.33.0-rc2:server/routes.go:1383-1391}).
+   */
+  public static ObjectNode showForCopilot(CatalogSnapshot snapshot, String requestedName,
+      Function<String, Integer> defaultLoadContext) {
+    ObjectNode body = show(snapshot, requestedName, defaultLoadContext);
+    ((ObjectNode) body.get("model_info")).put("general.basename", requestedName);
+    return body;
+  }
+
   /** {@code GET /api/ps}: loaded instances only, {@code {"models":[…]}} never null. */
   public static ObjectNode ps(CatalogSnapshot snapshot, Instant now) {
     return ps(snapshot, now, Map.of());

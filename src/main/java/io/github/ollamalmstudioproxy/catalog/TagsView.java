@@ -35,7 +35,8 @@ final class TagsView {
   /**
    * One entry. Both {@code name} and {@code model} carry the tag (ollama-python and Copilot read {@code model},
    * older LangChain and Zed read {@code name}). {@code details.context_length} is the newer optional field that
-   * ollama-vscode reads; it is the model's maximum context and is left out when unknown.
+   * ollama-vscode reads; it is the model's maximum context and is left out when unknown, as is
+   * {@code details.embedding_length}.
    */
   static ObjectNode entry(BackendModel m, CatalogSnapshot snapshot) {
     String name = ModelNames.ollamaName(m.key());
@@ -48,6 +49,11 @@ final class TagsView {
     ObjectNode details = ModelFacts.details(m);
     if (m.maxContextLength() != null) {
       details.put("context_length", m.maxContextLength());
+    }
+    // Ollama's ModelDetails.EmbeddingLength (api/types.go:941, omitempty): only where the backend tells it
+    // (llama-server's meta.n_embd); LM Studio's lists do not.
+    if (m.embeddingLength() != null) {
+      details.put("embedding_length", m.embeddingLength());
     }
     e.set("details", details);
     e.set("capabilities", ModelFacts.capabilities(m));

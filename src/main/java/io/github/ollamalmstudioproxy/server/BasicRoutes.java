@@ -3,6 +3,7 @@ package io.github.ollamalmstudioproxy.server;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.server.Routes.Trait;
 import io.github.ollamalmstudioproxy.upstream.Backend;
+import io.vertx.core.http.HttpMethod;
 import java.util.function.Predicate;
 
 /** The handshake routes clients call before anything else, and the health and metrics routes for supervisors. */
@@ -30,7 +31,28 @@ final class BasicRoutes {
         .get("/api/version", this::version, Trait.PUBLIC)
         .get("/healthz", this::alive, Trait.PUBLIC)
         .get("/readyz", this::ready, Trait.PUBLIC)
-        .get("/metrics", this::metrics);
+        .get("/metrics", this::metrics)
+        // GET only, as Ollama registers them (routes.go:1881, :1904): HEAD is a 405 there.
+        .add(HttpMethod.GET, "/api/status", this::status)
+        .add(HttpMethod.GET, "/api/experimental/model-recommendations", this::recommendations);
+  }
+
+  /**
+   * What Ollama answers with its cloud turned off by {@code OLLAMA_NO_CLOUD} ({@code routes.go:2146-2153},
+   * {@code envconfig/config.go:450-465}): the proxy reaches no cloud, so clients (the VS Code extension,
+   * {@code ollama launch}) should not offer cloud models or sign-in.
+   */
+  private void status(RequestScope scope) {
+    Replies.send(scope, 200, Replies.JSON, "{\"cloud\":{\"disabled\":true,\"source\":\"env\"}}");
+  }
+
+  /**
+   * No recommendations. Ollama's built-in list (kept when its cloud is off) names models to pull from ollama.com and
+   * {@code :cloud} models, none of which the proxy can pull or run; the backend's own models are already in
+   * {@code /api/tags}. The shape is Ollama's ({@code api/types.go:802-804}), so clients parse it as an empty list.
+   */
+  private void recommendations(RequestScope scope) {
+    Replies.send(scope, 200, Replies.JSON, "{\"recommendations\":[]}");
   }
 
   /** n8n, Enchanted and scripts compare this exact text. */

@@ -2,6 +2,7 @@ package io.github.ollamalmstudioproxy.server;
 
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
 import io.github.ollamalmstudioproxy.catalog.CatalogSource;
+import io.github.ollamalmstudioproxy.catalog.RequiredCapabilities;
 import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.server.Routes.Trait;
@@ -49,8 +50,9 @@ final class ChatRoutes {
     bodies.read(scope).map(body -> {
       ChatRequest request = ChatRequest.parse(body);
       return new Turn("chat", request.model(), request.stream(), request.isLoadRequest(), request.isUnloadRequest(),
-          request.think(), StreamSettings.of(request), request.options().numCtx(),
-          (model, dialect) -> OllamaToOpenAi.chat(request, model.backendId(), dialect), request);
+          request.think(), request.tools() != null, request.hasImages(), StreamSettings.of(request),
+          request.options().numCtx(), (model, dialect) -> OllamaToOpenAi.chat(request, model.backendId(), dialect),
+          request);
     }).compose(turn -> serve(scope, turn)).onFailure(e -> Replies.fail(scope, e));
   }
 
@@ -58,7 +60,8 @@ final class ChatRoutes {
     bodies.read(scope).map(body -> {
       GenerateRequest request = GenerateRequest.parse(body);
       return new Turn("generate", request.model(), request.stream(), request.isLoadRequest(),
-          request.isUnloadRequest(), request.think(), StreamSettings.of(request), request.options().numCtx(),
+          request.isUnloadRequest(), request.think(), false, !request.images().isEmpty(), StreamSettings.of(request),
+          request.options().numCtx(),
           (model, dialect) -> InsertRoute.generate(request, model.model(), model.backendId(), dialect), null);
     }).compose(turn -> serve(scope, turn)).onFailure(e -> Replies.fail(scope, e));
   }
@@ -70,13 +73,17 @@ final class ChatRoutes {
    * @param chat the chat request, whose history can be truncated; null for generate
    */
   private record Turn(String route, String model, boolean stream, boolean load, boolean unload, Think think,
-      StreamSettings settings, Integer numCtx, BiFunction<ResolvedModel, BackendDialect, UpstreamRequest> upstream,
-      ChatRequest chat) {}
+      boolean tools, boolean images, StreamSettings settings, Integer numCtx,
+      BiFunction<ResolvedModel, BackendDialect, UpstreamRequest> upstream, ChatRequest chat) {}
 
   private Future<Void> serve(RequestScope scope, Turn turn) {
     scope.model(turn.model());
     return backend.catalog().snapshot().compose(snapshot -> {
       ResolvedModel model = completionModel(snapshot, turn.model(), turn.route(), turn.unload());
+      if (!turn.unload()) {
+        // Before the load answer too: Ollama checks capabilities while scheduling, which a preload also does.
+        RequiredCapabilities.check(model, turn.tools(), turn.images());
+      }
       if (turn.load()) {
         return loadOrUnload(scope, snapshot, model, turn);
       }

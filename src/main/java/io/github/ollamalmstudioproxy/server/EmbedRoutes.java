@@ -78,12 +78,14 @@ final class EmbedRoutes {
     if (request.legacy()) {
       return EmbedBodies.legacyEmbedding(result == null ? new float[0] : result.vectors().get(0));
     }
+    long total = System.nanoTime() - scope.startNanos();
     if (result == null) {
-      return EmbedBodies.embed(request.model(), List.of(), null, null, null, null);
+      // Nothing to embed, nothing sent: no load, no tokens (Ollama's empty answer omits the zeros; clients need them).
+      return EmbedBodies.embed(request.model(), List.of(), null, total, 0, 0);
     }
-    return EmbedBodies.embed(request.model(), result.vectors(), request.dimensions(),
-        System.nanoTime() - scope.startNanos(), sent.loadNanos() > 0 ? sent.loadNanos() : null,
-        result.promptTokens());
+    // load_duration as Ollama's checkpointLoaded - checkpointStart: until the backend request went out, loads included.
+    return EmbedBodies.embed(request.model(), result.vectors(), request.dimensions(), total,
+        sent.sentNanos() - scope.startNanos(), result.promptTokens() == null ? 0 : result.promptTokens());
   }
 
   private static OpenAiEmbeddings.Result checked(OpenAiEmbeddings.Result result, int inputs) {

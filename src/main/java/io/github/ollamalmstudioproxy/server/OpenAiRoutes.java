@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ollamalmstudioproxy.backend.Upload;
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
 import io.github.ollamalmstudioproxy.catalog.OpenAiModelsView;
+import io.github.ollamalmstudioproxy.catalog.RequiredCapabilities;
 import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.ollama.Json;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
@@ -19,6 +20,7 @@ import io.github.ollamalmstudioproxy.translate.anthropic.AnthropicStream;
 import io.github.ollamalmstudioproxy.translate.anthropic.AnthropicToOpenAi;
 import io.github.ollamalmstudioproxy.translate.anthropic.MessagesRequest;
 import io.github.ollamalmstudioproxy.translate.openai.ChatBodyRepair;
+import io.github.ollamalmstudioproxy.translate.openai.ChatCompletionNeeds;
 import io.github.ollamalmstudioproxy.translate.openai.ModelField;
 import io.github.ollamalmstudioproxy.translate.responses.ResponsesRequest;
 import io.github.ollamalmstudioproxy.translate.responses.ResponsesStream;
@@ -150,6 +152,9 @@ final class OpenAiRoutes implements RouteHandler {
         Replies.fail(scope, e);
         return;
       }
+      if (path.equals(CHAT_COMPLETIONS) && !capable(scope, model, body)) {
+        return;
+      }
       boolean optional = path.equals(MESSAGES) || path.equals(RESPONSES);
       if (optional && backend.nativeRoutes().lacks(path)) {
         translate(scope, snapshot, model, body, path);
@@ -166,6 +171,25 @@ final class OpenAiRoutes implements RouteHandler {
       }
       passthrough.forward(scope, sent, answerFor(path, check));
     }).onFailure(e -> Replies.fail(scope, e));
+  }
+
+  /**
+   * Refuses (and answers) tools or images the model lacks, as Ollama's {@code /api/chat} handler behind its
+   * {@code /v1} route does; false when refused. Only a model the catalog says lacks one has its body parsed (it was
+   * read already, and is bounded).
+   */
+  private boolean capable(RequestScope scope, ResolvedModel model, Buffer body) {
+    if (!model.model().lacksTools() && !model.model().lacksVision()) {
+      return true;
+    }
+    try {
+      ChatCompletionNeeds needs = ChatCompletionNeeds.of(bodies.object(body));
+      RequiredCapabilities.check(model, needs.tools(), needs.images());
+      return true;
+    } catch (OllamaError e) {
+      Replies.fail(scope, e);
+      return false;
+    }
   }
 
   /** The body's top-level model, if any; null when the body was refused (and answered). */

@@ -67,7 +67,7 @@ public final class ProxyServer {
     JsonBodyReader bodies = new JsonBodyReader(config.maxBodyBytes(), config.logBodies(),
         new BodyBudget(config.maxBodyMemory()), refusals);
     new BasicRoutes(config.ollamaVersion(), backend, metrics, gate::presentsKey).register(routes);
-    new ModelRoutes(backend.catalog(), backend.loadedContexts(), bodies).register(routes);
+    new ModelRoutes(backend.catalog(), backend.loadedContexts(), backend.expiries(), bodies).register(routes);
     new PullRoutes(bodies, backend, metrics).register(routes);
     new EmbedRoutes(backend, bodies).register(routes);
     TranslatedRelay relay = new TranslatedRelay(metrics, config.aggregateTimeout());
@@ -176,10 +176,11 @@ public final class ProxyServer {
         log.info("{} refused: unknown method {}", scope.id(), LogText.quote(request.method().name()));
         Replies.error(scope, 501, "501 method not implemented");
       } else if (match.allowed().isEmpty()) {
-        Replies.error(scope, 404, "404 page not found");
+        // Ollama's router (gin) answers before any handler, in plain text: clients and probes compare these bytes.
+        Replies.send(scope, 404, Replies.PLAIN, "404 page not found");
       } else {
         response.putHeader(HttpHeaders.ALLOW, Routes.allowHeader(match.allowed()));
-        Replies.error(scope, 405, "405 method not allowed");
+        Replies.send(scope, 405, Replies.PLAIN, "405 method not allowed");
       }
       return;
     }

@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Replies {
   static final String JSON = "application/json; charset=utf-8";
+  /** Gin's {@code MIMEPlain}, without a charset: what Ollama's router sends with its 404 and 405. */
+  static final String PLAIN = "text/plain";
   private static final Logger log = LoggerFactory.getLogger(Replies.class);
 
   private Replies() {}

@@ -45,6 +45,9 @@ final class Routes {
   private static final Set<HttpMethod> KNOWN = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT,
       HttpMethod.DELETE, HttpMethod.CONNECT, HttpMethod.OPTIONS, HttpMethod.TRACE, HttpMethod.PATCH);
 
+  private static final List<HttpMethod> GIN_TREE_ORDER =
+      List.of(HttpMethod.HEAD, HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE);
+
   private final Map<String, Map<HttpMethod, RouteHandler>> exact = new HashMap<>();
   private final Map<String, Set<Trait>> traits = new HashMap<>();
   private final Map<String, Prefix> prefixes = new LinkedHashMap<>();
@@ -99,10 +102,22 @@ final class Routes {
     return new Match(null, Set.of(), Set.of(), "unmatched");
   }
 
+  /**
+   * Gin lists the methods whose route trees hold the path, in the order the trees were made: Ollama registers HEAD
+   * first, then GET, POST and DELETE ({@code ollama/ollama@v0.33.0-rc2:server/routes.go:1877-1889}). Methods Ollama
+   * has no tree for (the passthrough's) follow in alphabetical order.
+   */
   static String allowHeader(Set<HttpMethod> methods) {
     List<String> names = new ArrayList<>();
-    methods.forEach(m -> names.add(m.name()));
-    names.sort(null);
+    for (HttpMethod m : GIN_TREE_ORDER) {
+      if (methods.contains(m)) {
+        names.add(m.name());
+      }
+    }
+    List<String> rest = new ArrayList<>();
+    methods.stream().filter(m -> !GIN_TREE_ORDER.contains(m)).forEach(m -> rest.add(m.name()));
+    rest.sort(null);
+    names.addAll(rest);
     return String.join(", ", names);
   }
 

@@ -83,8 +83,9 @@ final class TranslatedRelay {
       log.debug("{} ignored (the backend cannot honour them): {}", scope.id(),
           LogText.escape(String.join(", ", request.ignored())));
     }
+    Runnable answered = () -> backend.answered(snapshot, model, request.ttlSeconds());
     backend.stream(scope, snapshot, model, request.path(), request.body(), request.numCtx())
-        .onSuccess(sent -> relay(scope, backend, sent, stream, translation))
+        .onSuccess(sent -> relay(scope, backend, sent, stream, translation, answered))
         .onFailure(e -> {
           UpstreamRequest next = e instanceof OllamaError refusal && !scope.cancelled() ? shorter.after(refusal) : null;
           if (next == null) {
@@ -96,7 +97,7 @@ final class TranslatedRelay {
   }
 
   private void relay(RequestScope scope, Backend backend, Sent<UpstreamStream> sent, boolean stream,
-      Function<RequestTimes, Translation> translation) {
+      Function<RequestTimes, Translation> translation, Runnable answered) {
     UpstreamStream upstream = sent.value();
     // The backend took the request and answers: the body and what was built from it are garbage now.
     scope.releaseBody();
@@ -104,9 +105,8 @@ final class TranslatedRelay {
       upstream.abort();
       return;
     }
-    RequestTimes times = new RequestTimes(scope.startNanos(), upstream.sentNanos(),
-        sent.loadNanos() > 0 ? sent.loadNanos() : RequestTimes.NO_LOAD);
-    Relay relay = new Relay(scope, backend, translation.apply(times));
+    RequestTimes times = RequestTimes.sentAt(scope.startNanos(), upstream.sentNanos());
+    Relay relay = new Relay(scope, backend, translation.apply(times), answered);
     relay.pump = upstream.pump(scope.response(), scope, relay);
     if (stream) {
       scope.onShutdownCutOff(relay::cutOff);
@@ -124,13 +124,16 @@ final class TranslatedRelay {
     private final AnswerFormat format;
     private final SseFeed feed;
     private final LineResponse out;
+    /** Tells the backend's bookkeeping (idle expiries) that an answer ended normally. */
+    private final Runnable answered;
     private BodyPump pump;
     private Vertx timers;
     private long timer = -1;
 
-    Relay(RequestScope scope, Backend backend, Translation translation) {
+    Relay(RequestScope scope, Backend backend, Translation translation, Runnable answered) {
       this.scope = scope;
       this.backend = backend;
+      this.answered = answered;
       this.translator = translation.translator();
       this.format = translation.format();
       this.feed = new SseFeed(translator, System::nanoTime);
@@ -202,7 +205,10 @@ final class TranslatedRelay {
       recordTokens();
       if (ending.failed()) {
         failed(ending.failure());
-      } else if (ending.body() != null) {
+        return;
+      }
+      answered.run();
+      if (ending.body() != null) {
         Replies.json(scope, Buffers.wrap(ending.body()));
       } else {
         out.end();

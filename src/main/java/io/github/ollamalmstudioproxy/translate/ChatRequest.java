@@ -91,6 +91,11 @@ public record ChatRequest(
         truncate, ignored);
   }
 
+  /** Any turn carries images (Ollama then needs a model that takes them). */
+  public boolean hasImages() {
+    return messages.stream().anyMatch(m -> !m.images().isEmpty());
+  }
+
   /** Empty history: Ollama only loads (or, with {@code keep_alive} 0, unloads) the model and answers at once. */
   public boolean isLoadRequest() {
     return messages.isEmpty();

@@ -171,7 +171,7 @@ public final class ChunkInterpreter {
   FinalStats finish(long now, boolean cancelled, boolean partial) {
     long promptEvalEnd = firstToken >= 0 ? firstToken : now;
     return new FinalStats(
-        "length".equals(finishReason) ? "length" : "stop",
+        cancelled ? StreamTranslator.CANCELLED : "length".equals(finishReason) ? "length" : "stop",
         cancelled,
         partial,
         now - times.requestStartNanos(),

@@ -21,7 +21,8 @@ public final class LoadResponse {
   public static byte[] body(StreamSettings settings, boolean unload, Clock clock) {
     requireNonNull(settings, "settings");
     OllamaWriter writer = new OllamaWriter(settings, requireNonNull(clock, "clock"));
-    FinalStats stats = new FinalStats(unload ? "unload" : "load", false, false, 0, 0, 0, 0, 0, 0);
+    // Ollama's load and unload answers carry no metrics at all (routes.go: only model, created_at, done, done_reason).
+    FinalStats stats = new FinalStats(unload ? "unload" : "load", false, false, 0, FinalStats.NOT_MEASURED, 0, 0, 0, 0);
     return writer.done("", null, List.of(), List.of(), stats, false);
   }
 }

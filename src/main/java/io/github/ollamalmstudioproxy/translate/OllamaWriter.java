@@ -78,7 +78,8 @@ final class OllamaWriter {
   /**
    * The {@code done:true} object: an NDJSON line, or (with {@code line} false) a whole non-streaming body. Chat puts
    * {@code logprobs} before the metrics, generate after them: the order of Ollama's {@code ChatResponse} and
-   * {@code GenerateResponse} ({@code api/types.go} lines 544-548 and 923-929).
+   * {@code GenerateResponse} ({@code api/types.go} lines 544-548 and 923-929). A cut-off answer says
+   * {@code done:false}: the stream ends without a {@code done:true}, as when Ollama's connection closes.
    */
   byte[] done(String content, String thinking, List<ToolCallOut> calls, List<TokenLogprob> logprobs, FinalStats f,
       boolean line) {
@@ -86,18 +87,27 @@ final class OllamaWriter {
       head();
       body(content, thinking, calls);
       gen.writeFieldName(DONE);
-      gen.writeBoolean(true);
+      gen.writeBoolean(!f.cancelled());
       gen.writeStringField("done_reason", f.doneReason());
+      if (settings.emptyContext() && !f.cancelled()) {
+        // Ollama's token ids (prompt + answer) would go here; the proxy has none, and an empty array says so.
+        gen.writeArrayFieldStart("context");
+        gen.writeEndArray();
+      }
       if (f.cancelled()) {
         gen.writeBooleanField("cancelled", true);
         gen.writeBooleanField("partial_response", f.partialResponse());
+        gen.writeStringField("error", StreamTranslator.CUT_OFF);
       }
       boolean chat = settings.shape() == StreamSettings.Shape.CHAT;
       if (chat) {
         logprobs(logprobs);
       }
       positive("total_duration", f.totalDuration());
-      positive("load_duration", f.loadDuration());
+      if (f.loadDuration() != FinalStats.NOT_MEASURED) {
+        // Measured on every answer, as Ollama's checkpointLoaded - checkpointStart is: a zero is a measurement too.
+        gen.writeNumberField("load_duration", Math.max(0, f.loadDuration()));
+      }
       positive("prompt_eval_count", f.promptEvalCount());
       positive("prompt_eval_duration", f.promptEvalDuration());
       positive("eval_count", f.evalCount());

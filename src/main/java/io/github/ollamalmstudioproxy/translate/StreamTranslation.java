@@ -21,8 +21,9 @@ public interface StreamTranslation {
   Output fail(OllamaError failure);
 
   /**
-   * A graceful shutdown cuts the stream short: a final answer with {@code done_reason:"stop"}, {@code cancelled:true}
-   * and {@code partial_response} telling whether any output was already produced.
+   * A graceful shutdown cuts the stream short: a final line that must not read as a normal completion (for Ollama:
+   * {@code done_reason:"cancelled"}, {@code cancelled:true}, {@code partial_response} telling whether any output was
+   * already produced, and an {@code error} that Ollama's clients raise).
    */
   Output cancel(long nowNanos);
 

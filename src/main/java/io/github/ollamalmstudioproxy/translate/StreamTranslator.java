@@ -32,6 +32,13 @@ import java.util.List;
 public final class StreamTranslator implements StreamTranslation {
   public static final String NO_DONE = "backend stream ended before it was complete (no [DONE])";
   /**
+   * The {@code error} of the line that ends a stream cut off by a graceful shutdown. Ollama's own clients raise on any
+   * line with an {@code error} key, so a cut answer is never taken for a complete one.
+   */
+  public static final String CUT_OFF = "the proxy is shutting down: the answer was cut off before it was complete";
+  /** The {@code done_reason} of that line: not {@code stop}, for clients that read the reason but not the error. */
+  public static final String CANCELLED = "cancelled";
+  /**
    * The most characters held until the end of an answer: content, thinking and tool-call arguments together when
    * aggregating, tool-call arguments alone when streaming. About a million tokens, several times the longest answer
    * a model writes; at 2 bytes a character, plus the final body, it costs a few tens of MB at most.

@@ -18,8 +18,9 @@ import java.util.List;
  * @param ignored request features the backend cannot honour, for a debug log
  * @param numCtx the context the model must be loaded with ({@code options.num_ctx}), or null for any: LM Studio takes
  *     it at load time, not in the request body
+ * @param ttlSeconds the LM Studio {@code ttl} the body carries (from {@code keep_alive}), or null
  */
-public record UpstreamRequest(String path, byte[] body, List<String> ignored, Integer numCtx) {
+public record UpstreamRequest(String path, byte[] body, List<String> ignored, Integer numCtx, Long ttlSeconds) {
   public static final String CHAT_COMPLETIONS = "/v1/chat/completions";
   public static final String COMPLETIONS = "/v1/completions";
   /** llama-server's native fill-in-the-middle route; it answers in llama-server's native stream, not OpenAI's. */
@@ -36,14 +37,15 @@ public record UpstreamRequest(String path, byte[] body, List<String> ignored, In
     return path.equals(INFILL);
   }
 
-  /** A request that wants no particular context. */
+  /** A request that wants no particular context and carries no {@code ttl}. */
   public UpstreamRequest(String path, byte[] body, List<String> ignored) {
-    this(path, body, ignored, null);
+    this(path, body, ignored, null, null);
   }
 
   static UpstreamRequest of(String path, ObjectNode body, List<String> ignored, Integer numCtx) {
     try {
-      return new UpstreamRequest(path, Json.MAPPER.writeValueAsBytes(body), ignored, numCtx);
+      Long ttl = body.hasNonNull("ttl") ? body.get("ttl").asLong() : null;
+      return new UpstreamRequest(path, Json.MAPPER.writeValueAsBytes(body), ignored, numCtx, ttl);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

@@ -24,6 +24,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.function.Supplier;
 
@@ -44,6 +45,7 @@ public final class Backend {
   private final ReadinessProbe readiness;
   private final ModelDownloads downloads;
   private final NativeRoutes nativeRoutes = new NativeRoutes();
+  private final IdleExpiries expiries = new IdleExpiries();
 
   private Backend(Vertx vertx, ProxyConfig config, ProxyMetrics metrics, Duration catalogTtl, Clock catalogClock) {
     this.url = config.backend();
@@ -100,6 +102,24 @@ public final class Backend {
     return catalog;
   }
 
+  /** When instances whose idle TTL the proxy set will be unloaded. */
+  public IdleExpiries expiries() {
+    return expiries;
+  }
+
+  /**
+   * A translated answer ended normally: keeps {@link #expiries()} true, and re-reads the catalog when the request just
+   * loaded the model, so that {@code /api/ps} lists it at once.
+   *
+   * @param before the catalog the request was resolved against
+   * @param ttlSeconds the {@code ttl} the request carried, or null
+   */
+  public void answered(CatalogSnapshot before, ResolvedModel model, Long ttlSeconds) {
+    if (expiries.answered(before, model, ttlSeconds, Instant.now())) {
+      catalog.invalidate();
+    }
+  }
+
   /** Which optional routes this backend serves itself. */
   public NativeRoutes nativeRoutes() {
     return nativeRoutes;
@@ -120,7 +140,7 @@ public final class Backend {
       String path, byte[] body, Integer numCtx) {
     Buffer payload = Buffers.wrap(body);
     return mapped(uses.begin(snapshot, model, numCtx, caller).compose(use ->
-        attempts.run(caller, model, use.loadNanos(), () -> streams.send(path, payload, caller))
+        attempts.run(caller, model, () -> streams.send(path, payload, caller))
             // A failed call gives the model back at once: a truncated replay takes its turn again.
             .onFailure(e -> use.release().run())), caller);
   }
@@ -133,7 +153,7 @@ public final class Backend {
   public <T> Future<Sent<T>> post(Caller caller, ResolvedModel model, String path, byte[] body, Limit limit,
       Supplier<Sink<T>> reader) {
     Buffer payload = Buffers.wrap(body);
-    return mapped(attempts.run(caller, model, 0, () -> posts.send(path, payload, caller, limit, reader)), caller);
+    return mapped(attempts.run(caller, model, () -> posts.send(path, payload, caller, limit, reader)), caller);
   }
 
   /**
@@ -154,6 +174,7 @@ public final class Backend {
 
   /** Ollama's eject: unloads every loaded instance of the model. */
   public Future<Void> unload(Caller caller, CatalogSnapshot snapshot, ResolvedModel model) {
+    expiries.unloaded(model.model().key());
     return mapped(loads.unload(snapshot, model, caller), caller);
   }
 

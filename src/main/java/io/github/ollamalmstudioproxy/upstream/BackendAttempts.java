@@ -30,15 +30,16 @@ final class BackendAttempts {
     this.metrics = metrics;
   }
 
-  /** Runs {@code call}, replaying it as the policy decides; {@code loadNanosSoFar} is the time already spent loading. */
-  <T> Future<Sent<T>> run(Caller caller, ResolvedModel model, long loadNanosSoFar, Supplier<Future<T>> call) {
-    return attempt(caller, model, call, new Tally(loadNanosSoFar, 0, 0));
+  /** Runs {@code call}, replaying it as the policy decides. */
+  <T> Future<Sent<T>> run(Caller caller, ResolvedModel model, Supplier<Future<T>> call) {
+    return attempt(caller, model, call, new Tally(0, 0));
   }
 
-  private record Tally(long loadNanos, int retries, int transientRetries) {}
+  private record Tally(int retries, int transientRetries) {}
 
   private <T> Future<Sent<T>> attempt(Caller caller, ResolvedModel model, Supplier<Future<T>> call, Tally tally) {
-    return call.get().map(value -> new Sent<>(value, tally.loadNanos())).recover(failure -> {
+    long sentNanos = System.nanoTime();
+    return call.get().map(value -> new Sent<>(value, sentNanos)).recover(failure -> {
       if (!(failure instanceof BackendHttpError answer) || caller.cancelled()) {
         return Future.failedFuture(failure);
       }
@@ -54,8 +55,7 @@ final class BackendAttempts {
           ? loads.awaitLoaded(model, caller)
           : loads.pause(decision.delay().toMillis(), caller).map(v -> 0L);
       int transientRetries = tally.transientRetries() + (error.kind() == ErrorClass.RETRY_ONCE ? 1 : 0);
-      return wait.compose(waited -> attempt(caller, model, call,
-          new Tally(tally.loadNanos() + (decision.loadFirst() ? waited : 0), tally.retries() + 1, transientRetries)));
+      return wait.compose(waited -> attempt(caller, model, call, new Tally(tally.retries() + 1, transientRetries)));
     });
   }
 

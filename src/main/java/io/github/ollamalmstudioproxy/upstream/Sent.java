@@ -1,8 +1,9 @@
 package io.github.ollamalmstudioproxy.upstream;
 
 /**
- * A backend call that succeeded, and the time the request spent waiting for model loads on the way.
+ * A backend call that succeeded.
  *
- * @param loadNanos 0 when no load happened
+ * @param sentNanos {@link System#nanoTime()} when the attempt that answered was sent: what waited before it (model
+ *     loads, replays) is the request's {@code load_duration}
  */
-public record Sent<T>(T value, long loadNanos) {}
+public record Sent<T>(T value, long sentNanos) {}

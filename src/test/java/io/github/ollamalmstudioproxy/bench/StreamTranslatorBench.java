@@ -43,7 +43,7 @@ public class StreamTranslatorBench {
   public void setUp(Blackhole blackhole) {
     sink = blackhole;
     StreamSettings settings = new StreamSettings(StreamSettings.Shape.CHAT, "qwen3:4b", false, true);
-    RequestTimes times = new RequestTimes(System.nanoTime(), System.nanoTime(), RequestTimes.NO_LOAD);
+    RequestTimes times = RequestTimes.sentAt(System.nanoTime(), System.nanoTime());
     feed = new SseFeed(StreamTranslator.streaming(settings, times, Clock.systemUTC()), System::nanoTime);
     translator = StreamTranslator.streaming(settings, times, Clock.systemUTC());
     decoder = new SseDecoder(new SseListener() {

@@ -127,6 +127,29 @@ class CatalogIT extends SimulatorBackedTest {
     assertThat(Upstream.inference(harness)).as("show never loads a model").isEmpty();
   }
 
+  /**
+   * Copilot Chat shows {@code general.basename} as the model's name, so Ollama answers its {@code User-Agent} with
+   * the name as requested ({@code ollama/ollama@v0.33.0-rc2:server/routes.go:63, 1320, 1383-1391}); every other
+   * client keeps the backend's display name.
+   */
+  @Test
+  void showEchoesTheRequestedNameAsBasenameForCopilotChatOnly() {
+    String body = "{\"model\":\"qwen/qwen3-4b:latest\"}";
+    HttpResponse<String> copilot = harness.send(HttpRequest.newBuilder(harness.url("/api/show"))
+        .header("User-Agent", "GitHubCopilotChat/0.31.2").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    HttpResponse<String> other = harness.send(HttpRequest.newBuilder(harness.url("/api/show"))
+        .header("User-Agent", "ollama-js/0.6.4").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    HttpResponse<String> legacyName = harness.send(HttpRequest.newBuilder(harness.url("/api/show"))
+        .header("User-Agent", "GitHubCopilotChat/0.31.2")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Qwen/Qwen3-4B\"}")).build());
+
+    assertThat(Ndjson.json(copilot.body()).path("model_info").path("general.basename").asText())
+        .isEqualTo("qwen/qwen3-4b:latest");
+    assertThat(Ndjson.json(legacyName.body()).path("model_info").path("general.basename").asText())
+        .as("the string as sent, not the canonical name").isEqualTo("Qwen/Qwen3-4B");
+    assertThat(Ndjson.json(other.body()).path("model_info").path("general.basename").asText()).isEqualTo("Qwen3 4B");
+  }
+
   @Test
   void unknownModelIs404NotFoundEverywhereAndNothingReachesTheBackendsInferenceRoutes() {
     Map<String, String> expected = Map.of(

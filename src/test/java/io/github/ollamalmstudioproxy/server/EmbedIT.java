@@ -29,8 +29,14 @@ class EmbedIT extends SimulatorBackedTest {
     assertThat(response.headers().firstValue("content-type")).hasValue("application/json; charset=utf-8");
     JsonNode body = Ndjson.json(response.body());
     assertThat(body.path("model").asText()).isEqualTo(MODEL);
-    assertThat(body.path("total_duration").asLong()).isPositive();
-    assertThat(body.has("prompt_eval_count")).as("the backend reported 0 tokens").isFalse();
+    // Always present (ollama/ollama@v0.33.0-rc2:server/routes.go:1016-1022 fills all three; the Vercel AI SDK
+    // provider rejects an answer without them): measured durations, and the backend's own count (LM Studio: 0).
+    long total = body.path("total_duration").asLong();
+    assertThat(total).isPositive();
+    assertThat(body.path("load_duration").isIntegralNumber()).as(body.toString()).isTrue();
+    assertThat(body.path("load_duration").asLong()).isBetween(0L, total);
+    assertThat(body.path("prompt_eval_count").isIntegralNumber()).as(body.toString()).isTrue();
+    assertThat(body.path("prompt_eval_count").asLong()).as("the backend reported 0 tokens").isZero();
     assertThat(harness.simulator().log().byPath("/v1/embeddings")).hasSize(1);
     JsonNode sent = Upstream.body(harness, "/v1/embeddings");
     assertThat(sent.path("model").asText()).isEqualTo(MODEL);
@@ -83,6 +89,9 @@ class EmbedIT extends SimulatorBackedTest {
       JsonNode body = Ndjson.json(response.body());
       assertThat(body.path("model").asText()).isEqualTo(MODEL);
       assertThat(body.path("embeddings").toString()).as(input).isEqualTo("[]");
+      assertThat(body.path("load_duration").asLong()).as("nothing loaded").isZero();
+      assertThat(body.path("prompt_eval_count").asLong()).as("no input, no tokens").isZero();
+      assertThat(body.has("total_duration")).as(input).isTrue();
     }
     assertThat(harness.simulator().log().byPath("/v1/embeddings")).isEmpty();
   }

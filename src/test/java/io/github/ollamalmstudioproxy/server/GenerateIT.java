@@ -43,7 +43,12 @@ class GenerateIT extends SimulatorBackedTest {
   }
 
   @Test
-  void generateStreamsResponsePiecesAndEndsWithOneDoneWithoutContext() {
+  /**
+   * Non-raw generate ends with a {@code context} array, as Ollama's does ({@code ollama/ollama@v0.33.0-rc2:
+   * server/routes.go:712-719}) and as the Vercel AI SDK's completion model requires; the proxy has no token ids, so
+   * it is empty (never made-up ids). Only the final line carries it.
+   */
+  void generateStreamsResponsePiecesAndEndsWithOneDoneWithAnEmptyContext() {
     Ndjson out = Ndjson.of(generate("{\"model\":\"qwen/qwen3-4b\",\"prompt\":\"Tell a story\"}")).endsWithOneDone();
 
     assertThat(out.joined("response")).isEqualTo(String.join("", TOKENS));
@@ -53,7 +58,9 @@ class GenerateIT extends SimulatorBackedTest {
       assertThat(line.path("model").asText()).isEqualTo("qwen/qwen3-4b");
     });
     assertThat(out.last().path("done_reason").asText()).isEqualTo("stop");
-    assertThat(out.last().has("context")).as("never a fake context").isFalse();
+    assertThat(out.last().path("context").toString()).as("an empty context, never fake ids").isEqualTo("[]");
+    assertThat(out.lines().subList(0, out.lines().size() - 1)).noneMatch(l -> l.has("context"));
+    assertThat(out.last().path("load_duration").isIntegralNumber()).as(out.last().toString()).isTrue();
     assertThat(out.last().path("eval_count").asInt()).isEqualTo(TOKENS.size());
     assertThat(Upstream.chatBody(harness).path("messages").toString())
         .isEqualTo("[{\"role\":\"user\",\"content\":\"Tell a story\"}]");
@@ -68,6 +75,7 @@ class GenerateIT extends SimulatorBackedTest {
     assertThat(body.path("response").asText()).isEqualTo(String.join("", TOKENS));
     assertThat(body.path("done").asBoolean()).isTrue();
     assertThat(body.path("done_reason").asText()).isEqualTo("stop");
+    assertThat(body.path("context").toString()).isEqualTo("[]");
   }
 
   @Test
@@ -88,6 +96,7 @@ class GenerateIT extends SimulatorBackedTest {
     assertThat(out.last().path("done_reason").asText()).isEqualTo("length");
     assertThat(out.last().path("eval_count").asInt()).as("usage inline in the last text chunk").isEqualTo(3);
     assertThat(out.last().path("prompt_eval_count").asInt()).isPositive();
+    assertThat(out.last().has("context")).as("Ollama sends no context in raw mode").isFalse();
   }
 
   @Test

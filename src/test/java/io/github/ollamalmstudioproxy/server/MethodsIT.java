@@ -20,9 +20,11 @@ class MethodsIT extends SimulatorBackedTest {
     for (String path : PREFIXES) {
       for (String method : List.of("CONNECT", "TRACE")) {
         String response = request(method, path);
+        // The router answers before any route, in gin's plain text (as ServerBasicsIT), whatever the route's shape.
         assertThat(response).as(method + " " + path).startsWith("HTTP/1.1 405 ")
-            .containsIgnoringCase("allow: DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT")
-            .contains("{\"error\":{\"message\":\"405 method not allowed\",\"type\":\"invalid_request_error\"");
+            .containsIgnoringCase("allow: HEAD, GET, POST, DELETE, OPTIONS, PATCH, PUT")
+            .containsIgnoringCase("content-type: text/plain\r\n")
+            .endsWith("\r\n\r\n405 method not allowed");
       }
     }
     assertThat(harness.simulator().log().all()).isEmpty();

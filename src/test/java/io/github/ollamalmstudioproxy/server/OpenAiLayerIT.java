@@ -82,6 +82,32 @@ class OpenAiLayerIT extends SimulatorBackedTest {
     }
   }
 
+  /**
+   * Ollama's {@code /v1/chat/completions} runs its {@code /api/chat} handler (ChatMiddleware then ChatHandler,
+   * {@code ollama/ollama@v0.33.0-rc2:server/routes.go:1916}), so the same capability refusal applies, in OpenAI's
+   * error shape ({@code openai/openai.go:225-236}: 400 is {@code invalid_request_error}).
+   */
+  @Test
+  void toolsOrImagesAModelLacksAreRefusedInOpenAisShapeBeforeTheBackend() {
+    HttpResponse<String> tools = harness.post("/v1/chat/completions", "{\"model\":\"google/gemma-3-4b\","
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"weather?\"}],\"tools\":[{\"type\":\"function\","
+        + "\"function\":{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}}]}");
+    HttpResponse<String> image = harness.post("/v1/chat/completions", "{\"model\":\"qwen/qwen3-4b:latest\","
+        + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what?\"},"
+        + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,iVBORw0KGgo=\"}}]}]}");
+
+    assertThat(tools.statusCode()).isEqualTo(400);
+    JsonNode toolsError = Ndjson.json(tools.body()).path("error");
+    assertThat(toolsError.path("message").asText()).isEqualTo("google/gemma-3-4b:latest does not support tools");
+    assertThat(toolsError.path("type").asText()).isEqualTo("invalid_request_error");
+    assertThat(image.statusCode()).isEqualTo(400);
+    assertThat(Ndjson.json(image.body()).path("error").path("message").asText())
+        .isEqualTo("qwen/qwen3-4b:latest does not support vision");
+    assertThat(harness.simulator().log().byPath("/v1/chat/completions")).isEmpty();
+    assertThat(harness.post("/v1/chat/completions", "{\"model\":\"google/gemma-3-4b\",\"tools\":[],"
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode()).isEqualTo(200);
+  }
+
   @Test
   void anUnknownNameIsA404AndTheBackendHearsNothing() {
     for (String path : List.of("/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses")) {

@@ -42,15 +42,55 @@ class ServerBasicsIT {
     }
   }
 
+  /**
+   * The router's own answers, as Ollama's gin router gives them
+   * ({@code ollama/ollama@v0.33.0-rc2:server/routes.go:1870} sets {@code HandleMethodNotAllowed}; gin v1.10.0 {@code gin.go:648-670} answers with {@code serveError}, which
+   * writes {@code text/plain} and the bare text, and lists in {@code Allow} the methods whose trees hold the path, in
+   * the order Ollama first registered them: HEAD, GET, POST, DELETE).
+   */
   @Test
-  void unknownRoutesAre404AndWrongMethods405() {
+  void unknownRoutesAre404AndWrongMethods405InPlainTextAsGinAnswers() {
     try (ProxyHarness harness = ProxyHarness.start()) {
       HttpResponse<String> unknown = harness.get("/api/nope");
       assertThat(unknown.statusCode()).isEqualTo(404);
-      assertThat(unknown.body()).isEqualTo("{\"error\":\"404 page not found\"}");
+      assertThat(unknown.headers().firstValue("content-type")).hasValue("text/plain");
+      assertThat(unknown.body()).isEqualTo("404 page not found");
+
       HttpResponse<String> wrongMethod = harness.post("/api/version", "{}");
       assertThat(wrongMethod.statusCode()).isEqualTo(405);
-      assertThat(wrongMethod.headers().firstValue("allow")).hasValue("GET, HEAD");
+      assertThat(wrongMethod.headers().firstValue("content-type")).hasValue("text/plain");
+      assertThat(wrongMethod.body()).isEqualTo("405 method not allowed");
+      assertThat(wrongMethod.headers().firstValue("allow")).hasValue("HEAD, GET");
+
+      assertThat(harness.get("/api/chat").headers().firstValue("allow")).hasValue("POST");
+      HttpResponse<String> delete = harness.send(HttpRequest.newBuilder(harness.url("/api/tags")).DELETE().build());
+      assertThat(delete.statusCode()).isEqualTo(405);
+      assertThat(delete.headers().firstValue("allow")).hasValue("HEAD, GET");
+    }
+  }
+
+  /**
+   * The VS Code Ollama extension and {@code ollama launch} ask these first. The proxy answers as a local Ollama
+   * with its cloud off ({@code OLLAMA_NO_CLOUD}: {@code ollama/ollama@v0.33.0-rc2:server/routes.go:2146-2153},
+   * {@code envconfig/config.go:450-465}) and recommends nothing it could not serve ({@code api/types.go:802}).
+   */
+  @Test
+  void statusSaysCloudIsOffAndThereAreNoRecommendations() {
+    try (ProxyHarness harness = ProxyHarness.start()) {
+      HttpResponse<String> status = harness.get("/api/status");
+      assertThat(status.statusCode()).isEqualTo(200);
+      assertThat(status.headers().firstValue("content-type")).hasValue("application/json; charset=utf-8");
+      assertThat(status.body()).isEqualTo("{\"cloud\":{\"disabled\":true,\"source\":\"env\"}}");
+
+      HttpResponse<String> recs = harness.get("/api/experimental/model-recommendations");
+      assertThat(recs.statusCode()).isEqualTo(200);
+      assertThat(recs.body()).isEqualTo("{\"recommendations\":[]}");
+
+      HttpResponse<String> head = harness.send(HttpRequest.newBuilder(harness.url("/api/status"))
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+      assertThat(head.statusCode()).as("GET only, as Ollama registers it").isEqualTo(405);
+      assertThat(head.headers().firstValue("allow")).hasValue("GET");
+      assertThat(harness.simulator().log().all()).isEmpty();
     }
   }
 

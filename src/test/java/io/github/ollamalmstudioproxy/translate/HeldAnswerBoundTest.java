@@ -47,7 +47,7 @@ class HeldAnswerBoundTest {
   @Test
   void aggregatedLogprobsCountTowardsTheBound() {
     StreamSettings asked = new StreamSettings(StreamSettings.Shape.CHAT, "m", false, true, new LogprobsRequest(0),
-        false);
+        false, false);
     StreamTranslator t = StreamTranslator.aggregating(asked, StreamHarness.times(), CLOCK);
     feed(t, "content", MAX - 84);
     String token = "x".repeat(40);

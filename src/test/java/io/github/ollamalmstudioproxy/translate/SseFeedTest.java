@@ -75,7 +75,8 @@ class SseFeedTest {
     StreamHarness.Run run = out.run();
     assertThat(run.lines()).hasSize(2);
     assertThat(new String(run.lines().get(1), UTF_8))
-        .contains("\"done\":true,\"done_reason\":\"stop\",\"cancelled\":true,\"partial_response\":true");
+        .contains("\"done\":false,\"done_reason\":\"cancelled\",\"cancelled\":true,\"partial_response\":true,"
+            + "\"error\":");
     assertThat(run.ending().failed()).isFalse();
   }
 

@@ -24,7 +24,7 @@ final class StreamHarness {
   private StreamHarness() {}
 
   static RequestTimes times() {
-    return new RequestTimes(0, TICK / 2, RequestTimes.NO_LOAD);
+    return RequestTimes.sentAt(0, TICK / 2);
   }
 
   /**

@@ -56,14 +56,49 @@ class StreamTranslatorTest {
   }
 
   @Test
-  void countsTheBackendDidNotGiveAreOmittedAndNoContextFieldIsInvented() {
+  void countsTheBackendDidNotGiveAreOmittedAndRawGenerateHasNoContext() {
     StreamTranslator t = StreamTranslator.streaming(
-        new StreamSettings(StreamSettings.Shape.GENERATE, "llama3.2", false, true), new RequestTimes(0, 100, -1), CLOCK);
+        new StreamSettings(StreamSettings.Shape.GENERATE, "llama3.2", false, false), new RequestTimes(0, 100, 100),
+        CLOCK);
     t.onEvent(null, delta("\"content\":\"a\""), 1_000);
     String done = text(t.onDone(2_000));
     assertThat(done).isEqualTo(HEAD + "\"response\":\"\",\"done\":true,\"done_reason\":\"stop\","
-        + "\"total_duration\":2000,\"prompt_eval_duration\":900}\n");
-    assertThat(done).doesNotContain("context", "eval_count", "load_duration");
+        + "\"total_duration\":2000,\"load_duration\":100,\"prompt_eval_duration\":900}\n");
+    assertThat(done).doesNotContain("context", "eval_count");
+  }
+
+  /**
+   * Ollama's generate puts the prompt and answer token ids in {@code context} unless raw
+   * ({@code ollama/ollama@v0.33.0-rc2:server/routes.go:712-719}); the Vercel AI SDK's completion model requires the
+   * array ({@code ollama-ai-provider-v2}'s {@code baseOllamaResponseSchema}: {@code context: z.array(z.number())}).
+   * The proxy has no token ids, so the array is empty: true, and harmless when a client sends it back.
+   */
+  @Test
+  void nonRawGenerateEndsWithAnEmptyContextArray() {
+    StreamTranslator t = StreamTranslator.streaming(
+        new StreamSettings(StreamSettings.Shape.GENERATE, "llama3.2", false, true, true), new RequestTimes(0, 100, 100),
+        CLOCK);
+    t.onEvent(null, delta("\"content\":\"a\""), 1_000);
+    assertThat(text(t.onDone(2_000))).isEqualTo(HEAD + "\"response\":\"\",\"done\":true,\"done_reason\":\"stop\","
+        + "\"context\":[],\"total_duration\":2000,\"load_duration\":100,\"prompt_eval_duration\":900}\n");
+    StreamTranslator aggregated = StreamTranslator.aggregating(
+        new StreamSettings(StreamSettings.Shape.GENERATE, "llama3.2", false, true, true), new RequestTimes(0, 100, 100),
+        CLOCK);
+    aggregated.onEvent(null, delta("\"content\":\"a\""), 1_000);
+    assertThat(new String(aggregated.onDone(2_000).ending().body(), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("\"response\":\"a\",\"done\":true,\"done_reason\":\"stop\",\"context\":[],");
+  }
+
+  /**
+   * {@code load_duration} is Ollama's {@code checkpointLoaded - checkpointStart}
+   * ({@code ollama/ollama@v0.33.0-rc2:server/routes.go:2804, 710}): the time until the model was ready for the prompt, loads included, measured on every answer; a measured 0 is
+   * written, not dropped.
+   */
+  @Test
+  void loadDurationIsAlwaysWrittenEvenWhenZero() {
+    StreamTranslator t = StreamTranslator.streaming(
+        new StreamSettings(StreamSettings.Shape.CHAT, "llama3.2", false, true), new RequestTimes(0, 0, 0), CLOCK);
+    assertThat(text(t.onDone(2_000))).contains("\"total_duration\":2000,\"load_duration\":0,");
   }
 
   @Test
@@ -150,13 +185,22 @@ class StreamTranslatorTest {
     assertThat(failure(done)).isEqualTo("500 backend returned invalid tool call arguments for \"f\"");
   }
 
+  /**
+   * A stream cut by the drain timeout must not read as finished. ollama-js throws on any line with an {@code error}
+   * key ({@code ollama/ollama-js:src/utils.ts}, {@code AbortableAsyncIterator}) and ollama-python raises
+   * {@code ResponseError} ({@code ollama/ollama-python:ollama/_client.py}, {@code _request} → {@code inner}); a
+   * client that ignores {@code error} sees no {@code done:true}, as when Ollama's connection closes, and a
+   * {@code done_reason} other than {@code stop}. Ollama itself only knows {@code stop} and {@code length}
+   * ({@code ollama/ollama@v0.33.0-rc2:llm/server.go:253-267}); a cut connection has no reason of its own there, so
+   * the proxy names it.
+   */
   @Test
-  void cancelAfterOutputMarksPartialResponse() {
+  void cancelAfterOutputMarksPartialResponseAndReadsAsAnError() {
     chat.onEvent(null, delta("\"content\":\"a\""), 1_000);
     assertThat(text(chat.cancel(2_000))).isEqualTo(HEAD
-        + "\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\","
-        + "\"cancelled\":true,\"partial_response\":true,\"total_duration\":2000,\"load_duration\":50,"
-        + "\"prompt_eval_duration\":900}\n");
+        + "\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":false,\"done_reason\":\"cancelled\","
+        + "\"cancelled\":true,\"partial_response\":true,\"error\":\"" + StreamTranslator.CUT_OFF + "\","
+        + "\"total_duration\":2000,\"load_duration\":50,\"prompt_eval_duration\":900}\n");
   }
 
   @Test

@@ -17,17 +17,19 @@ public final class EmbedBodies {
   private EmbedBodies() {}
 
   /**
-   * {@code POST /api/embed}: {@code {"model", "embeddings", "total_duration"?, "load_duration"?,
-   * "prompt_eval_count"?}}. Metrics that are null or not positive are left out (Ollama omits zero metrics, and an
-   * invented count is worse than none). Each vector is normalised (see {@link EmbeddingMath#normalize(float[],
+   * {@code POST /api/embed}: {@code {"model", "embeddings", "total_duration", "load_duration",
+   * "prompt_eval_count"}}. The three metrics are always written, zeros included: Ollama fills them on every answer,
+   * and the Vercel AI SDK provider rejects an answer without them; a zero is a measurement or the backend's own count
+   * (LM Studio always reports 0), never a guess. Each vector is normalised (see {@link EmbeddingMath#normalize(float[],
    * Integer)}) as it is written, so no second copy of them all exists; vectors are written as float32, like Ollama's.
    *
    * @param model the model string exactly as the client sent it
    * @param vectors the backend's vectors, in input order; empty for empty input
    * @param dimensions the request's {@code dimensions}, or null
+   * @param promptEvalCount the backend's {@code usage.prompt_tokens}, 0 when it reported none
    */
-  public static byte[] embed(String model, List<float[]> vectors, Integer dimensions, Long totalDurationNanos,
-      Long loadDurationNanos, Integer promptEvalCount) {
+  public static byte[] embed(String model, List<float[]> vectors, Integer dimensions, long totalDurationNanos,
+      long loadDurationNanos, int promptEvalCount) {
     requireNonNull(model, "model");
     ByteArrayBuilder out = new ByteArrayBuilder();
     try (JsonGenerator json = Json.MAPPER.createGenerator(out)) {
@@ -43,15 +45,9 @@ public final class EmbedBodies {
         json.writeEndArray();
       }
       json.writeEndArray();
-      if (totalDurationNanos != null && totalDurationNanos > 0) {
-        json.writeNumberField("total_duration", totalDurationNanos);
-      }
-      if (loadDurationNanos != null && loadDurationNanos > 0) {
-        json.writeNumberField("load_duration", loadDurationNanos);
-      }
-      if (promptEvalCount != null && promptEvalCount > 0) {
-        json.writeNumberField("prompt_eval_count", promptEvalCount);
-      }
+      json.writeNumberField("total_duration", Math.max(0, totalDurationNanos));
+      json.writeNumberField("load_duration", Math.max(0, loadDurationNanos));
+      json.writeNumberField("prompt_eval_count", Math.max(0, promptEvalCount));
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

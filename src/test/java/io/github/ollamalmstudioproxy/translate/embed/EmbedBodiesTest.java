@@ -16,16 +16,24 @@ class EmbedBodiesTest {
         + "\"total_duration\":1500000,\"load_duration\":200,\"prompt_eval_count\":7}");
   }
 
+  /**
+   * The Vercel AI SDK provider ({@code ollama-ai-provider-v2}) rejects an embed answer without
+   * {@code load_duration} and {@code prompt_eval_count}, so they are written even when zero: a measured zero, or the
+   * backend's own count of 0 (LM Studio always reports 0), never a guessed number. Ollama fills all three
+   * ({@code ollama/ollama@v0.33.0-rc2:server/routes.go:1016-1022}).
+   */
   @Test
-  void unknownOrZeroMetricsAreLeftOut() {
-    String body = text(EmbedBodies.embed("m", List.of(new float[] {1}), null, null, 0L, 0));
-    assertThat(body).isEqualTo("{\"model\":\"m\",\"embeddings\":[[1.0]]}");
+  void metricsAreAlwaysWrittenEvenWhenZero() {
+    String body = text(EmbedBodies.embed("m", List.of(new float[] {1}), null, 5L, 0L, 0));
+    assertThat(body).isEqualTo("{\"model\":\"m\",\"embeddings\":[[1.0]],\"total_duration\":5,"
+        + "\"load_duration\":0,\"prompt_eval_count\":0}");
   }
 
   @Test
   void emptyInputGivesAnEmptyEmbeddingsArray() {
-    assertThat(text(EmbedBodies.embed("m", List.of(), null, 10L, null, null)))
-        .isEqualTo("{\"model\":\"m\",\"embeddings\":[],\"total_duration\":10}");
+    assertThat(text(EmbedBodies.embed("m", List.of(), null, 10L, 0L, 0)))
+        .isEqualTo("{\"model\":\"m\",\"embeddings\":[],\"total_duration\":10,\"load_duration\":0,"
+            + "\"prompt_eval_count\":0}");
   }
 
   @Test
@@ -37,14 +45,14 @@ class EmbedBodiesTest {
 
   @Test
   void dimensionsTruncatesThenRenormalisesToUnitLength() {
-    assertThat(text(EmbedBodies.embed("m", List.of(new float[] {3, 4, 12}), 2, null, null, null)))
-        .isEqualTo("{\"model\":\"m\",\"embeddings\":[[0.6,0.8]]}");
+    assertThat(text(EmbedBodies.embed("m", List.of(new float[] {3, 4, 12}), 2, 1L, 0L, 0)))
+        .startsWith("{\"model\":\"m\",\"embeddings\":[[0.6,0.8]],");
   }
 
   @Test
   void theModelNameKeepsAnEmojiAsFourBytesOfUtf8() {
-    assertThat(text(EmbedBodies.embed("m\uD83D\uDE00", List.of(), null, null, null, null)))
-        .isEqualTo("{\"model\":\"m\uD83D\uDE00\",\"embeddings\":[]}");
+    assertThat(text(EmbedBodies.embed("m\uD83D\uDE00", List.of(), null, 1L, 0L, 0)))
+        .startsWith("{\"model\":\"m\uD83D\uDE00\",\"embeddings\":[],");
   }
 
   private static String text(byte[] body) {
