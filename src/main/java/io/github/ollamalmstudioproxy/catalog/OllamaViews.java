@@ -15,7 +15,7 @@ public final class OllamaViews {
 
   /** {@code GET /api/tags}: {@code {"models":[…]}}, never null. */
   public static ObjectNode tags(CatalogSnapshot snapshot) {
-    return TagsView.tags(requireNonNull(snapshot, "snapshot"));
+    return AliasViews.tags(snapshot, TagsView.tags(requireNonNull(snapshot, "snapshot")));
   }
 
   /**
@@ -25,7 +25,11 @@ public final class OllamaViews {
    */
   public static ObjectNode show(CatalogSnapshot snapshot, String requestedName) {
     requireNonNull(snapshot, "snapshot");
-    return ShowView.show(snapshot, snapshot.resolve(requireNonNull(requestedName, "requestedName")));
+    var alias = snapshot.alias(requireNonNull(requestedName, "requestedName"));
+    if (alias.isPresent()) {
+      return AliasViews.show(snapshot, alias.get());
+    }
+    return ShowView.show(snapshot, snapshot.resolve(requestedName));
   }
 
   /** {@code GET /api/ps}: loaded instances only, {@code {"models":[…]}} never null. */

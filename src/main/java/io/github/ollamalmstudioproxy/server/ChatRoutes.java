@@ -27,12 +27,14 @@ final class ChatRoutes {
   private final JsonBodyReader bodies;
   private final Backend backend;
   private final TranslatedRelay relay;
+  private final AliasBodies aliases;
   private final Clock clock = Clock.systemUTC();
 
-  ChatRoutes(JsonBodyReader bodies, Backend backend, TranslatedRelay relay) {
+  ChatRoutes(JsonBodyReader bodies, Backend backend, TranslatedRelay relay, AliasBodies aliases) {
     this.bodies = bodies;
     this.backend = backend;
     this.relay = relay;
+    this.aliases = aliases;
   }
 
   void register(Routes routes) {
@@ -42,7 +44,7 @@ final class ChatRoutes {
 
   private void chat(RequestScope scope) {
     bodies.read(scope).map(body -> {
-      ChatRequest request = ChatRequest.parse(body);
+      ChatRequest request = ChatRequest.parse(aliases.chat(body));
       return new Turn("chat", request.model(), request.stream(), request.isLoadRequest(), request.isUnloadRequest(),
           request.think(), StreamSettings.of(request),
           (backendId, dialect) -> OllamaToOpenAi.chat(request, backendId, dialect));
@@ -51,7 +53,7 @@ final class ChatRoutes {
 
   private void generate(RequestScope scope) {
     bodies.read(scope).map(body -> {
-      GenerateRequest request = GenerateRequest.parse(body);
+      GenerateRequest request = GenerateRequest.parse(aliases.generate(body));
       return new Turn("generate", request.model(), request.stream(), request.isLoadRequest(),
           request.isUnloadRequest(), request.think(), StreamSettings.of(request),
           (backendId, dialect) -> OllamaToOpenAi.generate(request, backendId, dialect));
