@@ -78,6 +78,21 @@ public final class AliasViews {
     return body;
   }
 
+  /** {@code /v1/models} entries of the aliases whose model the backend lists, after the backend's own. */
+  static List<ObjectNode> openAiModels(CatalogSnapshot snapshot) {
+    List<ObjectNode> out = new ArrayList<>();
+    for (ModelAlias alias : snapshot.aliases().all()) {
+      try {
+        resolve(snapshot, alias);
+      } catch (OllamaError e) {
+        continue;
+      }
+      out.add(JsonNodeFactory.instance.objectNode().put("id", alias.name()).put("object", "model")
+          .put("created", modifiedAt(alias).getEpochSecond()).put("owned_by", OpenAiModelsView.owner(alias.name())));
+    }
+    return out;
+  }
+
   /**
    * {@code /api/show} of an alias: the target's answer with the alias's modelfile, parameters (the target's
    * {@code num_ctx} unless the alias sets its own), system prompt, messages and license, as Ollama's

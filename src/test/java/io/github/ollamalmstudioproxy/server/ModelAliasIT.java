@@ -121,6 +121,22 @@ class ModelAliasIT {
   }
 
   @Test
+  void embedAndV1ModelsKnowTheAliasToo() {
+    ProxyHarness h = proxy();
+    h.post("/api/create", "{\"model\":\"embedder\",\"from\":\"text-embedding-nomic-embed-text-v1.5\"}");
+
+    HttpResponse<String> embed = h.post("/api/embed", "{\"model\":\"embedder\",\"input\":[\"a\"]}");
+
+    assertThat(embed.statusCode()).as(embed.body()).isEqualTo(200);
+    assertThat(Ndjson.json(embed.body()).path("model").asText()).isEqualTo("embedder");
+    assertThat(Upstream.body(h, "/v1/embeddings").path("model").asText())
+        .isEqualTo("text-embedding-nomic-embed-text-v1.5");
+    JsonNode models = Ndjson.json(h.get("/v1/models").body()).path("data");
+    assertThat(models.findValuesAsText("id")).contains("embedder:latest");
+    assertThat(h.get("/v1/models/embedder:latest").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void tagsListsTheAliasWithItsTargetsDetailsAndShowGivesItsModelfileParametersAndSystem() {
     ProxyHarness h = proxy();
     h.post("/api/create", CREATE);
