@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,8 @@ public final class AliasStore {
   private final Path file;
   private final Clock clock;
   private final Replace replace;
+  /** Held while the file is read again or written; {@link #current()} never waits for it. */
+  private final ReentrantLock lock = new ReentrantLock();
   private volatile ModelAliases current;
   private volatile Stamp stamp;
   private volatile Instant checkedAt;
@@ -96,12 +99,20 @@ public final class AliasStore {
     return file;
   }
 
-  /** The aliases now, read again first when the file changed since the last look. */
+  /**
+   * The aliases now, read again first when the file changed since the last look. Called on the event loop: the look
+   * is one {@code stat} a second, and while another thread writes or reads the file this answers what it has rather
+   * than wait.
+   */
   public ModelAliases current() {
     Instant now = clock.instant();
-    if (Duration.between(checkedAt, now).compareTo(RECHECK) >= 0) {
-      checkedAt = now;
-      reloadIfChanged();
+    if (Duration.between(checkedAt, now).compareTo(RECHECK) >= 0 && lock.tryLock()) {
+      try {
+        checkedAt = now;
+        reloadIfChanged();
+      } finally {
+        lock.unlock();
+      }
     }
     return current;
   }
@@ -111,19 +122,25 @@ public final class AliasStore {
    *
    * @throws OllamaError 500 naming the file and the reason when it cannot be written; the old file stays intact
    */
-  public synchronized ModelAliases update(UnaryOperator<ModelAliases> change) {
-    reloadIfChanged();
-    ModelAliases next = change.apply(current);
-    if (next.equals(current) && Files.exists(file)) {
-      return current;
+  public ModelAliases update(UnaryOperator<ModelAliases> change) {
+    lock.lock();
+    try {
+      reloadIfChanged();
+      ModelAliases next = change.apply(current);
+      if (next.equals(current) && Files.exists(file)) {
+        return current;
+      }
+      write(AliasFile.render(next));
+      current = next;
+      stamp = stampOf(file);
+      return next;
+    } finally {
+      lock.unlock();
     }
-    write(AliasFile.render(next));
-    current = next;
-    stamp = stampOf(file);
-    return next;
   }
 
-  private synchronized void reloadIfChanged() {
+  /** Only with {@link #lock} held. */
+  private void reloadIfChanged() {
     Stamp now = stampOf(file);
     if (now.equals(stamp)) {
       return;
