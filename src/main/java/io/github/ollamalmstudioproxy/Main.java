@@ -31,6 +31,7 @@ public final class Main {
         return 0;
       }
       config = CommandLineConfig.validate(commandLine.getCommand());
+      ProxyLauncher.checkModelsFile(config);
     } catch (ParameterException | ConfigException e) {
       err.println("ollama-lmstudio-proxy: " + e.getMessage());
       return BAD_CONFIGURATION;

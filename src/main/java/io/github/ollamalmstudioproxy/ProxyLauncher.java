@@ -1,6 +1,7 @@
 package io.github.ollamalmstudioproxy;
 
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
+import io.github.ollamalmstudioproxy.server.ModelsFileCheck;
 import io.github.ollamalmstudioproxy.server.ProxyServer;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
@@ -15,6 +16,15 @@ final class ProxyLauncher {
   private static final Logger log = LoggerFactory.getLogger(ProxyLauncher.class);
 
   private ProxyLauncher() {}
+
+  /**
+   * Reads the models file before anything starts.
+   *
+   * @throws io.github.ollamalmstudioproxy.config.ConfigException when it cannot be parsed (start-up stops, exit 2)
+   */
+  static void checkModelsFile(ProxyConfig config) {
+    ModelsFileCheck.check(config);
+  }
 
   /** Returns false when start-up failed; true after a graceful shutdown. */
   static boolean runUntilStopped(ProxyConfig requested, PrintWriter err) {

@@ -67,6 +67,23 @@ class LauncherIT {
         "ollama-lmstudio-proxy: invalid --backend URL 'localhost:1234': it must start with http:// or https://");
   }
 
+  /** Issue 14: a models file that cannot be parsed stops start-up like any bad setting, naming file and entry. */
+  @Test
+  void unparseableModelsFileExitsTwoWithOneLine() throws Exception {
+    Path file = Files.createTempFile("models", ".yaml");
+    try {
+      Files.writeString(file, "models:\n- name: mybot\n  from: qwen/qwen3-4b\n  sytem: typo\n");
+      Process process = start("--models-file", file.toString());
+      String err = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).isEqualTo(2);
+      assertThat(err.strip()).isEqualTo("ollama-lmstudio-proxy: invalid models file '" + file + "': models[0]:"
+          + " unknown key 'sytem' (known: name, from, parameters, system, template, messages, license, modified_at)");
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
   /**
    * Issue 11, point 7: the launcher raises the soft open-files limit to the hard one. Run from a copy of the script
    * next to a stand-in jar, with a stand-in {@code java} that prints the limit it was started with, so nothing is built

@@ -2,6 +2,8 @@ package io.github.ollamalmstudioproxy.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.ollamalmstudioproxy.catalog.alias.ModelAlias;
+import io.github.ollamalmstudioproxy.catalog.alias.ModelAliases;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +18,14 @@ public final class CatalogSnapshot {
   private final CatalogSource source;
   private final List<BackendModel> models;
   private final Map<String, Instant> firstSeen;
+  private final ModelAliases aliases;
 
-  private CatalogSnapshot(CatalogSource source, List<BackendModel> models, Map<String, Instant> firstSeen) {
+  private CatalogSnapshot(CatalogSource source, List<BackendModel> models, Map<String, Instant> firstSeen,
+      ModelAliases aliases) {
     this.source = requireNonNull(source, "source");
     this.models = List.copyOf(requireNonNull(models, "models"));
     this.firstSeen = Map.copyOf(requireNonNull(firstSeen, "firstSeen"));
+    this.aliases = requireNonNull(aliases, "aliases");
   }
 
   /**
@@ -28,13 +33,27 @@ public final class CatalogSnapshot {
    *     missing from the map shows the Unix epoch rather than an unstable "now"
    */
   public static CatalogSnapshot of(CatalogSource source, List<BackendModel> models, Map<String, Instant> firstSeen) {
-    return new CatalogSnapshot(source, models, firstSeen);
+    return new CatalogSnapshot(source, models, firstSeen, ModelAliases.EMPTY);
   }
 
   /** Convenience: stamps the models in {@code registry} at {@code now} and builds the snapshot. */
   public static CatalogSnapshot of(CatalogSource source, List<BackendModel> models, FirstSeenRegistry registry,
       Instant now) {
-    return new CatalogSnapshot(source, models, registry.stampAll(models, now));
+    return new CatalogSnapshot(source, models, registry.stampAll(models, now), ModelAliases.EMPTY);
+  }
+
+  /** The same models with these aliases next to them (see {@link #resolve}). */
+  public CatalogSnapshot withAliases(ModelAliases newAliases) {
+    return new CatalogSnapshot(source, models, firstSeen, newAliases);
+  }
+
+  public ModelAliases aliases() {
+    return aliases;
+  }
+
+  /** The alias {@code name} names, if it names one. */
+  public Optional<ModelAlias> alias(String name) {
+    return aliases.find(name);
   }
 
   public CatalogSource source() {
@@ -52,12 +71,14 @@ public final class CatalogSnapshot {
   }
 
   /**
-   * Resolves an Ollama name to a backend id (see {@link ModelNames}).
+   * Resolves an Ollama name to a backend id (see {@link ModelNames}); an alias resolves to its backend model under
+   * the alias's own name, and is looked up first: it is the name the user chose.
    *
    * @throws io.github.ollamalmstudioproxy.ollama.OllamaError 404 when unknown or ambiguous
    */
   public ResolvedModel resolve(String name) {
-    return ModelNames.resolve(name, models);
+    Optional<ModelAlias> alias = aliases.find(name);
+    return alias.isPresent() ? AliasViews.resolve(this, alias.get()) : ModelNames.resolve(name, models);
   }
 
   public Optional<BackendModel> find(String key) {

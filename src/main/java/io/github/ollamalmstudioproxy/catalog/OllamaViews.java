@@ -16,7 +16,7 @@ public final class OllamaViews {
 
   /** {@code GET /api/tags}: {@code {"models":[…]}}, never null. */
   public static ObjectNode tags(CatalogSnapshot snapshot) {
-    return TagsView.tags(requireNonNull(snapshot, "snapshot"));
+    return AliasViews.tags(snapshot, TagsView.tags(requireNonNull(snapshot, "snapshot")));
   }
 
   /**
@@ -36,7 +36,11 @@ public final class OllamaViews {
   public static ObjectNode show(CatalogSnapshot snapshot, String requestedName,
       Function<String, Integer> defaultLoadContext) {
     requireNonNull(snapshot, "snapshot");
-    return ShowView.show(snapshot, snapshot.resolve(requireNonNull(requestedName, "requestedName")),
+    var alias = snapshot.alias(requireNonNull(requestedName, "requestedName"));
+    if (alias.isPresent()) {
+      return AliasViews.show(snapshot, alias.get(), requireNonNull(defaultLoadContext, "defaultLoadContext"));
+    }
+    return ShowView.show(snapshot, snapshot.resolve(requestedName),
         requireNonNull(defaultLoadContext, "defaultLoadContext"));
   }
 

@@ -22,6 +22,7 @@ public final class OpenAiModelsView {
     for (BackendModel m : TagsView.inListOrder(snapshot)) {
       data.add(model(snapshot, m, ModelNames.ollamaName(m.key())));
     }
+    AliasViews.openAiModels(snapshot).forEach(data::add);
     return body;
   }
 

@@ -73,7 +73,8 @@ public final class CommandLineConfig {
         positive("--header-timeout", o.headerTimeout),
         positive("--body-timeout", o.bodyTimeout),
         positive("--keep-alive-timeout", o.keepAliveTimeout),
-        Durations.parse("--request-timeout", o.requestTimeout));
+        Durations.parse("--request-timeout", o.requestTimeout),
+        modelsFile(o.modelsFile));
   }
 
   /**
@@ -109,6 +110,14 @@ public final class CommandLineConfig {
     }
     String s = uri.toString();
     return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+  }
+
+  private static java.nio.file.Path modelsFile(String path) {
+    try {
+      return java.nio.file.Path.of(path.strip());
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ConfigException("invalid --models-file '" + path + "': " + e.getReason());
+    }
   }
 
   private static String version(String v) {

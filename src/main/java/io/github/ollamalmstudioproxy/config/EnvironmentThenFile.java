@@ -39,7 +39,18 @@ final class EnvironmentThenFile implements IDefaultValueProvider {
     if (value == null && !name.equals("config")) {
       value = file.get(name);
     }
+    if (value == null && name.equals("models-file")) {
+      value = defaultModelsFile(env);
+    }
     return value;
+  }
+
+  /** Under the user's configuration directory, as the XDG Base Directory specification places it. */
+  static String defaultModelsFile(Map<String, String> env) {
+    String configHome = nonBlank(env.get("XDG_CONFIG_HOME"));
+    java.nio.file.Path dir = configHome != null ? java.nio.file.Path.of(configHome)
+        : java.nio.file.Path.of(System.getProperty("user.home"), ".config");
+    return dir.resolve("ollama-lmstudio-proxy").resolve("models.yaml").toString();
   }
 
   static String environmentVariable(String optionName) {

@@ -1,6 +1,7 @@
 package io.github.ollamalmstudioproxy.config;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import java.util.Map;
  * @param bodyTimeout how long a client may take to send a request's whole body once its headers are in
  * @param keepAliveTimeout how long a client connection may stay idle between requests (and send the next headers)
  * @param requestTimeout the longest a backend request may take unless it streams tokens; zero for no bound
+ * @param modelsFile the YAML file that holds the model aliases made with {@code /api/create} and {@code /api/copy}
  */
 public record ProxyConfig(
     ListenAddress listen,
@@ -53,7 +55,8 @@ public record ProxyConfig(
     Duration headerTimeout,
     Duration bodyTimeout,
     Duration keepAliveTimeout,
-    Duration requestTimeout) {
+    Duration requestTimeout,
+    Path modelsFile) {
 
   public static final String DEFAULT_OLLAMA_VERSION = "0.33.0";
 
@@ -76,7 +79,7 @@ public record ProxyConfig(
     return new ProxyConfig(listen, newBackend, backendApiKey, null, apiKey, origins, allowedHosts,
         ollamaVersion, drainTimeout, connectTimeout, firstByteTimeout, idleTimeout, aggregateTimeout, loadTimeout,
         loadRetries, maxInFlight, maxBodyBytes, maxBodyMemory, logBodies, demo, headerTimeout, bodyTimeout,
-        keepAliveTimeout, requestTimeout);
+        keepAliveTimeout, requestTimeout, modelsFile);
   }
 
   /** The same configuration listening elsewhere: tests bind port 0. */
@@ -84,7 +87,15 @@ public record ProxyConfig(
     return new ProxyConfig(newListen, backend, backendApiKey, backendUserInfo, apiKey, origins, allowedHosts,
         ollamaVersion, drainTimeout, connectTimeout, firstByteTimeout, idleTimeout, aggregateTimeout, loadTimeout,
         loadRetries, maxInFlight, maxBodyBytes, maxBodyMemory, logBodies, demo, headerTimeout, bodyTimeout,
-        keepAliveTimeout, requestTimeout);
+        keepAliveTimeout, requestTimeout, modelsFile);
+  }
+
+  /** The same configuration with its aliases in another file: tests use a temporary one. */
+  public ProxyConfig withModelsFile(Path newModelsFile) {
+    return new ProxyConfig(listen, backend, backendApiKey, backendUserInfo, apiKey, origins, allowedHosts,
+        ollamaVersion, drainTimeout, connectTimeout, firstByteTimeout, idleTimeout, aggregateTimeout, loadTimeout,
+        loadRetries, maxInFlight, maxBodyBytes, maxBodyMemory, logBodies, demo, headerTimeout, bodyTimeout,
+        keepAliveTimeout, requestTimeout, newModelsFile);
   }
 
   /** Every setting, with the keys and the backend's password left out: a configuration may be logged. */
@@ -98,7 +109,7 @@ public record ProxyConfig(
         + loadRetries + ", maxInFlight=" + maxInFlight + ", maxBodyBytes=" + maxBodyBytes + ", maxBodyMemory="
         + maxBodyMemory + ", logBodies=" + logBodies + ", demo=" + demo + ", headerTimeout=" + headerTimeout
         + ", bodyTimeout=" + bodyTimeout + ", keepAliveTimeout=" + keepAliveTimeout + ", requestTimeout="
-        + requestTimeout + "]";
+        + requestTimeout + ", modelsFile=" + modelsFile + "]";
   }
 
   private static String secret(String value) {

@@ -121,6 +121,11 @@ public final class ProxyOptions {
       description = "Start the built-in LM Studio simulator and use it as the backend (no LM Studio needed).")
   String demo;
 
+  @Option(names = "--models-file", paramLabel = "FILE",
+      description = "YAML file with the model aliases /api/create and /api/copy make (read again when it changes)."
+          + " Default: $XDG_CONFIG_HOME/ollama-lmstudio-proxy/models.yaml, else ~/.config/ollama-lmstudio-proxy/models.yaml")
+  String modelsFile;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "YAML file with any of these options, keyed by option name without dashes (env OLLAMA_PROXY_CONFIG).")
   String config;

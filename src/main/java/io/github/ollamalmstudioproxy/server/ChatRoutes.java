@@ -33,12 +33,14 @@ final class ChatRoutes {
   private final JsonBodyReader bodies;
   private final Backend backend;
   private final TranslatedRelay relay;
+  private final AliasBodies aliases;
   private final Clock clock = Clock.systemUTC();
 
-  ChatRoutes(JsonBodyReader bodies, Backend backend, TranslatedRelay relay) {
+  ChatRoutes(JsonBodyReader bodies, Backend backend, TranslatedRelay relay, AliasBodies aliases) {
     this.bodies = bodies;
     this.backend = backend;
     this.relay = relay;
+    this.aliases = aliases;
   }
 
   void register(Routes routes) {
@@ -48,7 +50,7 @@ final class ChatRoutes {
 
   private void chat(RequestScope scope) {
     bodies.read(scope).map(body -> {
-      ChatRequest request = ChatRequest.parse(body);
+      ChatRequest request = ChatRequest.parse(aliases.chat(body));
       return new Turn("chat", request.model(), request.stream(), request.isLoadRequest(), request.isUnloadRequest(),
           request.think(), request.tools() != null, request.hasImages(), StreamSettings.of(request),
           request.options().numCtx(), (model, dialect) -> OllamaToOpenAi.chat(request, model.backendId(), dialect),
@@ -58,7 +60,7 @@ final class ChatRoutes {
 
   private void generate(RequestScope scope) {
     bodies.read(scope).map(body -> {
-      GenerateRequest request = GenerateRequest.parse(body);
+      GenerateRequest request = GenerateRequest.parse(aliases.generate(body));
       return new Turn("generate", request.model(), request.stream(), request.isLoadRequest(),
           request.isUnloadRequest(), request.think(), false, !request.images().isEmpty(), StreamSettings.of(request),
           request.options().numCtx(),

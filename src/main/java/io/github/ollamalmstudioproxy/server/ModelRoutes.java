@@ -13,7 +13,7 @@ import java.time.Instant;
 
 /**
  * The model metadata routes, answered from the catalog without ever loading a model, and the model-management
- * routes LM Studio owns, which answer 501 ({@code /api/pull} is {@link PullRoutes}').
+ * routes LM Studio owns, which answer 501 ({@code /api/pull} is {@link PullRoutes}', aliases have {@link AliasRoutes}).
  */
 final class ModelRoutes {
   private final CatalogService catalog;
@@ -37,12 +37,7 @@ final class ModelRoutes {
     routes.get("/api/tags", this::tags)
         .add(HttpMethod.GET, "/api/ps", this::ps)
         .post("/api/show", this::show);
-    notSupported(routes, HttpMethod.POST, "/api/create", "creating models");
     notSupported(routes, HttpMethod.POST, "/api/push", "pushing models");
-    notSupported(routes, HttpMethod.POST, "/api/copy", "copying models");
-    notSupported(routes, HttpMethod.DELETE, "/api/delete", "deleting models");
-    routes.prefix("/api/blobs/", scope -> Replies.error(scope, 501,
-        "blobs are not supported: models are managed in LM Studio"));
   }
 
   private void tags(RequestScope scope) {

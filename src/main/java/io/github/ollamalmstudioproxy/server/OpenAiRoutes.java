@@ -68,13 +68,16 @@ final class OpenAiRoutes implements RouteHandler {
   private final JsonBodyReader bodies;
   private final PassthroughHandler passthrough;
   private final TranslatedRelay relay;
+  private final AliasBodies aliases;
   private final Clock clock = Clock.systemUTC();
 
-  OpenAiRoutes(Backend backend, JsonBodyReader bodies, PassthroughHandler passthrough, TranslatedRelay relay) {
+  OpenAiRoutes(Backend backend, JsonBodyReader bodies, PassthroughHandler passthrough, TranslatedRelay relay,
+      AliasBodies aliases) {
     this.backend = backend;
     this.bodies = bodies;
     this.passthrough = passthrough;
     this.relay = relay;
+    this.aliases = aliases;
   }
 
   /** The model routes; the {@code /v1/} prefix itself is registered by the server with this as its handler. */
@@ -163,8 +166,13 @@ final class OpenAiRoutes implements RouteHandler {
       NativeCheck check = optional ? nativeCheck(path, () -> translate(scope, snapshot, model, body, path)) : null;
       Upload sent;
       try {
-        sent = path.equals(CHAT_COMPLETIONS) && repairNeeded(body) ? repaired(scope, body, model.backendId())
-            : withModel(body, found.get(), model.backendId());
+        // An alias's defaults are laid into chat and completion bodies (parsed and written again only then).
+        Buffer aliased = aliases.openAi(path, snapshot.alias(name).isPresent() ? bodies.object(body) : null,
+            snapshot.alias(name).orElse(null));
+        Buffer out = aliased == null ? body : aliased;
+        ModelField.Found field = aliased == null ? found.get() : modelField(aliased);
+        sent = path.equals(CHAT_COMPLETIONS) && repairNeeded(out) ? repaired(scope, out, model.backendId())
+            : withModel(out, field, model.backendId());
       } catch (OllamaError e) {
         Replies.fail(scope, e);
         return;
@@ -205,6 +213,13 @@ final class OpenAiRoutes implements RouteHandler {
       Replies.fail(scope, e);
       return null;
     }
+  }
+
+  /** The model field of a body this proxy wrote itself (so it is JSON and has one). */
+  private static ModelField.Found modelField(Buffer body) {
+    JsonBodyReader.ByteArray bytes = JsonBodyReader.bytesOf(body);
+    return ModelField.find(bytes.bytes(), bytes.offset(), bytes.length())
+        .orElseThrow(() -> new IllegalStateException("a rewritten body lost its model field"));
   }
 
   private static Answer answerFor(String path, NativeCheck check) {

@@ -1,5 +1,6 @@
 package io.github.ollamalmstudioproxy.server;
 
+import io.github.ollamalmstudioproxy.catalog.alias.AliasStore;
 import io.github.ollamalmstudioproxy.config.Durations;
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
@@ -16,6 +17,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -69,12 +71,16 @@ public final class ProxyServer {
     new BasicRoutes(config.ollamaVersion(), backend, metrics, gate::presentsKey).register(routes);
     new ModelRoutes(backend.catalog(), backend.loadedContexts(), backend.expiries(), bodies).register(routes);
     new PullRoutes(bodies, backend, metrics).register(routes);
+    AliasStore aliases = AliasStore.open(config.modelsFile(), Clock.systemUTC());
+    backend.catalog().useAliases(aliases::current);
+    new AliasRoutes(backend.catalog(), bodies, aliases, Clock.systemUTC()).register(routes);
+    AliasBodies aliasBodies = new AliasBodies(aliases::current);
     new EmbedRoutes(backend, bodies).register(routes);
     TranslatedRelay relay = new TranslatedRelay(metrics, config.aggregateTimeout());
-    new ChatRoutes(bodies, backend, relay).register(routes);
+    new ChatRoutes(bodies, backend, relay, aliasBodies).register(routes);
     boolean inboundKey = config.apiKey() != null;
     OpenAiRoutes openAi = new OpenAiRoutes(backend, bodies,
-        new PassthroughHandler(backend, OpenAiRoutes.PREFIX, inboundKey, bodyGate, metrics), relay);
+        new PassthroughHandler(backend, OpenAiRoutes.PREFIX, inboundKey, bodyGate, metrics), relay, aliasBodies);
     // Before the /v1/ prefix: /v1/models/{name} is matched by the longer prefix first.
     openAi.register(routes);
     for (String prefix : PASSTHROUGH_PREFIXES) {

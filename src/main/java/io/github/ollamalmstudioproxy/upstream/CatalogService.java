@@ -11,12 +11,14 @@ import io.github.ollamalmstudioproxy.catalog.CatalogSource;
 import io.github.ollamalmstudioproxy.catalog.FirstSeenRegistry;
 import io.github.ollamalmstudioproxy.catalog.ModelListProbe;
 import io.github.ollamalmstudioproxy.catalog.RefreshingCache;
+import io.github.ollamalmstudioproxy.catalog.alias.ModelAliases;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,8 @@ public final class CatalogService {
   private final RefreshingCache<CatalogListing> cache;
   private final FirstSeenRegistry firstSeen = new FirstSeenRegistry();
   private volatile CatalogListing snapshotOf;
+  private volatile Supplier<ModelAliases> aliases = () -> ModelAliases.EMPTY;
+  private volatile ModelAliases aliasesOf;
   private volatile CatalogSnapshot snapshot;
   private volatile boolean servingStale;
 
@@ -83,6 +87,11 @@ public final class CatalogService {
     });
   }
 
+  /** Where the aliases shown next to the backend's models come from (the models file); none until set. */
+  public void useAliases(Supplier<ModelAliases> source) {
+    this.aliases = requireNonNull(source, "source");
+  }
+
   /** Forgets the cached list, e.g. after a model was loaded or unloaded. */
   public void invalidate() {
     cache.invalidate();
@@ -90,9 +99,12 @@ public final class CatalogService {
 
   private CatalogSnapshot toSnapshot(CatalogListing listing) {
     reportStaleness();
-    if (listing != snapshotOf) {
-      snapshot = CatalogSnapshot.of(listing.source(), listing.models(), firstSeen, clock.instant());
+    ModelAliases currentAliases = aliases.get();
+    if (listing != snapshotOf || currentAliases != aliasesOf) {
+      snapshot = CatalogSnapshot.of(listing.source(), listing.models(), firstSeen, clock.instant())
+          .withAliases(currentAliases);
       snapshotOf = listing;
+      aliasesOf = currentAliases;
     }
     return snapshot;
   }
