@@ -28,6 +28,7 @@ import java.util.Map;
  * @param bodyTimeout how long a client may take to send a request's whole body once its headers are in
  * @param keepAliveTimeout how long a client connection may stay idle between requests (and send the next headers)
  * @param requestTimeout the longest a backend request may take unless it streams tokens; zero for no bound
+ * @param loadProgress how often a streamed chat or generate waiting for its model to load is told so; zero: never
  */
 public record ProxyConfig(
     ListenAddress listen,
@@ -53,7 +54,8 @@ public record ProxyConfig(
     Duration headerTimeout,
     Duration bodyTimeout,
     Duration keepAliveTimeout,
-    Duration requestTimeout) {
+    Duration requestTimeout,
+    Duration loadProgress) {
 
   public static final String DEFAULT_OLLAMA_VERSION = "0.33.0";
 
@@ -76,7 +78,7 @@ public record ProxyConfig(
     return new ProxyConfig(listen, newBackend, backendApiKey, null, apiKey, origins, allowedHosts,
         ollamaVersion, drainTimeout, connectTimeout, firstByteTimeout, idleTimeout, aggregateTimeout, loadTimeout,
         loadRetries, maxInFlight, maxBodyBytes, maxBodyMemory, logBodies, demo, headerTimeout, bodyTimeout,
-        keepAliveTimeout, requestTimeout);
+        keepAliveTimeout, requestTimeout, loadProgress);
   }
 
   /** The same configuration listening elsewhere: tests bind port 0. */
@@ -84,7 +86,7 @@ public record ProxyConfig(
     return new ProxyConfig(newListen, backend, backendApiKey, backendUserInfo, apiKey, origins, allowedHosts,
         ollamaVersion, drainTimeout, connectTimeout, firstByteTimeout, idleTimeout, aggregateTimeout, loadTimeout,
         loadRetries, maxInFlight, maxBodyBytes, maxBodyMemory, logBodies, demo, headerTimeout, bodyTimeout,
-        keepAliveTimeout, requestTimeout);
+        keepAliveTimeout, requestTimeout, loadProgress);
   }
 
   /** Every setting, with the keys and the backend's password left out: a configuration may be logged. */
@@ -98,7 +100,7 @@ public record ProxyConfig(
         + loadRetries + ", maxInFlight=" + maxInFlight + ", maxBodyBytes=" + maxBodyBytes + ", maxBodyMemory="
         + maxBodyMemory + ", logBodies=" + logBodies + ", demo=" + demo + ", headerTimeout=" + headerTimeout
         + ", bodyTimeout=" + bodyTimeout + ", keepAliveTimeout=" + keepAliveTimeout + ", requestTimeout="
-        + requestTimeout + "]";
+        + requestTimeout + ", loadProgress=" + loadProgress + "]";
   }
 
   private static String secret(String value) {
