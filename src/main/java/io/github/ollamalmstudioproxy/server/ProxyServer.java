@@ -70,7 +70,7 @@ public final class ProxyServer {
     new ModelRoutes(backend.catalog(), backend.loadedContexts(), bodies).register(routes);
     new PullRoutes(bodies, backend, metrics).register(routes);
     new EmbedRoutes(backend, bodies).register(routes);
-    TranslatedRelay relay = new TranslatedRelay(metrics, config.aggregateTimeout());
+    TranslatedRelay relay = new TranslatedRelay(metrics, config.aggregateTimeout(), config.loadProgress());
     new ChatRoutes(bodies, backend, relay).register(routes);
     boolean inboundKey = config.apiKey() != null;
     OpenAiRoutes openAi = new OpenAiRoutes(backend, bodies,
