@@ -52,7 +52,7 @@ class LoadProgressIT {
   private static boolean isProgress(JsonNode line) {
     JsonNode body = line.has("message") ? line.get("message") : line;
     String text = line.has("message") ? body.path("content").asText() : body.path("response").asText();
-    return !line.path("done").asBoolean() && text.isEmpty() && !body.has("tool_calls")
+    return !line.has("error") && !line.path("done").asBoolean() && text.isEmpty() && !body.has("tool_calls")
         && body.path("thinking").asText().matches("(?s)(Loading|Still loading|Loaded).*|");
   }
 
@@ -148,6 +148,21 @@ class LoadProgressIT {
     JsonNode body = Ndjson.json(response.body());
     assertThat(body.path("done").asBoolean()).isTrue();
     assertThat(response.body()).doesNotContain("oading");
+  }
+
+  @Test
+  void aLoadThatTimesOutAfterTheFirstLineEndsTheStreamWithOneErrorLine() {
+    start("--load-progress=200ms", "--load-timeout=600ms");
+    harness.simulator().script().loadDelay(Duration.ofSeconds(2));
+
+    HttpResponse<String> response = harness.post("/api/chat", chat(COLD, ""));
+
+    assertThat(response.statusCode()).as("the stream had begun: no status code is left to fail with").isEqualTo(200);
+    Ndjson out = Ndjson.of(response);
+    assertThat(out.endsWithOneError()).contains("timed out waiting for model", "--load-timeout");
+    assertThat(progress(out)).hasSize(out.lines().size() - 1);
+    assertThat(out.raw()).noneMatch(line -> line.contains("Loaded in"));
+    assertThat(harness.simulator().log().byPath("/v1/chat/completions")).isEmpty();
   }
 
   @Test
