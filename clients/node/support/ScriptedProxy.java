@@ -40,8 +40,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Control API (JSON):
  * <ul>
  *   <li>{@code POST /reset} — default demo answer, 2 ms per token, empty request log;</li>
- *   <li>{@code POST /script} — {@code {"tokens":[..], "reasoning":[..], "tokenIntervalMs":n,
- *       "toolCalls":[{"name":..,"arguments":"{json}"}]}}, each field optional; {@code toolCalls: []} clears them;</li>
+ *   <li>{@code POST /script} — {@code {"tokens":[..], "reasoning":[..], "tokenIntervalMs":n, "loadDelayMs":n,
+ *       "toolCalls":[{"name":..,"arguments":"{json}"}]}}, each field optional; {@code toolCalls: []} clears them;
+ *       {@code loadDelayMs} is how long a model load takes;</li>
  *   <li>{@code GET /requests} — every request the simulator saw: method, path, body, clientClosed, completed,
  *       tokensEmitted;</li>
  *   <li>{@code POST /downloads} — {@code {"model":..,"quantization":..,"key":..,"totalBytes":n,"bytesPerSecond":n}}:
@@ -136,6 +137,9 @@ public final class ScriptedProxy {
     }
     if (body.has("tokenIntervalMs")) {
       script.tokenInterval(Duration.ofMillis(body.get("tokenIntervalMs").asLong()));
+    }
+    if (body.has("loadDelayMs")) {
+      script.loadDelay(Duration.ofMillis(body.get("loadDelayMs").asLong()));
     }
     if (body.has("toolCalls")) {
       script.clearToolCalls();

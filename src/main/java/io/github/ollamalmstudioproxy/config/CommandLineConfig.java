@@ -18,6 +18,9 @@ import picocli.CommandLine.ParameterException;
  * is found by a pre-scan because defaults are resolved before the arguments are parsed.
  */
 public final class CommandLineConfig {
+  /** How often {@code --load-progress} without an interval tells a waiting client that its model still loads. */
+  public static final Duration DEFAULT_LOAD_PROGRESS_INTERVAL = Duration.ofSeconds(5);
+
   private CommandLineConfig() {}
 
   /** A command line ready to parse {@code args}, reading defaults from {@code env} and the config file. */
@@ -74,7 +77,8 @@ public final class CommandLineConfig {
         positive("--body-timeout", o.bodyTimeout),
         positive("--keep-alive-timeout", o.keepAliveTimeout),
         Durations.parse("--request-timeout", o.requestTimeout),
-        modelsFile(o.modelsFile));
+        modelsFile(o.modelsFile),
+        loadProgress(o.loadProgress));
   }
 
   /**
@@ -133,6 +137,19 @@ public final class CommandLineConfig {
       throw new ConfigException("invalid duration for " + option + ": '" + text + "' must be positive");
     }
     return d;
+  }
+
+  /**
+   * {@code --load-progress}: off, on at the default interval, or on at a given interval. LM Studio's load call reports
+   * no progress, so a line per interval is all there is to send; 5 s keeps a client's read timeout from firing
+   * without filling a chat's thinking with a line a second.
+   */
+  private static Duration loadProgress(String text) {
+    String word = text.trim().toLowerCase(Locale.ROOT);
+    if (word.isEmpty() || word.matches("true|yes|on|1|false|no|off|0")) {
+      return bool("--load-progress", word) ? DEFAULT_LOAD_PROGRESS_INTERVAL : Duration.ZERO;
+    }
+    return positive("--load-progress", text);
   }
 
   private static int count(String option, String text, int min) {

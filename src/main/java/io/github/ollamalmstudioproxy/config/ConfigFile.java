@@ -20,7 +20,7 @@ final class ConfigFile {
       "origins", "ollama-version", "drain-timeout", "connect-timeout", "first-byte-timeout", "idle-timeout",
       "aggregate-timeout", "load-timeout", "load-retries", "max-in-flight",
       "max-body-size", "max-body-memory", "log-bodies", "demo",
-      "header-timeout", "body-timeout", "keep-alive-timeout", "request-timeout", "models-file");
+      "header-timeout", "body-timeout", "keep-alive-timeout", "request-timeout", "models-file", "load-progress");
 
   private final Map<String, String> values;
 

@@ -30,6 +30,7 @@ import java.util.Map;
  * @param keepAliveTimeout how long a client connection may stay idle between requests (and send the next headers)
  * @param requestTimeout the longest a backend request may take unless it streams tokens; zero for no bound
  * @param modelsFile the YAML file that holds the model aliases made with {@code /api/create} and {@code /api/copy}
+ * @param loadProgress how often a streamed chat or generate waiting for its model to load is told so; zero: never
  */
 public record ProxyConfig(
     ListenAddress listen,
@@ -56,7 +57,8 @@ public record ProxyConfig(
     Duration bodyTimeout,
     Duration keepAliveTimeout,
     Duration requestTimeout,
-    Path modelsFile) {
+    Path modelsFile,
+    Duration loadProgress) {
 
   public static final String DEFAULT_OLLAMA_VERSION = "0.33.0";
 
@@ -79,7 +81,7 @@ public record ProxyConfig(
     return new ProxyConfig(listen, newBackend, backendApiKey, null, apiKey, origins, allowedHosts,
         ollamaVersion, drainTimeout, connectTimeout, firstByteTimeout, idleTimeout, aggregateTimeout, loadTimeout,
         loadRetries, maxInFlight, maxBodyBytes, maxBodyMemory, logBodies, demo, headerTimeout, bodyTimeout,
-        keepAliveTimeout, requestTimeout, modelsFile);
+        keepAliveTimeout, requestTimeout, modelsFile, loadProgress);
   }
 
   /** The same configuration listening elsewhere: tests bind port 0. */
@@ -87,7 +89,7 @@ public record ProxyConfig(
     return new ProxyConfig(newListen, backend, backendApiKey, backendUserInfo, apiKey, origins, allowedHosts,
         ollamaVersion, drainTimeout, connectTimeout, firstByteTimeout, idleTimeout, aggregateTimeout, loadTimeout,
         loadRetries, maxInFlight, maxBodyBytes, maxBodyMemory, logBodies, demo, headerTimeout, bodyTimeout,
-        keepAliveTimeout, requestTimeout, modelsFile);
+        keepAliveTimeout, requestTimeout, modelsFile, loadProgress);
   }
 
   /** The same configuration with its aliases in another file: tests use a temporary one. */
@@ -95,7 +97,7 @@ public record ProxyConfig(
     return new ProxyConfig(listen, backend, backendApiKey, backendUserInfo, apiKey, origins, allowedHosts,
         ollamaVersion, drainTimeout, connectTimeout, firstByteTimeout, idleTimeout, aggregateTimeout, loadTimeout,
         loadRetries, maxInFlight, maxBodyBytes, maxBodyMemory, logBodies, demo, headerTimeout, bodyTimeout,
-        keepAliveTimeout, requestTimeout, newModelsFile);
+        keepAliveTimeout, requestTimeout, newModelsFile, loadProgress);
   }
 
   /** Every setting, with the keys and the backend's password left out: a configuration may be logged. */
@@ -109,7 +111,7 @@ public record ProxyConfig(
         + loadRetries + ", maxInFlight=" + maxInFlight + ", maxBodyBytes=" + maxBodyBytes + ", maxBodyMemory="
         + maxBodyMemory + ", logBodies=" + logBodies + ", demo=" + demo + ", headerTimeout=" + headerTimeout
         + ", bodyTimeout=" + bodyTimeout + ", keepAliveTimeout=" + keepAliveTimeout + ", requestTimeout="
-        + requestTimeout + ", modelsFile=" + modelsFile + "]";
+        + requestTimeout + ", modelsFile=" + modelsFile + ", loadProgress=" + loadProgress + "]";
   }
 
   private static String secret(String value) {

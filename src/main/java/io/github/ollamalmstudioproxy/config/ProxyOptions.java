@@ -117,6 +117,12 @@ public final class ProxyOptions {
           + " logged). Off by default: prompts stay out of logs.")
   String logBodies;
 
+  @Option(names = "--load-progress", paramLabel = "INTERVAL", defaultValue = "false", arity = "0..1",
+      fallbackValue = "true", description = "While a streamed /api/chat or /api/generate waits for its model to load,"
+          + " send done:false lines whose 'thinking' says so, one at once and one every INTERVAL (true: 5s). Off by"
+          + " default: Ollama itself sends nothing during a load.")
+  String loadProgress;
+
   @Option(names = "--demo", paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
       description = "Start the built-in LM Studio simulator and use it as the backend (no LM Studio needed).")
   String demo;

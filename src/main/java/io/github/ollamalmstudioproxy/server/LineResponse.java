@@ -18,6 +18,7 @@ final class LineResponse {
   private final ProxyMetrics metrics;
   private final String contentType;
   private long lastWriteNanos;
+  private boolean answering;
 
   /** @param contentType {@code application/x-ndjson} for Ollama, {@code text/event-stream} for SSE APIs */
   LineResponse(RequestScope scope, ProxyMetrics metrics, String contentType) {
@@ -32,18 +33,27 @@ final class LineResponse {
       return;
     }
     long now = System.nanoTime();
-    if (scope.state().notStarted()) {
-      scope.state().streaming();
+    if (!answering) {
+      answering = true;
+      // The stream may have begun with load progress lines; those are not tokens.
+      if (scope.state().notStarted()) {
+        open(scope, metrics, contentType);
+      }
       // Every line is a token or the end: from here the client watches the answer grow, and --request-timeout is off.
       scope.tokensFlowing();
-      response.setStatusCode(200).setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, contentType);
-      metrics.streamStarted();
       metrics.timeToFirstToken(now - scope.startNanos());
     } else {
       metrics.interTokenGap(now - lastWriteNanos);
     }
     lastWriteNanos = now;
     response.write(Buffer.buffer(line));
+  }
+
+  /** Sends the status and headers of a stream whose lines follow. */
+  static void open(RequestScope scope, ProxyMetrics metrics, String contentType) {
+    scope.state().streaming();
+    scope.response().setStatusCode(200).setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+    metrics.streamStarted();
   }
 
   /** Ends the stream after its final line; with {@code last}, that line first (a failure after the first byte). */

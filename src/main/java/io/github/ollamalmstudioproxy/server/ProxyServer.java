@@ -76,7 +76,7 @@ public final class ProxyServer {
     new AliasRoutes(backend.catalog(), bodies, aliases, Clock.systemUTC()).register(routes);
     AliasBodies aliasBodies = new AliasBodies(aliases::current);
     new EmbedRoutes(backend, bodies).register(routes);
-    TranslatedRelay relay = new TranslatedRelay(metrics, config.aggregateTimeout());
+    TranslatedRelay relay = new TranslatedRelay(metrics, config.aggregateTimeout(), config.loadProgress());
     new ChatRoutes(bodies, backend, relay, aliasBodies).register(routes);
     boolean inboundKey = config.apiKey() != null;
     OpenAiRoutes openAi = new OpenAiRoutes(backend, bodies,

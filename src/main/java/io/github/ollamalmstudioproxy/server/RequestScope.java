@@ -2,6 +2,7 @@ package io.github.ollamalmstudioproxy.server;
 
 import io.github.ollamalmstudioproxy.upstream.Caller;
 import io.github.ollamalmstudioproxy.upstream.LoadDeadline;
+import io.github.ollamalmstudioproxy.upstream.LoadListener;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -42,6 +43,7 @@ public final class RequestScope implements Caller {
   private Runnable bodyRelease;
   private final ResponseState state = new ResponseState();
   private final LoadDeadline loadDeadline = new LoadDeadline();
+  private volatile LoadListener loadListener = LoadListener.NONE;
   private ErrorShape errorShape = ErrorShape.OLLAMA;
   private boolean cancelled;
   /** The status the proxy ended the request with when it gave up on it itself (see {@link #abandon}); 0 otherwise. */
@@ -113,7 +115,17 @@ public final class RequestScope implements Caller {
   }
 
   /** The matched route's template, a bounded label for metrics. */
-  void route(String template) {
+  @Override
+  public LoadListener loadListener() {
+    return loadListener;
+  }
+
+  /** Who hears that this request waits for its model to load ({@code --load-progress}). */
+  void loadListener(LoadListener listener) {
+    loadListener = listener;
+  }
+
+    void route(String template) {
     this.route = template;
   }
 

@@ -9,6 +9,7 @@ import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.config.Durations;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
+import io.github.ollamalmstudioproxy.translate.LoadProgressLines;
 import io.github.ollamalmstudioproxy.translate.Output;
 import io.github.ollamalmstudioproxy.translate.Output.Ending;
 import io.github.ollamalmstudioproxy.translate.RequestTimes;
@@ -42,12 +43,17 @@ final class TranslatedRelay {
 
   private final ProxyMetrics metrics;
   private final Duration aggregateTimeout;
+  private final Duration loadProgress;
   private final Clock clock = Clock.systemUTC();
 
-  /** @param aggregateTimeout how long a {@code stream:false} answer may take to collect ({@code --aggregate-timeout}) */
-  TranslatedRelay(ProxyMetrics metrics, Duration aggregateTimeout) {
+  /**
+   * @param aggregateTimeout how long a {@code stream:false} answer may take to collect ({@code --aggregate-timeout})
+   * @param loadProgress how often a streamed Ollama answer waiting for its model to load is told so; zero: never
+   */
+  TranslatedRelay(ProxyMetrics metrics, Duration aggregateTimeout, Duration loadProgress) {
     this.metrics = metrics;
     this.aggregateTimeout = aggregateTimeout;
+    this.loadProgress = loadProgress;
   }
 
   /** What a translated route hands the relay once the backend answers: the translator and the answer's framing. */
@@ -66,6 +72,10 @@ final class TranslatedRelay {
   /** Sends {@code request} upstream for {@code model} and relays the Ollama answer, streamed or aggregated. */
   void run(RequestScope scope, Backend backend, CatalogSnapshot snapshot, ResolvedModel model,
       UpstreamRequest request, StreamSettings settings, boolean stream, Shorter shorter) {
+    // Only Ollama's own streams: the Anthropic and OpenAI APIs have no field a client would show this in.
+    if (stream && !loadProgress.isZero()) {
+      scope.loadListener(new LoadProgress(scope, metrics, new LoadProgressLines(settings, clock), loadProgress));
+    }
     run(scope, backend, snapshot, model, request, stream, times -> new Translation(stream
         ? StreamTranslator.streaming(settings, times, clock)
         : StreamTranslator.aggregating(settings, times, clock), AnswerFormat.OLLAMA), shorter);

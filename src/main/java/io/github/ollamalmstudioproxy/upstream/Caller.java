@@ -22,4 +22,9 @@ public interface Caller extends CancelSignal {
    * is. What a request holds until its answer is written (a model lease) is given back here. Any thread may call it.
    */
   void onEnd(Runnable action);
+
+  /** Who hears that this request waits for a model load; nobody by default. */
+  default LoadListener loadListener() {
+    return LoadListener.NONE;
+  }
 }

@@ -100,7 +100,7 @@ final class ModelLoads {
    * context, so no {@code :2} instance ever appears. Run only under an exclusive {@link ContextLeases} lease; nobody's
    * hang-up stops it, since the next requests in the queue may want the same context.
    */
-  Future<Long> reloadAt(ResolvedModel model, int context) {
+  Future<Long> reloadAt(ResolvedModel model, int context, LoadListener listener) {
     long start = System.nanoTime();
     String key = model.model().key();
     catalog.invalidate();
@@ -109,9 +109,11 @@ final class ModelLoads {
         return Future.succeededFuture(0L);
       }
       log.info("reloading model {} with context {} (num_ctx)", key, context);
+      listener.started();
       return unload(snapshot, model, CancelSignal.NEVER)
           .compose(v -> sharedLoad(key, context))
-          .map(v -> System.nanoTime() - start);
+          .map(v -> System.nanoTime() - start)
+          .onComplete(done -> listener.ended(done.succeeded()));
     });
   }
 
@@ -215,12 +217,18 @@ final class ModelLoads {
     });
   }
 
-  /** Waits for a shared load without owning it: a hang-up or the deadline ends this wait, not the load. */
-  private Future<Long> waitFor(Future<Long> shared, ResolvedModel model, CancelSignal cancel, long deadlineNanos) {
+  /**
+   * Waits for a shared load without owning it: a hang-up or the deadline ends this wait, not the load. The caller's
+   * {@link LoadListener} hears when the wait begins and ends.
+   */
+  private Future<Long> waitFor(Future<Long> shared, ResolvedModel model, Caller caller, long deadlineNanos) {
+    LoadListener listener = caller.loadListener();
+    listener.started();
     Promise<Long> mine = Promise.promise();
+    mine.future().onComplete(done -> listener.ended(done.succeeded()));
     long remainingMillis = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
     long timer = vertx.setTimer(remainingMillis, t -> mine.tryFail(timedOut(model)));
-    cancel.onCancel(() -> mine.tryFail(new ClientGoneException()));
+    caller.onCancel(() -> mine.tryFail(new ClientGoneException()));
     shared.onComplete(done -> {
       if (done.succeeded()) {
         mine.tryComplete(done.result());

@@ -48,7 +48,7 @@ final class ModelUse {
     Integer wanted = wanted(model, numCtx, caller);
     long deadline = caller.loadDeadline().fix(System.nanoTime(), loadTimeout);
     return leases.acquire(model.model().key(), wanted, context -> loads.contexts().serves(model.model(), context),
-        context -> loads.reloadAt(model, context), caller, deadline, ModelLoads.timedOut(model)).compose(lease -> {
+        context -> loads.reloadAt(model, context, caller.loadListener()), caller, deadline, ModelLoads.timedOut(model)).compose(lease -> {
           caller.onEnd(lease::release);
           // A request for a context holds a model that serves it (loaded now, or already); the others may find it
           // unloaded and load it as LM Studio's default.
