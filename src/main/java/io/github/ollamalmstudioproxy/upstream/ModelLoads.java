@@ -5,6 +5,7 @@ import io.github.ollamalmstudioproxy.backend.CancelSignal;
 import io.github.ollamalmstudioproxy.backend.ClientGoneException;
 import io.github.ollamalmstudioproxy.backend.JsonPost;
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
+import io.github.ollamalmstudioproxy.catalog.CatalogSource;
 import io.github.ollamalmstudioproxy.catalog.LoadedModel;
 import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
@@ -44,6 +45,7 @@ final class ModelLoads {
   private final ProxyMetrics metrics;
   private final Map<String, Future<Long>> inFlight = new ConcurrentHashMap<>();
   private final LoadedContexts contexts = new LoadedContexts();
+  private final ServerUnloads servers;
 
   ModelLoads(Vertx vertx, Duration loadTimeout, JsonPost post, CatalogService catalog, ProxyMetrics metrics) {
     this.vertx = vertx;
@@ -51,6 +53,7 @@ final class ModelLoads {
     this.post = post;
     this.catalog = catalog;
     this.metrics = metrics;
+    this.servers = new ServerUnloads(post);
   }
 
   /**
@@ -126,12 +129,19 @@ final class ModelLoads {
     return done.future();
   }
 
-  /** Unloads every loaded instance of the model; fails with 501 where the backend has no unload API. */
+  /**
+   * Unloads every loaded instance of the model: through LM Studio's API, or the routes of an OpenAI-compatible server
+   * that manages its models ({@link ServerUnloads}); fails with 501 where the backend has none.
+   */
   Future<Void> unload(CatalogSnapshot snapshot, ResolvedModel model, CancelSignal cancel) {
     List<LoadedModel> instances = snapshot.loaded().stream()
         .filter(loaded -> loaded.model().key().equals(model.model().key())).toList();
     if (instances.isEmpty()) {
       return Future.succeededFuture();
+    }
+    if (snapshot.source() == CatalogSource.OPENAI) {
+      // One call per model: these servers run one copy of each.
+      return servers.unload(model.model().key(), cancel).onComplete(done -> catalog.invalidate());
     }
     if (!snapshot.source().canLoad()) {
       return Future.failedFuture(new OllamaError(501,
