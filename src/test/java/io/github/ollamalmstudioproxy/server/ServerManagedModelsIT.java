@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,12 +58,14 @@ class ServerManagedModelsIT {
 
   @Test
   void routerPsAndShowTellTheLoadedContextAndKeepAliveZeroUnloadsThroughModelsUnload() {
-    AtomicBoolean loaded = new AtomicBoolean(true);
+    // Lists after which the model shows as unloaded: the real router answers its unload before the child server has
+    // exited, and lists the model as loaded until then.
+    AtomicInteger listsLoaded = new AtomicInteger(Integer.MAX_VALUE);
     try (ModelServerStub router = ModelServerStub.start(ROUTER_404)
-        .on("GET", "/v1/models", body -> Answer.json(fixture(loaded.get() ? "llama-router-loaded.json"
-            : "llama-router-unloaded.json")))
+        .on("GET", "/v1/models", body -> Answer.json(fixture(listsLoaded.getAndDecrement() > 0
+            ? "llama-router-loaded.json" : "llama-router-unloaded.json")))
         .on("POST", "/models/unload", body -> {
-          loaded.set(false);
+          listsLoaded.set(2);
           return Answer.json("{\"success\":true}");
         });
         ProxyHarness proxy = ProxyHarness.startWithBackendUrl(ignored -> router.url().toString())) {
@@ -77,7 +80,8 @@ class ServerManagedModelsIT {
       assertThat(unload.statusCode()).as(unload.body()).isEqualTo(200);
       assertThat(router.requests()).contains("POST /models/unload {\"model\":\"tiny-llama-random\"}");
       assertThat(router.requests()).noneMatch(r -> r.startsWith("POST /api/models/unload"));
-      assertThat(Ndjson.json(proxy.get("/api/ps").body()).path("models").size()).isZero();
+      assertThat(Ndjson.json(proxy.get("/api/ps").body()).path("models").size())
+          .as("the unload answers once the router stopped listing the model").isZero();
     }
   }
 
