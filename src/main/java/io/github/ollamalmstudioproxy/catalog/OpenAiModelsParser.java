@@ -15,10 +15,12 @@ import java.util.Map;
 /**
  * Reads any OpenAI-compatible {@code GET /v1/models}: ids only, so almost everything is inferred from the name.
  *
- * <p>llama-server adds {@code meta{n_ctx_train, n_params, size, n_embd}}: real numbers, used when present, and a
- * sign of GGUF (llama.cpp loads nothing else). {@code key:N} ids are folded into instances of {@code key}: listing
- * {@code key:2} means LM Studio has two copies loaded, the first one under the bare key. A llama-server model is
- * always loaded. Other ids say nothing about what is loaded, so they are reported as not loaded.
+ * <p>llama-server adds {@code meta{n_ctx_train, n_params, size, n_embd}} for a loaded model: real numbers, used when
+ * present, and a sign of GGUF (llama.cpp loads nothing else). Servers that manage their models say which are in memory
+ * ({@link ServingState}) and how long a context they take: llama-swap's {@code context_length}, vLLM's
+ * {@code max_model_len}. {@code key:N} ids are folded into instances of {@code key}: listing {@code key:2} means LM
+ * Studio has two copies loaded, the first one under the bare key. Ids that say nothing about memory are reported as
+ * not loaded.
  */
 final class OpenAiModelsParser {
   private OpenAiModelsParser() {}
@@ -47,7 +49,8 @@ final class OpenAiModelsParser {
     int slash = id.indexOf('/');
     b.publisher = slash > 0 && id.indexOf('/', slash + 1) < 0 ? id.substring(0, slash) : null;
     JsonNode meta = object(entry, "meta");
-    if (meta.isObject()) {
+    boolean llamaServer = ServingState.isLlamaServerMeta(meta);
+    if (llamaServer) {
       b.format = "gguf";
       b.servesInfill = true;
       b.maxContextLength = positiveInt(meta, "n_ctx_train");
@@ -58,9 +61,14 @@ final class OpenAiModelsParser {
         b.paramsString = ParameterSizes.display(b.parameterCount);
       }
     }
-    if (meta.isObject() && extraInstances.isEmpty()) {
-      // llama-server serves the one model it was started with for its whole life: it is always loaded.
-      b.loadedInstances = List.of(LoadedInstance.of(id, positiveInt(meta, "n_ctx")));
+    if (b.maxContextLength == null) {
+      b.maxContextLength = firstNonNull(positiveInt(entry, "context_length"), positiveInt(entry, "max_model_len"));
+    }
+    if (ServingState.of(entry) == ServingState.LOADED && extraInstances.isEmpty()) {
+      // The context it runs: llama.cpp's n_ctx, or vLLM's max_model_len (fixed at start-up). llama-swap's
+      // context_length is what its config declares for the model, not what the running server took, so none.
+      Integer running = llamaServer ? positiveInt(meta, "n_ctx") : positiveInt(entry, "max_model_len");
+      b.loadedInstances = List.of(LoadedInstance.of(id, running));
     } else if (!extraInstances.isEmpty()) {
       List<LoadedInstance> loaded = new ArrayList<>();
       loaded.add(LoadedInstance.of(id, null));
@@ -69,5 +77,9 @@ final class OpenAiModelsParser {
     }
     NameInference.fillGaps(b);
     return b.build();
+  }
+
+  private static Integer firstNonNull(Integer a, Integer b) {
+    return a != null ? a : b;
   }
 }

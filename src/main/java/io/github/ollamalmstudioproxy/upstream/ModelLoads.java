@@ -5,6 +5,7 @@ import io.github.ollamalmstudioproxy.backend.CancelSignal;
 import io.github.ollamalmstudioproxy.backend.ClientGoneException;
 import io.github.ollamalmstudioproxy.backend.JsonPost;
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
+import io.github.ollamalmstudioproxy.catalog.CatalogSource;
 import io.github.ollamalmstudioproxy.catalog.LoadedModel;
 import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
@@ -36,6 +37,8 @@ final class ModelLoads {
   private static final long MAX_POLL_MILLIS = 2_000;
   /** Backends that load on first use get this pause before the replay that loads the model. */
   private static final long JIT_PAUSE_MILLIS = 250;
+  /** How long a server that accepted an unload may go on listing the model as loaded before the unload fails. */
+  static final Duration UNLOAD_SETTLE = Duration.ofSeconds(10);
 
   private final Vertx vertx;
   private final Duration loadTimeout;
@@ -44,6 +47,7 @@ final class ModelLoads {
   private final ProxyMetrics metrics;
   private final Map<String, Future<Long>> inFlight = new ConcurrentHashMap<>();
   private final LoadedContexts contexts = new LoadedContexts();
+  private final ServerUnloads servers;
 
   ModelLoads(Vertx vertx, Duration loadTimeout, JsonPost post, CatalogService catalog, ProxyMetrics metrics) {
     this.vertx = vertx;
@@ -51,6 +55,7 @@ final class ModelLoads {
     this.post = post;
     this.catalog = catalog;
     this.metrics = metrics;
+    this.servers = new ServerUnloads(post);
   }
 
   /**
@@ -128,12 +133,21 @@ final class ModelLoads {
     return done.future();
   }
 
-  /** Unloads every loaded instance of the model; fails with 501 where the backend has no unload API. */
+  /**
+   * Unloads every loaded instance of the model: through LM Studio's API, or the routes of an OpenAI-compatible server
+   * that manages its models ({@link ServerUnloads}); fails with 501 where the backend has none.
+   */
   Future<Void> unload(CatalogSnapshot snapshot, ResolvedModel model, CancelSignal cancel) {
     List<LoadedModel> instances = snapshot.loaded().stream()
         .filter(loaded -> loaded.model().key().equals(model.model().key())).toList();
     if (instances.isEmpty()) {
       return Future.succeededFuture();
+    }
+    if (snapshot.source() == CatalogSource.OPENAI) {
+      // One call per model: these servers run one copy of each.
+      String key = model.model().key();
+      return servers.unload(key, cancel)
+          .compose(v -> awaitUnloaded(key, cancel, System.nanoTime() + UNLOAD_SETTLE.toNanos(), 20));
     }
     if (!snapshot.source().canLoad()) {
       return Future.failedFuture(new OllamaError(501,
@@ -145,6 +159,26 @@ final class ModelLoads {
       all = all.compose(v -> post.send("/api/v1/models/unload", Buffer.buffer(body), cancel).mapEmpty());
     }
     return all.onComplete(done -> catalog.invalidate());
+  }
+
+  /**
+   * Waits until the model list stops showing {@code key} as loaded. llama-server's router answers its unload before the
+   * model's child server has exited and lists the model as loaded until then (tens of milliseconds); Ollama answers an
+   * unload once the model is gone, and a client that reads {@code /api/ps} next should not see it.
+   */
+  private Future<Void> awaitUnloaded(String key, CancelSignal cancel, long deadlineNanos, long delayMillis) {
+    catalog.invalidate();
+    return catalog.snapshot().compose(snapshot -> {
+      if (!snapshot.isLoaded(key)) {
+        return Future.succeededFuture();
+      }
+      if (System.nanoTime() + delayMillis * 1_000_000 > deadlineNanos) {
+        return Future.failedFuture(new OllamaError(504, "the backend accepted the unload of '" + key
+            + "' but still lists it as loaded after " + UNLOAD_SETTLE.toSeconds() + " s"));
+      }
+      return pause(delayMillis, cancel).compose(v -> awaitUnloaded(key, cancel, deadlineNanos,
+          Math.min(delayMillis * 2, MAX_POLL_MILLIS)));
+    });
   }
 
   private Future<Void> poll(ResolvedModel model, CancelSignal cancel, long deadlineNanos, long delayMillis) {

@@ -81,6 +81,31 @@ public final class LlamaServer implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Starts llama-server in router mode ({@code --models-dir}, in this build since the bundle's llama.cpp has it; see
+   * docs/backends.md): it lists the tiny model as {@link #MODEL_ID} (the file's name) and loads it into a child
+   * server on first use or {@code POST /models/load}. The children get the same one-slot, one-thread, 4096-token
+   * settings; nothing is loaded at start.
+   */
+  public static LlamaServer startRouter(Path workDir) throws Exception {
+    Path bin = binary().orElseThrow(() -> new IllegalStateException("no llama-server under " + home()));
+    Path models = Files.createDirectories(workDir.resolve("router-models"));
+    makeTinyModel(models.resolve(MODEL_ID + ".gguf"), workDir.resolve("make-router-model.log"), false);
+    int port = freePort();
+    Path log = workDir.resolve("llama-server-router.log");
+    List<String> command = List.of(bin.toString(), "--models-dir", models.toString(), "--host", "127.0.0.1",
+        "--port", Integer.toString(port), "-c", "4096", "-np", "1", "-t", "1", "-tb", "1");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    LlamaServer server = new LlamaServer(process, port, log);
+    try {
+      server.awaitHealthy(Duration.ofSeconds(30));
+    } catch (Exception e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
   public URI baseUrl() {
     return URI.create("http://127.0.0.1:" + port);
   }
@@ -176,7 +201,10 @@ public final class LlamaServer implements AutoCloseable {
 
   @Override
   public void close() {
+    // A router's loaded models run in child servers: stop them too, so none outlives the test.
+    List<ProcessHandle> children = process.descendants().toList();
     process.destroy();
+    children.forEach(ProcessHandle::destroy);
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
