@@ -2,7 +2,6 @@ package io.github.ollamalmstudioproxy.clients.llama;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,12 +40,7 @@ class LlamaRouterBackendTest {
 
   @BeforeAll
   static void start() throws Exception {
-    boolean built = LlamaServer.binary().isPresent();
-    if (!built && "1".equals(System.getenv("REQUIRE_LLAMA_SERVER"))) {
-      fail("REQUIRE_LLAMA_SERVER=1 but no llama-server under " + LlamaServer.home()
-          + ": run scripts/llama-server/build.sh");
-    }
-    assumeTrue(built, "llama-server not built under " + LlamaServer.home() + ": run scripts/llama-server/build.sh");
+    LlamaServer.requireOrSkip();
     router = LlamaServer.startRouter(work);
     ProxyConfig config = CommandLineConfig.parse(new String[0], Map.of())
         .withListen(new ListenAddress("127.0.0.1", 0)).withBackend(router.baseUrl());

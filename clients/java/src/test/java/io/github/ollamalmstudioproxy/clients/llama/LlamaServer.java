@@ -1,5 +1,8 @@
 package io.github.ollamalmstudioproxy.clients.llama;
 
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -48,6 +51,20 @@ public final class LlamaServer implements AutoCloseable {
     String configured = System.getenv("OLLAMA_PROXY_LLAMA_CACHE");
     return configured != null ? Path.of(configured)
         : Path.of(System.getProperty("user.home"), ".cache/ollama-lmstudio-proxy/llama-server-3.21.1");
+  }
+
+  /**
+   * Skips the calling test class when llama-server is not built, or fails it when {@code REQUIRE_LLAMA_SERVER=1}
+   * (CI's real-backend step), so a missing build can never pass for a green run there.
+   */
+  public static void requireOrSkip() {
+    boolean built = binary().isPresent();
+    if (!built && "1".equals(System.getenv("REQUIRE_LLAMA_SERVER"))) {
+      fail("REQUIRE_LLAMA_SERVER=1 but no llama-server under " + home()
+          + ": run scripts/llama-server/build.sh");
+    }
+    assumeTrue(built, "llama-server not built under " + home()
+        + ": run scripts/llama-server/build.sh (about 9 minutes) to enable the real-backend tests");
   }
 
   public static Optional<Path> binary() {
