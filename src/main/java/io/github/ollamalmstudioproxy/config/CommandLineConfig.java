@@ -3,7 +3,9 @@ package io.github.ollamalmstudioproxy.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +23,9 @@ public final class CommandLineConfig {
   /** How often {@code --load-progress} without an interval tells a waiting client that its model still loads. */
   public static final Duration DEFAULT_LOAD_PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
+  /** The backend when none is configured: LM Studio's default address. */
+  public static final String DEFAULT_BACKEND = "http://localhost:1234";
+
   private CommandLineConfig() {}
 
   /** A command line ready to parse {@code args}, reading defaults from {@code env} and the config file. */
@@ -30,6 +35,7 @@ public final class CommandLineConfig {
     String configPath = findConfigPath(args, env);
     ConfigFile file = configPath == null ? ConfigFile.EMPTY : ConfigFile.read(configPath);
     commandLine.setDefaultValueProvider(new EnvironmentThenFile(env, file));
+    options.fileBackends = file.backends();
     return commandLine;
   }
 
@@ -45,18 +51,9 @@ public final class CommandLineConfig {
   }
 
   public static ProxyConfig validate(ProxyOptions o) {
-    URI backend = backendUrl(o.backend);
-    BackendUrl split = BackendUrl.split(backend);
-    String backendApiKey = blankToNull(o.backendApiKey);
-    if (split.userInfo() != null && backendApiKey != null) {
-      throw new ConfigException("invalid --backend URL '" + split.url() + "': it carries credentials (user:password@)"
-          + " and --backend-api-key is set too; give the backend one of them");
-    }
     return new ProxyConfig(
         ListenAddress.parse(o.listen),
-        split.url(),
-        backendApiKey,
-        split.userInfo(),
+        backends(o),
         blankToNull(o.apiKey),
         list(o.origins),
         list(o.allowedHosts),
@@ -78,7 +75,44 @@ public final class CommandLineConfig {
         positive("--keep-alive-timeout", o.keepAliveTimeout),
         Durations.parse("--request-timeout", o.requestTimeout),
         modelsFile(o.modelsFile),
-        loadProgress(o.loadProgress));
+        loadProgress(o.loadProgress),
+        count("--queue-length", o.queueLength, 0),
+        positive("--queue-timeout", o.queueTimeout),
+        positive("--probe-interval", o.probeInterval),
+        positive("--breaker-cooldown", o.breakerCooldown),
+        count("--breaker-failures", o.breakerFailures, 1));
+  }
+
+  /**
+   * {@code --backend} (flag, environment or the file's {@code backend:}) when given, each with {@code --backend-api-key}
+   * and {@code --backend-profile}; else the file's {@code backends:} list, whose entries carry their own; else LM
+   * Studio's default address.
+   */
+  private static List<BackendSpec> backends(ProxyOptions o) {
+    List<String> urls = o.backend == null ? List.of()
+        : o.backend.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+    String apiKey = blankToNull(o.backendApiKey);
+    String profile = blankToNull(o.backendProfile);
+    if (urls.isEmpty() && o.fileBackends != null) {
+      if (apiKey != null || profile != null) {
+        throw new ConfigException((apiKey != null ? "--backend-api-key" : "--backend-profile") + " applies to"
+            + " --backend URLs only; give each entry of the config file's backends: list its own "
+            + (apiKey != null ? "api_key" : "profile"));
+      }
+      return o.fileBackends;
+    }
+    BackendProfile kind = profile == null ? BackendProfile.AUTO : BackendProfile.parse("--backend-profile", profile);
+    List<BackendSpec> specs = new ArrayList<>();
+    for (String given : urls.isEmpty() ? List.of(DEFAULT_BACKEND) : urls) {
+      BackendUrl split = BackendUrl.split(backendUrl(given, "--backend URL", ""));
+      if (split.userInfo() != null && apiKey != null) {
+        throw new ConfigException("invalid --backend URL '" + split.url() + "': it carries credentials"
+            + " (user:password@) and --backend-api-key is set too; give the backend one of them");
+      }
+      specs.add(new BackendSpec(null, split.url(), apiKey, split.userInfo(), 1, kind, null, null));
+    }
+    List<String> noNames = new ArrayList<>(Collections.nCopies(specs.size(), null));
+    return BackendNames.assign(noNames, specs, i -> "--backend " + specs.get(i).url(), "");
   }
 
   /**
@@ -90,27 +124,33 @@ public final class CommandLineConfig {
     return Runtime.getRuntime().maxMemory() / 10 * 8;
   }
 
-  /** Parses and checks {@code --backend}; every message shows the URL with its password replaced by {@code ***}. */
-  static URI backendUrl(String given) {
+  /**
+   * Parses and checks a backend URL; every message shows the URL with its password replaced by {@code ***}.
+   *
+   * @param what what the URL is called in a message ({@code --backend URL})
+   * @param where where it came from, appended after the URL ({@code  of backends[0] in config file 'x'}), or empty
+   */
+  static URI backendUrl(String given, String what, String where) {
     String text = BackendUrl.redact(given);
+    String invalid = "invalid " + what + " '" + text + "'" + where + ": ";
     URI uri;
     try {
       uri = new URI(given.trim());
     } catch (URISyntaxException e) {
-      throw new ConfigException("invalid --backend URL '" + text + "': " + BackendUrl.redact(e.getReason()));
+      throw new ConfigException(invalid + BackendUrl.redact(e.getReason()));
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new ConfigException("invalid --backend URL '" + text + "': it must start with http:// or https://");
+      throw new ConfigException(invalid + "it must start with http:// or https://");
     }
     if (uri.getHost() == null) {
-      throw new ConfigException("invalid --backend URL '" + text + "': it has no host");
+      throw new ConfigException(invalid + "it has no host");
     }
     if (uri.getPort() > 65535) {
-      throw new ConfigException("invalid --backend URL '" + text + "': port out of range");
+      throw new ConfigException(invalid + "port out of range");
     }
     if (uri.getQuery() != null || uri.getFragment() != null) {
-      throw new ConfigException("invalid --backend URL '" + text + "': no query or fragment allowed");
+      throw new ConfigException(invalid + "no query or fragment allowed");
     }
     String s = uri.toString();
     return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);

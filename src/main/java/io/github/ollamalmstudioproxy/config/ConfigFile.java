@@ -8,24 +8,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 
-/** The optional YAML file: a flat map from option name (without dashes) to a scalar or a list of scalars. */
+/**
+ * The optional YAML file: a flat map from option name (without dashes) to a scalar or a list of scalars, and the
+ * {@code backends:} list of maps (see {@link FileBackends}).
+ */
 final class ConfigFile {
-  static final ConfigFile EMPTY = new ConfigFile(Map.of());
+  static final ConfigFile EMPTY = new ConfigFile(Map.of(), null);
 
   private static final Set<String> KEYS = Set.of("listen", "backend", "lmstudio-url", "backend-api-key", "api-key",
       "origins", "ollama-version", "drain-timeout", "connect-timeout", "first-byte-timeout", "idle-timeout",
       "aggregate-timeout", "load-timeout", "load-retries", "max-in-flight",
       "max-body-size", "max-body-memory", "log-bodies", "demo",
-      "header-timeout", "body-timeout", "keep-alive-timeout", "request-timeout", "models-file", "load-progress");
+      "header-timeout", "body-timeout", "keep-alive-timeout", "request-timeout", "models-file", "load-progress",
+      "backends", "backend-profile", "queue-length", "queue-timeout", "probe-interval", "breaker-cooldown",
+      "breaker-failures");
 
   private final Map<String, String> values;
+  private final List<BackendSpec> backends;
 
-  private ConfigFile(Map<String, String> values) {
+  private ConfigFile(Map<String, String> values, List<BackendSpec> backends) {
     this.values = values;
+    this.backends = backends;
   }
 
   static ConfigFile read(String pathText) {
@@ -46,14 +54,28 @@ final class ConfigFile {
       throw new ConfigException("invalid config file '" + pathText + "': expected a map of option: value");
     }
     Map<String, String> values = new HashMap<>();
+    List<BackendSpec> backends = null;
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (!KEYS.contains(e.getKey())) {
         throw new ConfigException("unknown option '" + e.getKey() + "' in config file '" + pathText + "'");
       }
-      values.put(e.getKey().equals("lmstudio-url") ? "backend" : e.getKey(), text(e.getValue()));
+      if (e.getKey().equals("backends")) {
+        backends = FileBackends.parse(e.getValue(), pathText);
+      } else {
+        values.put(e.getKey().equals("lmstudio-url") ? "backend" : e.getKey(), text(e.getValue()));
+      }
     }
-    return new ConfigFile(values);
+    if (backends != null && values.get("backend") != null) {
+      throw new ConfigException("config file '" + pathText + "' has both backend: and backends:; keep one (a"
+          + " single backend is a backends: list of one)");
+    }
+    return new ConfigFile(values, backends);
+  }
+
+  /** The {@code backends:} list, validated and named; null when the file has none. */
+  List<BackendSpec> backends() {
+    return backends;
   }
 
   String get(String key) {

@@ -1,5 +1,6 @@
 package io.github.ollamalmstudioproxy.config;
 
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,13 +24,21 @@ public final class ProxyOptions {
       description = "Address to listen on (env OLLAMA_PROXY_LISTEN, then OLLAMA_HOST). Default: ${DEFAULT-VALUE}")
   String listen;
 
-  @Option(names = {"--backend", "--lmstudio-url"}, paramLabel = "URL", defaultValue = "http://localhost:1234",
-      description = "Base URL of LM Studio or another OpenAI-compatible server. Default: ${DEFAULT-VALUE}")
-  String backend;
+  @Option(names = {"--backend", "--lmstudio-url"}, paramLabel = "URL", split = ",",
+      description = "Base URL of LM Studio or another OpenAI-compatible server; repeat it (or separate URLs with"
+          + " commas) for several backends. Overrides the config file's backends: list."
+          + " Default: " + CommandLineConfig.DEFAULT_BACKEND)
+  List<String> backend;
 
   @Option(names = "--backend-api-key", paramLabel = "KEY",
-      description = "Sent to the backend as 'Authorization: Bearer KEY' (LM Studio API token).")
+      description = "Sent to every --backend as 'Authorization: Bearer KEY' (LM Studio API token).")
   String backendApiKey;
+
+  @Option(names = "--backend-profile", paramLabel = "PROFILE",
+      description = "What every --backend is: auto (LM Studio, llama-server or OpenAI-compatible, found out) or"
+          + " gateway (an OpenAI inference gateway such as vLLM, llm-d, LiteLLM, Olla: models always loaded)."
+          + " Default: auto")
+  String backendProfile;
 
   @Option(names = "--api-key", paramLabel = "KEY",
       description = "Require 'Authorization: Bearer KEY' from clients on every route but /, /api/version and health.")
@@ -100,8 +109,32 @@ public final class ProxyOptions {
   String loadRetries;
 
   @Option(names = "--max-in-flight", paramLabel = "N", defaultValue = "512",
-      description = "Requests the backend may have in flight; more get 503 'server busy'. Default: ${DEFAULT-VALUE}")
+      description = "Requests each backend may have in flight, unless its backends: entry sets max_in_flight; more"
+          + " wait in the queue. Default: ${DEFAULT-VALUE}")
   String maxInFlight;
+
+  @Option(names = "--queue-length", paramLabel = "N", defaultValue = "512",
+      description = "Requests that may wait for a backend with room (like OLLAMA_MAX_QUEUE); more get 503 'server"
+          + " busy'. 0: no queue, refuse at once. Default: ${DEFAULT-VALUE}")
+  String queueLength;
+
+  @Option(names = "--queue-timeout", paramLabel = "DURATION", defaultValue = "60s",
+      description = "Longest a request waits in the queue; then 503 'server busy'. Default: ${DEFAULT-VALUE}")
+  String queueTimeout;
+
+  @Option(names = "--probe-interval", paramLabel = "DURATION", defaultValue = "5s",
+      description = "How often each backend's health is probed in the background. Default: ${DEFAULT-VALUE}")
+  String probeInterval;
+
+  @Option(names = "--breaker-failures", paramLabel = "N", defaultValue = "3",
+      description = "Consecutive failures (connect errors, 5xx, timeouts, stalls) that take a backend out of routing."
+          + " Default: ${DEFAULT-VALUE}")
+  String breakerFailures;
+
+  @Option(names = "--breaker-cooldown", paramLabel = "DURATION", defaultValue = "10s",
+      description = "How long a backend taken out of routing waits before a trial request is let through."
+          + " Default: ${DEFAULT-VALUE}")
+  String breakerCooldown;
 
   @Option(names = "--max-body-size", paramLabel = "BYTES", defaultValue = "64MiB",
       description = "Largest request body accepted (images are large); bigger bodies get 413. Default: ${DEFAULT-VALUE}")
@@ -135,4 +168,7 @@ public final class ProxyOptions {
   @Option(names = "--config", paramLabel = "FILE",
       description = "YAML file with any of these options, keyed by option name without dashes (env OLLAMA_PROXY_CONFIG).")
   String config;
+
+  /** The config file's {@code backends:} list, null when it has none: used when no {@code --backend} is given. */
+  List<BackendSpec> fileBackends;
 }
