@@ -29,6 +29,11 @@ public record BackendSpec(String name, URI url, String apiKey, String userInfo, 
       url = split.url();
       userInfo = userInfo != null ? userInfo : split.userInfo();
     }
+    String text = url.toString();
+    if (text.endsWith("/")) {
+      // Paths are appended to it: "http://h:1/" + "/v1/models" would have two slashes.
+      url = URI.create(text.substring(0, text.length() - 1));
+    }
     name = name == null ? defaultName(url) : name;
     profile = profile == null ? BackendProfile.AUTO : profile;
     if (name.isBlank()) {

@@ -84,9 +84,9 @@ public final class CommandLineConfig {
   }
 
   /**
-   * {@code --backend} (flag, environment or the file's {@code backend:}) when given, each with {@code --backend-api-key}
-   * and {@code --backend-profile}; else the file's {@code backends:} list, whose entries carry their own; else LM
-   * Studio's default address.
+   * {@code --backend} (flag, environment or the file's {@code backend:}) when given, each with
+   * {@code --backend-api-key} and {@code --backend-profile}; else the file's {@code backends:} list, whose entries
+   * carry their own; else LM Studio's default address.
    */
   private static List<BackendSpec> backends(ProxyOptions o) {
     List<String> urls = o.backend == null ? List.of()

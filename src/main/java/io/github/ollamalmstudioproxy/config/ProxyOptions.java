@@ -166,7 +166,8 @@ public final class ProxyOptions {
   String modelsFile;
 
   @Option(names = "--config", paramLabel = "FILE",
-      description = "YAML file with any of these options, keyed by option name without dashes (env OLLAMA_PROXY_CONFIG).")
+      description = "YAML file with any of these options, keyed by option name without dashes, and a backends: list"
+          + " (env OLLAMA_PROXY_CONFIG).")
   String config;
 
   /** The config file's {@code backends:} list, null when it has none: used when no {@code --backend} is given. */
