@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ollamalmstudioproxy.ollama.Json;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.translate.Fields;
+import io.github.ollamalmstudioproxy.translate.PrefixKey;
 import io.github.ollamalmstudioproxy.translate.Think;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +64,11 @@ public final class MessagesRequest {
 
   ObjectNode partial() {
     return partial;
+  }
+
+  /** The affinity key of the conversation ({@link PrefixKey}), from the messages as translated. */
+  public long prefixKey() {
+    return PrefixKey.ofChatMessages(partial.get("messages"));
   }
 
   /**

@@ -7,6 +7,7 @@ import io.github.ollamalmstudioproxy.ollama.Json;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.translate.BackendDialect;
 import io.github.ollamalmstudioproxy.translate.Fields;
+import io.github.ollamalmstudioproxy.translate.PrefixKey;
 import io.github.ollamalmstudioproxy.translate.ResponseFormat;
 import io.github.ollamalmstudioproxy.translate.Think;
 import java.util.ArrayList;
@@ -78,6 +79,11 @@ public final class ResponsesRequest {
 
   Echo echo() {
     return echo;
+  }
+
+  /** The affinity key of the conversation ({@link PrefixKey}), from the messages as translated. */
+  public long prefixKey() {
+    return PrefixKey.ofChatMessages(partial.get("messages"));
   }
 
   /** The chat completions body without {@code model}, {@code stream} and {@code stream_options}. */
