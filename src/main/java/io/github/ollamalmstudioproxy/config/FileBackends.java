@@ -35,6 +35,10 @@ final class FileBackends {
     for (int i = 0; i < list.size(); i++) {
       JsonNode entry = list.get(i);
       String name = entry.isObject() ? scalar(entry, "name", "backends[" + i + "]") : null;
+      if (name != null && name.chars().anyMatch(Character::isISOControl)) {
+        // A name goes into log lines and metric labels as it is.
+        throw new ConfigException("invalid name in backends[" + i + "]" + context + ": no control characters");
+      }
       String label = "backends[" + i + "]" + (name == null ? "" : " ('" + name + "')");
       names.add(name);
       backends.add(backend(entry, label));

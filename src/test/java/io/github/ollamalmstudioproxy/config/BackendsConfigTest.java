@@ -49,6 +49,8 @@ class BackendsConfigTest {
         Arguments.of("the scheme's port names a URL without one", new String[] {"--backend", "https://gw.example/v",
             "--backend", "http://lm.example"}, Map.of(), List.of("gw.example:443=https://gw.example/v",
             "lm.example:80=http://lm.example")),
+        Arguments.of("an IPv6 host keeps its brackets", new String[] {"--backend", "http://[::1]:1234"}, Map.of(),
+            List.of("[::1]:1234=http://[::1]:1234")),
         Arguments.of("the same host:port twice gets #2, #3", new String[] {"--backend", "http://a:1/x", "--backend",
             "http://a:1/y", "--backend", "http://a:1/z"}, Map.of(),
             List.of("a:1=http://a:1/x", "a:1#2=http://a:1/y", "a:1#3=http://a:1/z")));
@@ -120,6 +122,22 @@ class BackendsConfigTest {
   }
 
   @Test
+  void aDerivedNameStepsAsideForOneGivenExplicitly() throws IOException {
+    Path file = yaml("backends:\n  - url: http://a:1\n  - name: a:1\n    url: http://b:1\n  - url: http://a:1/x\n");
+    ProxyConfig config = CommandLineConfig.parse(new String[] {"--config", file.toString()}, Map.of());
+    assertThat(config.backends()).extracting(b -> b.name() + "=" + b.url())
+        .containsExactly("a:1#2=http://a:1", "a:1=http://b:1", "a:1#3=http://a:1/x");
+  }
+
+  @Test
+  void theUsageShowsTheNewOptionsWithTheirDefaults() {
+    String usage = CommandLineConfig.commandLine(NO_ARGS, Map.of()).getUsageMessage();
+    assertThat(usage).contains("--backend-profile=PROFILE", "--queue-length=N", "--queue-timeout=DURATION",
+        "--probe-interval=DURATION", "--breaker-failures=N", "--breaker-cooldown=DURATION",
+        "Default: http://localhost:1234").doesNotContain("${");
+  }
+
+  @Test
   void aBackendFlagOrVariableReplacesTheFileListEntirely() throws IOException {
     Path file = yaml("backends:\n  - url: http://file:1\n  - url: http://file:2\n");
     String[] withFile = {"--config", file.toString()};
@@ -171,6 +189,10 @@ class BackendsConfigTest {
         Arguments.of("duplicate names", "backends:\n  - {name: a, url: 'http://a:1'}\n  - {url: 'http://b:1'}\n"
                 + "  - {name: a, url: 'http://c:1'}\n",
             "duplicate backend name 'a' in config file '%s': backends[0] ('a') and backends[2] ('a')"),
+        Arguments.of("a name with a line break", "backends:\n  - name: \"a\\nb\"\n    url: http://a:1\n",
+            "invalid name in backends[0] in config file '%s': no control characters"),
+        Arguments.of("a blank name", "backends:\n  - name: ' '\n    url: http://a:1\n",
+            "invalid name in backends[0] in config file '%s': expected a non-empty string"),
         Arguments.of("both backend and backends", "backend: http://a:1\nbackends:\n  - url: http://b:1\n",
             "config file '%s' has both backend: and backends:; keep one (a single backend is a backends: list of"
                 + " one)"),
