@@ -77,7 +77,7 @@ final class LmStudioV1Parser {
         ttl = positiveLong(i, "ttl");
       }
       out.add(new LoadedInstance(id, positiveInt(config, "context_length"),
-          ttl == null ? null : Duration.ofSeconds(ttl)));
+          ttl == null ? null : Duration.ofSeconds(ttl), positiveInt(config, "parallel")));
     }
     return out;
   }

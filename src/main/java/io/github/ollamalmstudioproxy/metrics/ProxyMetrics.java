@@ -20,6 +20,12 @@ public final class ProxyMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
   private final Map<String, Counter> backendErrors = new ConcurrentHashMap<>();
+  private final Map<String, Counter> routings = new ConcurrentHashMap<>();
+  private final Map<String, Counter> failovers = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> breakerStates = new ConcurrentHashMap<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final Timer queueWaits;
+  private final Timer routingDecisions;
   private final AtomicInteger activeStreams = new AtomicInteger();
   private final Timer timeToFirstToken;
   private final Timer interTokenGap;
@@ -43,6 +49,14 @@ public final class ProxyMetrics {
         .register(registry);
     tokensIn = DistributionSummary.builder("ollama_proxy_prompt_tokens").description("Prompt tokens per request")
         .register(registry);
+    Gauge.builder("ollama_proxy_queued_requests", queued, AtomicInteger::get)
+        .description("Requests waiting for a backend slot").register(registry);
+    queueWaits = Timer.builder("ollama_proxy_queue_wait").description("Time requests waited for a backend slot")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+    routingDecisions = Timer.builder("ollama_proxy_routing_decision")
+        .description("Time to pick a backend for a request, catalog lookups included").publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(1_000)).maximumExpectedValue(Duration.ofSeconds(1)).register(registry);
     tokensOut = DistributionSummary.builder("ollama_proxy_completion_tokens")
         .description("Generated tokens per request").register(registry);
   }
@@ -57,6 +71,44 @@ public final class ProxyMetrics {
   public void backendError(String errorClass) {
     backendErrors.computeIfAbsent(errorClass, k -> Counter.builder("ollama_proxy_backend_errors")
         .description("Backend errors by class").tag("class", errorClass).register(registry)).increment();
+  }
+
+  /** A request was sent to {@code backend} for {@code reason} (see the upstream router's reasons). */
+  public void routed(String backend, String reason) {
+    routings.computeIfAbsent(backend + ' ' + reason, k -> Counter.builder("ollama_proxy_routed_requests")
+        .description("Requests by the backend routing chose and why").tag("backend", backend).tag("reason", reason)
+        .register(registry)).increment();
+  }
+
+  /** A request that failed on {@code from} before its first byte was sent to another backend. */
+  public void failedOver(String from) {
+    failovers.computeIfAbsent(from, k -> Counter.builder("ollama_proxy_failovers")
+        .description("Requests moved to another backend after failing before their first byte").tag("backend", from)
+        .register(registry)).increment();
+  }
+
+  /** The breaker state of a backend: 0 closed, 1 half-open, 2 open. */
+  public void breakerState(String backend, int state) {
+    breakerStates.computeIfAbsent(backend, k -> {
+      AtomicInteger value = new AtomicInteger();
+      Gauge.builder("ollama_proxy_backend_breaker_state", value, AtomicInteger::get)
+          .description("Circuit breaker per backend: 0 closed, 1 half-open, 2 open").tag("backend", backend)
+          .register(registry);
+      return value;
+    }).set(state);
+  }
+
+  public void queueEntered() {
+    queued.incrementAndGet();
+  }
+
+  public void queueLeft(long waitedNanos) {
+    queued.decrementAndGet();
+    queueWaits.record(waitedNanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void routingDecision(long nanos) {
+    routingDecisions.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void streamStarted() {

@@ -7,7 +7,7 @@ import io.github.ollamalmstudioproxy.catalog.alias.AliasStore;
 import io.github.ollamalmstudioproxy.catalog.alias.CreateRequest;
 import io.github.ollamalmstudioproxy.catalog.alias.ModelAlias;
 import io.github.ollamalmstudioproxy.catalog.alias.ModelAliases;
-import io.github.ollamalmstudioproxy.upstream.CatalogService;
+import io.github.ollamalmstudioproxy.upstream.Fleet;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -22,13 +22,13 @@ import java.util.function.UnaryOperator;
 final class AliasRoutes {
   private static final String NDJSON = "application/x-ndjson";
 
-  private final CatalogService catalog;
+  private final Fleet fleet;
   private final JsonBodyReader bodies;
   private final AliasStore store;
   private final Clock clock;
 
-  AliasRoutes(CatalogService catalog, JsonBodyReader bodies, AliasStore store, Clock clock) {
-    this.catalog = catalog;
+  AliasRoutes(Fleet fleet, JsonBodyReader bodies, AliasStore store, Clock clock) {
+    this.fleet = fleet;
     this.bodies = bodies;
     this.store = store;
     this.clock = clock;
@@ -46,7 +46,7 @@ final class AliasRoutes {
     bodies.read(scope).compose(body -> {
       CreateRequest request = CreateRequest.parse(body);
       scope.model(request.name());
-      return catalog.snapshot().compose(snapshot -> {
+      return fleet.catalog().compose(snapshot -> {
         AliasDefinitions.Created created = AliasDefinitions.create(snapshot, request, clock.instant());
         return write(scope, aliases -> aliases.with(created.alias()))
             .map(written -> request.stream() ? lines(created) : status("success"));
@@ -63,7 +63,7 @@ final class AliasRoutes {
       String source = text(body, "source");
       String destination = text(body, "destination");
       scope.model(source);
-      return catalog.snapshot().compose(snapshot -> {
+      return fleet.catalog().compose(snapshot -> {
         ModelAlias copy = AliasDefinitions.copy(snapshot, source, destination, clock.instant());
         return write(scope, aliases -> aliases.with(copy));
       });
@@ -80,7 +80,7 @@ final class AliasRoutes {
       }
       scope.model(name);
       String named = name;
-      return catalog.snapshot().compose(snapshot -> {
+      return fleet.catalog().compose(snapshot -> {
         ModelAlias gone = AliasDefinitions.delete(snapshot, named);
         return write(scope, aliases -> aliases.without(gone.name()));
       });

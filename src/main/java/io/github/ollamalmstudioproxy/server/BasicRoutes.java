@@ -2,7 +2,7 @@ package io.github.ollamalmstudioproxy.server;
 
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.server.Routes.Trait;
-import io.github.ollamalmstudioproxy.upstream.Backend;
+import io.github.ollamalmstudioproxy.upstream.Fleet;
 import io.vertx.core.http.HttpMethod;
 import java.util.function.Predicate;
 
@@ -11,7 +11,7 @@ final class BasicRoutes {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   private final String versionBody;
-  private final Backend backend;
+  private final Fleet fleet;
   private final ProxyMetrics metrics;
   private final Predicate<RequestScope> mayKnowWhy;
 
@@ -19,9 +19,9 @@ final class BasicRoutes {
    * @param mayKnowWhy whether a caller of the public {@code /readyz} is told why the backend is not ready: it names
    *     the backend and what failed, which is the operator's business
    */
-  BasicRoutes(String ollamaVersion, Backend backend, ProxyMetrics metrics, Predicate<RequestScope> mayKnowWhy) {
+  BasicRoutes(String ollamaVersion, Fleet fleet, ProxyMetrics metrics, Predicate<RequestScope> mayKnowWhy) {
     this.versionBody = "{\"version\":\"" + ollamaVersion + "\"}";
-    this.backend = backend;
+    this.fleet = fleet;
     this.metrics = metrics;
     this.mayKnowWhy = mayKnowWhy;
   }
@@ -70,7 +70,7 @@ final class BasicRoutes {
 
   /** The shared, briefly cached probe (see {@code ReadinessProbe}); a client that hangs up only stops waiting. */
   private void ready(RequestScope scope) {
-    backend.ready().onComplete(result -> scope.context().runOnContext(v -> {
+    fleet.ready().onComplete(result -> scope.context().runOnContext(v -> {
       if (scope.cancelled()) {
         return;
       }

@@ -16,10 +16,13 @@ import io.github.ollamalmstudioproxy.translate.OllamaToOpenAi;
 import io.github.ollamalmstudioproxy.translate.StreamSettings;
 import io.github.ollamalmstudioproxy.translate.Think;
 import io.github.ollamalmstudioproxy.translate.UpstreamRequest;
-import io.github.ollamalmstudioproxy.upstream.Backend;
+import io.github.ollamalmstudioproxy.translate.PrefixKey;
+import io.github.ollamalmstudioproxy.upstream.Fleet;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,14 +34,14 @@ import org.slf4j.LoggerFactory;
 final class ChatRoutes {
   private static final Logger log = LoggerFactory.getLogger(ChatRoutes.class);
   private final JsonBodyReader bodies;
-  private final Backend backend;
+  private final Fleet fleet;
   private final TranslatedRelay relay;
   private final AliasBodies aliases;
   private final Clock clock = Clock.systemUTC();
 
-  ChatRoutes(JsonBodyReader bodies, Backend backend, TranslatedRelay relay, AliasBodies aliases) {
+  ChatRoutes(JsonBodyReader bodies, Fleet fleet, TranslatedRelay relay, AliasBodies aliases) {
     this.bodies = bodies;
-    this.backend = backend;
+    this.fleet = fleet;
     this.relay = relay;
     this.aliases = aliases;
   }
@@ -53,8 +56,8 @@ final class ChatRoutes {
       ChatRequest request = ChatRequest.parse(aliases.chat(body));
       return new Turn("chat", request.model(), request.stream(), request.isLoadRequest(), request.isUnloadRequest(),
           request.think(), request.tools() != null, request.hasImages(), StreamSettings.of(request),
-          request.options().numCtx(), (model, dialect) -> OllamaToOpenAi.chat(request, model.backendId(), dialect),
-          request);
+          request.options().numCtx(), PrefixKey.of(request),
+          (model, dialect) -> OllamaToOpenAi.chat(request, model.backendId(), dialect), request);
     }).compose(turn -> serve(scope, turn)).onFailure(e -> Replies.fail(scope, e));
   }
 
@@ -63,7 +66,7 @@ final class ChatRoutes {
       GenerateRequest request = GenerateRequest.parse(aliases.generate(body));
       return new Turn("generate", request.model(), request.stream(), request.isLoadRequest(),
           request.isUnloadRequest(), request.think(), false, !request.images().isEmpty(), StreamSettings.of(request),
-          request.options().numCtx(),
+          request.options().numCtx(), PrefixKey.ofGenerate(request),
           (model, dialect) -> InsertRoute.generate(request, model.model(), model.backendId(), dialect), null);
     }).compose(turn -> serve(scope, turn)).onFailure(e -> Replies.fail(scope, e));
   }
@@ -72,31 +75,34 @@ final class ChatRoutes {
    * What chat and generate have in common once their bodies are validated.
    *
    * @param numCtx the context asked for, or null
+   * @param affinity the conversation-prefix key routing keeps on one backend ({@link PrefixKey}); 0 for none
    * @param chat the chat request, whose history can be truncated; null for generate
    */
   private record Turn(String route, String model, boolean stream, boolean load, boolean unload, Think think,
-      boolean tools, boolean images, StreamSettings settings, Integer numCtx,
+      boolean tools, boolean images, StreamSettings settings, Integer numCtx, long affinity,
       BiFunction<ResolvedModel, BackendDialect, UpstreamRequest> upstream, ChatRequest chat) {}
 
   private Future<Void> serve(RequestScope scope, Turn turn) {
     scope.model(turn.model());
-    return backend.catalog().snapshot().compose(snapshot -> {
-      ResolvedModel model = completionModel(snapshot, turn.model(), turn.route(), turn.unload());
-      if (!turn.unload()) {
-        // Before the load answer too: Ollama checks capabilities while scheduling, which a preload also does.
-        RequiredCapabilities.check(model, turn.tools(), turn.images());
-      }
+    if (turn.load() && turn.unload()) {
+      return unload(scope, turn);
+    }
+    return fleet.route(scope, turn.model(), turn.affinity()).compose(route -> {
+      ResolvedModel model = completionModel(route.model(), turn.model(), turn.route());
+      // Before the load answer too: Ollama checks capabilities while scheduling, which a preload also does.
+      RequiredCapabilities.check(model, turn.tools(), turn.images());
       if (turn.load()) {
-        return loadOrUnload(scope, snapshot, model, turn);
+        return route.backend().load(scope, route.snapshot(), model, turn.numCtx()).onSuccess(v -> answerLoad(scope,
+            turn)).mapEmpty();
       }
-      refuseThinkingWithout(snapshot.source(), model, turn);
-      BackendDialect dialect = Backend.dialect(snapshot);
-      UpstreamRequest upstream = turn.upstream().apply(model, dialect);
-      StreamSettings settings = upstream.answersNativeLlamaStream()
+      refuseThinkingWithout(route.snapshot().source(), model, turn);
+      TranslatedRelay.Request request = on -> turn.upstream().apply(on.model(), on.dialect());
+      UpstreamRequest first = request.on(route);
+      StreamSettings settings = first.answersNativeLlamaStream()
           ? turn.settings().forNativeLlamaStream() : turn.settings();
       TranslatedRelay.Shorter shorter = turn.chat() == null || !turn.chat().truncate() ? TranslatedRelay.Shorter.NONE
-          : truncating(scope, turn.chat(), model.backendId(), dialect);
-      relay.run(scope, backend, snapshot, model, upstream, settings, turn.stream(), shorter);
+          : truncating(scope, turn.chat());
+      relay.run(scope, route, on -> on == route ? first : request.on(on), settings, turn.stream(), shorter);
       return Future.succeededFuture();
     });
   }
@@ -106,9 +112,8 @@ final class ChatRoutes {
    * anything reaches the backend: LM Studio would load the embedding model first and only then fail. Unloading one
    * stays allowed.
    */
-  private static ResolvedModel completionModel(CatalogSnapshot snapshot, String name, String route, boolean unload) {
-    ResolvedModel model = snapshot.resolve(name);
-    if (!unload && model.model().isEmbedding()) {
+  private static ResolvedModel completionModel(ResolvedModel model, String name, String route) {
+    if (model.model().isEmbedding()) {
       throw OllamaError.badRequest("\"" + name + "\" does not support " + route);
     }
     return model;
@@ -130,10 +135,9 @@ final class ChatRoutes {
    * chat is replayed ({@link HistoryTruncation}, after {@code server/prompt.go:35-77}); each round is logged, as
    * prompt.go logs its cut. {@code truncate:false} answers the backend's refusal, a 400, as it is.
    */
-  private static TranslatedRelay.Shorter truncating(RequestScope scope, ChatRequest chat, String backendId,
-      BackendDialect dialect) {
+  private static TranslatedRelay.Shorter truncating(RequestScope scope, ChatRequest chat) {
     HistoryTruncation truncation = new HistoryTruncation(chat);
-    return refusal -> {
+    return (refusal, route) -> {
       if (refusal.status() != 400 || !BackendErrors.isContextOverflow(refusal.getMessage())) {
         return null;
       }
@@ -142,19 +146,43 @@ final class ChatRoutes {
             + "exceed context length: {} of {} kept (truncate, round {} of {})", scope.id(),
             LogText.escape(refusal.getMessage()), shorter.messages().size(), chat.messages().size(),
             truncation.rounds(), HistoryTruncation.MAX_ROUNDS);
-        return OllamaToOpenAi.chat(shorter, backendId, dialect);
+        return OllamaToOpenAi.chat(shorter, route.model().backendId(), route.dialect());
       }).orElse(null);
     };
   }
 
   /**
-   * Ollama's preload and eject: plain JSON at once, no generation, even when streaming was asked for. A preload with
-   * {@code num_ctx} loads the model with that context, as Ollama's does.
+   * Ollama's eject ({@code keep_alive:0} without a prompt): every backend that has the model loaded unloads it. A name
+   * no backend knows is the catalog's 404.
    */
-  private Future<Void> loadOrUnload(RequestScope scope, CatalogSnapshot snapshot, ResolvedModel model, Turn turn) {
-    Future<?> done = turn.unload() ? backend.unload(scope, snapshot, model)
-        : backend.load(scope, snapshot, model, turn.numCtx());
-    return done.onSuccess(v -> Replies.json(scope,
-        Buffer.buffer(LoadResponse.body(turn.settings(), turn.unload(), clock)))).mapEmpty();
+  private Future<Void> unload(RequestScope scope, Turn turn) {
+    return fleet.members().compose(members -> {
+      List<Future<Void>> unloads = new ArrayList<>();
+      for (Fleet.Member member : members) {
+        ResolvedModel model = resolvedOrNull(member.snapshot(), turn.model());
+        if (model != null && model.model().isLoaded()) {
+          unloads.add(member.backend().unload(scope, member.snapshot(), model));
+        }
+      }
+      if (unloads.isEmpty()) {
+        // Loaded nowhere: the backend that has it answers as one backend always did, and a name none has is a 404.
+        return fleet.holderOf(turn.model()).compose(holder -> holder.backend().unload(scope, holder.snapshot(),
+            holder.model()));
+      }
+      return Future.all(unloads).mapEmpty();
+    }).onSuccess(v -> answerLoad(scope, turn)).mapEmpty();
+  }
+
+  private static ResolvedModel resolvedOrNull(CatalogSnapshot snapshot, String name) {
+    try {
+      return snapshot.resolve(name);
+    } catch (OllamaError e) {
+      return null;
+    }
+  }
+
+  /** Ollama's preload and eject answer: plain JSON at once, no generation, even when streaming was asked for. */
+  private void answerLoad(RequestScope scope, Turn turn) {
+    Replies.json(scope, Buffer.buffer(LoadResponse.body(turn.settings(), turn.unload(), clock)));
   }
 }

@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ollamalmstudioproxy.backend.BoundedBody.Limit;
 import io.github.ollamalmstudioproxy.backend.BoundedBody.Sink;
 import io.github.ollamalmstudioproxy.backend.Buffers;
-import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
-import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.server.Routes.Trait;
 import io.github.ollamalmstudioproxy.translate.embed.EmbedBodies;
 import io.github.ollamalmstudioproxy.translate.embed.EmbedRequest;
 import io.github.ollamalmstudioproxy.translate.embed.OpenAiEmbeddings;
-import io.github.ollamalmstudioproxy.upstream.Backend;
+import io.github.ollamalmstudioproxy.upstream.Fleet;
+import io.github.ollamalmstudioproxy.upstream.Route;
 import io.github.ollamalmstudioproxy.upstream.Sent;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -27,11 +26,11 @@ final class EmbedRoutes {
   private static final Limit ANSWER = new Limit(OpenAiEmbeddings.MAX_ANSWER_BYTES,
       "embeddings answer (POST " + EmbedRequest.PATH + ")", "embed fewer inputs per request");
 
-  private final Backend backend;
+  private final Fleet fleet;
   private final JsonBodyReader bodies;
 
-  EmbedRoutes(Backend backend, JsonBodyReader bodies) {
-    this.backend = backend;
+  EmbedRoutes(Fleet fleet, JsonBodyReader bodies) {
+    this.fleet = fleet;
     this.bodies = bodies;
   }
 
@@ -44,15 +43,24 @@ final class EmbedRoutes {
     bodies.read(scope).compose(body -> {
       EmbedRequest request = parse.apply(body);
       scope.model(request.model());
-      return backend.catalog().snapshot().compose(snapshot -> {
-        ResolvedModel model = embeddingModel(snapshot, request.model());
-        if (request.inputs().isEmpty()) {
-          return Future.succeededFuture(answer(scope, request, null));
-        }
-        return backend.post(scope, model, EmbedRequest.PATH, request.openAiBody(model.backendId()), ANSWER,
-            () -> reader(request.inputs().size())).map(sent -> answer(scope, request, sent));
-      });
+      return fleet.route(scope, request.model(), 0).recover(e -> Future.failedFuture(notFound(e, request.model())))
+          .compose(route -> {
+            refuseNonEmbedding(route, request.model());
+            if (request.inputs().isEmpty()) {
+              return Future.succeededFuture(answer(scope, request, null));
+            }
+            return post(scope, route, request).map(sent -> answer(scope, request, sent));
+          });
     }).onSuccess(view -> Replies.json(scope, Buffers.wrap(view))).onFailure(e -> Replies.fail(scope, e));
+  }
+
+  /** Posts the embeddings request on {@code route}, moving to the next backend if this one fails before answering. */
+  private Future<Sent<OpenAiEmbeddings.Result>> post(RequestScope scope, Route route, EmbedRequest request) {
+    return route.backend().post(scope, route.model(), EmbedRequest.PATH,
+        request.openAiBody(route.model().backendId()), ANSWER, () -> reader(request.inputs().size())).recover(e -> {
+          Route next = route.failover(e);
+          return next == null ? Future.failedFuture(e) : post(scope, next, request);
+        });
   }
 
   /** The backend's answer read as it arrives, vector by vector (see {@link OpenAiEmbeddings}). */
@@ -96,23 +104,16 @@ final class EmbedRoutes {
     return result;
   }
 
-  /**
-   * Resolves the name, worded the way Ollama's embed routes word "not found" (clients offer a pull on seeing it),
-   * and refuses a model that cannot embed where the catalog knows it.
-   */
-  private static ResolvedModel embeddingModel(CatalogSnapshot snapshot, String model) {
-    ResolvedModel resolved;
-    try {
-      resolved = snapshot.resolve(model);
-    } catch (OllamaError e) {
-      if (e.status() == 404) {
-        throw new OllamaError(404, "model \"" + model + "\" not found, try pulling it first");
-      }
-      throw e;
-    }
-    if (snapshot.source().embedsOnlyWithEmbeddingModels() && !resolved.model().isEmbedding()) {
+  /** "Not found" worded the way Ollama's embed routes word it (clients offer a pull on seeing it). */
+  private static Throwable notFound(Throwable e, String model) {
+    return e instanceof OllamaError error && error.status() == 404
+        ? new OllamaError(404, "model \"" + model + "\" not found, try pulling it first") : e;
+  }
+
+  /** Refuses a model that cannot embed where the catalog knows it. */
+  private static void refuseNonEmbedding(Route route, String model) {
+    if (route.snapshot().source().embedsOnlyWithEmbeddingModels() && !route.model().model().isEmbedding()) {
       throw OllamaError.badRequest("\"" + model + "\" does not support embedding");
     }
-    return resolved;
   }
 }

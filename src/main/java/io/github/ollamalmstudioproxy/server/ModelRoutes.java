@@ -1,10 +1,12 @@
 package io.github.ollamalmstudioproxy.server;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
 import io.github.ollamalmstudioproxy.catalog.OllamaViews;
 import io.github.ollamalmstudioproxy.upstream.LoadedContexts;
 import io.github.ollamalmstudioproxy.translate.Fields;
-import io.github.ollamalmstudioproxy.upstream.CatalogService;
+import io.github.ollamalmstudioproxy.upstream.Fleet;
 import io.github.ollamalmstudioproxy.upstream.IdleExpiries;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -16,20 +18,15 @@ import java.time.Instant;
  * routes LM Studio owns, which answer 501 ({@code /api/pull} is {@link PullRoutes}', aliases have {@link AliasRoutes}).
  */
 final class ModelRoutes {
-  private final CatalogService catalog;
-  private final LoadedContexts loadContexts;
-  private final IdleExpiries expiries;
+  private final Fleet fleet;
   private final JsonBodyReader bodies;
   /** The rendered /api/tags body of the last snapshot: clients poll it, and it changes only with the snapshot. */
   private volatile Rendered tags = new Rendered(null, null);
 
   private record Rendered(CatalogSnapshot of, Buffer body) {}
 
-  /** @param loadContexts what the backend said a default load of a model gives, for an unloaded model's num_ctx */
-  ModelRoutes(CatalogService catalog, LoadedContexts loadContexts, IdleExpiries expiries, JsonBodyReader bodies) {
-    this.catalog = catalog;
-    this.loadContexts = loadContexts;
-    this.expiries = expiries;
+  ModelRoutes(Fleet fleet, JsonBodyReader bodies) {
+    this.fleet = fleet;
     this.bodies = bodies;
   }
 
@@ -41,7 +38,7 @@ final class ModelRoutes {
   }
 
   private void tags(RequestScope scope) {
-    catalog.snapshot().onSuccess(snapshot -> {
+    fleet.catalog().onSuccess(snapshot -> {
       Rendered cached = tags;
       if (cached.of() != snapshot) {
         cached = new Rendered(snapshot, Buffer.buffer(OllamaViews.tags(snapshot).toString()));
@@ -53,9 +50,20 @@ final class ModelRoutes {
 
   /** {@code expires_at} from the TTLs the proxy set ({@link IdleExpiries}), else what the backend reports. */
   private void ps(RequestScope scope) {
-    catalog.snapshot().onSuccess(snapshot -> {
+    fleet.members().onSuccess(members -> {
       Instant now = Instant.now();
-      Replies.json(scope, OllamaViews.ps(snapshot, now, expiries.expiries(snapshot, now)));
+      ObjectNode all = null;
+      for (Fleet.Member member : members) {
+        IdleExpiries expiries = member.backend().expiries();
+        ObjectNode one = OllamaViews.ps(member.snapshot(), now, expiries.expiries(member.snapshot(), now));
+        if (all == null) {
+          all = one;
+        } else {
+          // Every backend's loaded instances: the same model loaded on two boxes is two entries, as it is two copies.
+          ((ArrayNode) all.get("models")).addAll((ArrayNode) one.get("models"));
+        }
+      }
+      Replies.json(scope, all);
     }).onFailure(e -> Replies.fail(scope, e));
   }
 
@@ -66,9 +74,12 @@ final class ModelRoutes {
           String name = Fields.requiredModel(body, "model", "name");
           scope.model(name);
           boolean copilot = isCopilotChat(scope.request().getHeader(HttpHeaders.USER_AGENT));
-          return catalog.snapshot().map(snapshot -> copilot
-              ? OllamaViews.showForCopilot(snapshot, name, loadContexts::defaultLoad)
-              : OllamaViews.show(snapshot, name, loadContexts::defaultLoad));
+          // The backend that has the model (a loaded copy first): its catalog, and what its loads gave.
+          return fleet.holderOf(name).map(holder -> {
+            LoadedContexts loads = holder.backend().loadedContexts();
+            return copilot ? OllamaViews.showForCopilot(holder.snapshot(), name, loads::defaultLoad)
+                : OllamaViews.show(holder.snapshot(), name, loads::defaultLoad);
+          });
         })
         .onSuccess(view -> Replies.json(scope, view))
         .onFailure(e -> Replies.fail(scope, e));

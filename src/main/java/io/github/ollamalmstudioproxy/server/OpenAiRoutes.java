@@ -15,7 +15,6 @@ import io.github.ollamalmstudioproxy.server.PassthroughHandler.NativeCheck;
 import io.github.ollamalmstudioproxy.server.RequestScope.ErrorShape;
 import io.github.ollamalmstudioproxy.server.Routes.Trait;
 import io.github.ollamalmstudioproxy.server.TranslatedRelay.Translation;
-import io.github.ollamalmstudioproxy.translate.UpstreamRequest;
 import io.github.ollamalmstudioproxy.translate.anthropic.AnthropicStream;
 import io.github.ollamalmstudioproxy.translate.anthropic.AnthropicToOpenAi;
 import io.github.ollamalmstudioproxy.translate.anthropic.MessagesRequest;
@@ -25,7 +24,10 @@ import io.github.ollamalmstudioproxy.translate.openai.ModelField;
 import io.github.ollamalmstudioproxy.translate.responses.ResponsesRequest;
 import io.github.ollamalmstudioproxy.translate.responses.ResponsesStream;
 import io.github.ollamalmstudioproxy.translate.responses.ResponsesToOpenAi;
+import io.github.ollamalmstudioproxy.translate.PrefixKey;
 import io.github.ollamalmstudioproxy.upstream.Backend;
+import io.github.ollamalmstudioproxy.upstream.Fleet;
+import io.github.ollamalmstudioproxy.upstream.Route;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -64,16 +66,16 @@ final class OpenAiRoutes implements RouteHandler {
   static final String RESPONSES = "/v1/responses";
   private static final String MODELS = "/v1/models";
 
-  private final Backend backend;
+  private final Fleet fleet;
   private final JsonBodyReader bodies;
   private final PassthroughHandler passthrough;
   private final TranslatedRelay relay;
   private final AliasBodies aliases;
   private final Clock clock = Clock.systemUTC();
 
-  OpenAiRoutes(Backend backend, JsonBodyReader bodies, PassthroughHandler passthrough, TranslatedRelay relay,
+  OpenAiRoutes(Fleet fleet, JsonBodyReader bodies, PassthroughHandler passthrough, TranslatedRelay relay,
       AliasBodies aliases) {
-    this.backend = backend;
+    this.fleet = fleet;
     this.bodies = bodies;
     this.passthrough = passthrough;
     this.relay = relay;
@@ -87,7 +89,7 @@ final class OpenAiRoutes implements RouteHandler {
   }
 
   private void models(RequestScope scope) {
-    backend.catalog().snapshot()
+    fleet.catalog()
         .onSuccess(snapshot -> Replies.json(scope, OpenAiModelsView.list(snapshot)))
         .onFailure(e -> Replies.fail(scope, e));
   }
@@ -96,7 +98,7 @@ final class OpenAiRoutes implements RouteHandler {
   private void model(RequestScope scope) {
     String name = URLDecoder.decode(scope.request().path().substring(MODELS.length() + 1), StandardCharsets.UTF_8);
     scope.model(name);
-    backend.catalog().snapshot()
+    fleet.catalog()
         .onSuccess(snapshot -> {
           try {
             Replies.json(scope, OpenAiModelsView.one(snapshot, name));
@@ -142,43 +144,58 @@ final class OpenAiRoutes implements RouteHandler {
     }
     String path = scope.request().path();
     if (found.isEmpty()) {
-      passthrough.forward(scope, Upload.of(body), answerFor(path, null));
+      passthrough.forward(scope, fleet.primary(), Upload.of(body), answerFor(path, null), null);
       return;
     }
     String name = found.get().model();
     scope.model(name);
-    backend.catalog().snapshot().onSuccess(snapshot -> {
-      ResolvedModel model;
-      try {
-        model = snapshot.resolve(name);
-      } catch (OllamaError e) {
-        Replies.fail(scope, e);
+    long affinity = path.equals(CHAT_COMPLETIONS) ? affinity(body) : 0;
+    fleet.route(scope, name, affinity).onSuccess(route -> {
+      if (path.equals(CHAT_COMPLETIONS) && !capable(scope, route.model(), body)) {
         return;
       }
-      if (path.equals(CHAT_COMPLETIONS) && !capable(scope, model, body)) {
-        return;
-      }
-      boolean optional = path.equals(MESSAGES) || path.equals(RESPONSES);
-      if (optional && backend.nativeRoutes().lacks(path)) {
-        translate(scope, snapshot, model, body, path);
-        return;
-      }
-      NativeCheck check = optional ? nativeCheck(path, () -> translate(scope, snapshot, model, body, path)) : null;
-      Upload sent;
-      try {
-        // An alias's defaults are laid into chat and completion bodies (parsed and written again only then).
-        Buffer aliased = aliases.openAi(path, snapshot.alias(name).isPresent() ? bodies.object(body) : null,
-            snapshot.alias(name).orElse(null));
-        Buffer out = aliased == null ? body : aliased;
-        ModelField.Found field = aliased == null ? found.get() : modelField(aliased);
-        sent = path.equals(CHAT_COMPLETIONS) && repairNeeded(out) ? repaired(scope, out, model.backendId())
-            : withModel(out, field, model.backendId());
-      } catch (OllamaError e) {
-        Replies.fail(scope, e);
-        return;
-      }
-      passthrough.forward(scope, sent, answerFor(path, check));
+      send(scope, route, name, body, found.get(), path);
     }).onFailure(e -> Replies.fail(scope, e));
+  }
+
+  /** The chat's conversation-prefix key, which keeps one conversation on one backend (its KV cache). */
+  private static long affinity(Buffer body) {
+    JsonBodyReader.ByteArray bytes = JsonBodyReader.bytesOf(body);
+    return PrefixKey.ofOpenAiChat(bytes.bytes(), bytes.offset(), bytes.length());
+  }
+
+  /** Sends the body on to the backend the route chose, with its model id; moves on to the next if it is down. */
+  private void send(RequestScope scope, Route route, String name, Buffer body, ModelField.Found found, String path) {
+    CatalogSnapshot snapshot = route.snapshot();
+    ResolvedModel model = route.model();
+    Backend backend = route.backend();
+    boolean optional = path.equals(MESSAGES) || path.equals(RESPONSES);
+    if (optional && backend.nativeRoutes().lacks(path)) {
+      translate(scope, route, body, path);
+      return;
+    }
+    NativeCheck check = optional ? nativeCheck(backend, path, () -> translate(scope, route, body, path)) : null;
+    Upload sent;
+    try {
+      // An alias's defaults are laid into chat and completion bodies (parsed and written again only then).
+      Buffer aliased = aliases.openAi(path, snapshot.alias(name).isPresent() ? bodies.object(body) : null,
+          snapshot.alias(name).orElse(null));
+      Buffer out = aliased == null ? body : aliased;
+      ModelField.Found field = aliased == null ? found : modelField(aliased);
+      sent = path.equals(CHAT_COMPLETIONS) && repairNeeded(out) ? repaired(scope, out, model.backendId())
+          : withModel(out, field, model.backendId());
+    } catch (OllamaError e) {
+      Replies.fail(scope, e);
+      return;
+    }
+    passthrough.forward(scope, backend, sent, answerFor(path, check), failure -> {
+      Route next = route.failover(failure);
+      if (next == null) {
+        return false;
+      }
+      send(scope, next, name, body, found, path);
+      return true;
+    });
   }
 
   /**
@@ -250,7 +267,7 @@ final class OpenAiRoutes implements RouteHandler {
     }
   }
 
-  private NativeCheck nativeCheck(String path, Runnable fallback) {
+  private static NativeCheck nativeCheck(Backend backend, String path, Runnable fallback) {
     return new NativeCheck() {
       @Override
       public boolean known() {
@@ -271,8 +288,7 @@ final class OpenAiRoutes implements RouteHandler {
   }
 
   /** A route the backend lacks, translated onto its chat completions. */
-  private void translate(RequestScope scope, CatalogSnapshot snapshot, ResolvedModel model, Buffer body,
-      String path) {
+  private void translate(RequestScope scope, Route route, Buffer body, String path) {
     JsonNode tree;
     try {
       tree = bodies.object(body);
@@ -284,8 +300,8 @@ final class OpenAiRoutes implements RouteHandler {
       if (path.equals(MESSAGES)) {
         MessagesRequest request = MessagesRequest.parse(tree);
         logIgnored(scope, request.ignored());
-        UpstreamRequest upstream = AnthropicToOpenAi.chat(request, model.backendId(), Backend.dialect(snapshot));
-        relay.run(scope, backend, snapshot, model, upstream, request.stream(), times -> {
+        relay.run(scope, route, on -> AnthropicToOpenAi.chat(request, on.model().backendId(), on.dialect()),
+            request.stream(), times -> {
           AnthropicStream stream = request.stream() ? AnthropicStream.streaming(request, times)
               : AnthropicStream.aggregating(request, times);
           return new Translation(stream, AnswerFormat.anthropic(stream));
@@ -293,8 +309,8 @@ final class OpenAiRoutes implements RouteHandler {
       } else {
         ResponsesRequest request = ResponsesRequest.parse(tree);
         logIgnored(scope, request.ignored());
-        UpstreamRequest upstream = ResponsesToOpenAi.chat(request, model.backendId(), Backend.dialect(snapshot));
-        relay.run(scope, backend, snapshot, model, upstream, request.stream(), times -> {
+        relay.run(scope, route, on -> ResponsesToOpenAi.chat(request, on.model().backendId(), on.dialect()),
+            request.stream(), times -> {
           ResponsesStream stream = request.stream() ? ResponsesStream.streaming(request, times, clock)
               : ResponsesStream.aggregating(request, times, clock);
           return new Translation(stream, AnswerFormat.responses(stream));

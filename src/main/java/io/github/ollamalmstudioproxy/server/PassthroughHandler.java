@@ -12,6 +12,7 @@ import io.github.ollamalmstudioproxy.translate.openai.OllamaReasoning;
 import io.github.ollamalmstudioproxy.translate.openai.SseReasoningRewriter;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.upstream.Backend;
+import io.github.ollamalmstudioproxy.upstream.Fleet;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -49,7 +50,7 @@ final class PassthroughHandler implements RouteHandler {
   private static final BoundedBody.Limit WHOLE_ANSWER =
       new BoundedBody.Limit(8L * 1024 * 1024, "JSON answer", "ask with \"stream\":true");
 
-  private final Backend backend;
+  private final Fleet fleet;
   private final String prefix;
   private final Set<String> requestExcluded;
   private final BodyGate bodies;
@@ -59,8 +60,8 @@ final class PassthroughHandler implements RouteHandler {
    * @param inboundKeyInUse when the proxy checks its own API key, the client's Authorization header carries that
    *     key and must not reach the backend
    */
-  PassthroughHandler(Backend backend, String prefix, boolean inboundKeyInUse, BodyGate bodies, ProxyMetrics metrics) {
-    this.backend = backend;
+  PassthroughHandler(Fleet fleet, String prefix, boolean inboundKeyInUse, BodyGate bodies, ProxyMetrics metrics) {
+    this.fleet = fleet;
     this.prefix = prefix;
     // The proxy answers Expect: 100-continue itself (BodyGate), once its own checks passed.
     this.requestExcluded = inboundKeyInUse ? Set.of("authorization", "x-request-id", "expect")
@@ -78,12 +79,22 @@ final class PassthroughHandler implements RouteHandler {
       return;
     }
     request.pause();
+    // No model to route by: the first backend that is not out of routing.
+    Backend backend = fleet.primary();
     if (BodyGate.hasBody(request)) {
-      forward(scope, new UploadPump(request, bodies.maxBytes(), REPLAY_HOLD_BYTES), Answer.AS_IS);
+      forward(scope, backend, new UploadPump(request, bodies.maxBytes(), REPLAY_HOLD_BYTES), Answer.AS_IS, null);
     } else {
       request.resume();
-      forward(scope, null, Answer.AS_IS);
+      forward(scope, backend, null, Answer.AS_IS, null);
     }
+  }
+
+  /**
+   * Another backend for a request that failed before the backend answered at all (it could not be reached, or broke
+   * the connection): true when the request was sent there instead, false to answer the failure.
+   */
+  interface Failover {
+    boolean movedOn(Throwable failure);
   }
 
   /**
@@ -110,8 +121,11 @@ final class PassthroughHandler implements RouteHandler {
     void lacking(RequestScope scope);
   }
 
-  /** Sends the request, with {@code body} (null for none), and relays the answer as {@code answer} says. */
-  void forward(RequestScope scope, Upload body, Answer answer) {
+  /**
+   * Sends the request to {@code backend}, with {@code body} (null for none), and relays the answer as {@code answer}
+   * says; a held body that could not be delivered may go elsewhere through {@code failover} (null: nowhere).
+   */
+  void forward(RequestScope scope, Backend backend, Upload body, Answer answer, Failover failover) {
     HttpServerRequest request = scope.request();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     HopByHopHeaders.copy(request.headers(), headers, requestExcluded);
@@ -120,8 +134,10 @@ final class PassthroughHandler implements RouteHandler {
       headers.remove(HttpHeaders.CONTENT_LENGTH);
     }
     String pathAndQuery = request.query() == null ? request.path() : request.path() + "?" + request.query();
-    send(scope, pathAndQuery, headers, body, 1, answer);
+    send(scope, new Target(backend, failover), pathAndQuery, headers, body, 1, answer);
   }
+
+  private record Target(Backend backend, Failover failover) {}
 
   /**
    * Opens the backend request and sends the client's body through it. A request is sent again, once, on a fresh
@@ -129,15 +145,16 @@ final class PassthroughHandler implements RouteHandler {
    * and its body can still be replayed: it has none, or every byte of it sent so far is still held
    * ({@link UploadPump#replayable}).
    */
-  private void send(RequestScope scope, String pathAndQuery, MultiMap headers, Upload body, int replays,
-      Answer answer) {
+  private void send(RequestScope scope, Target target, String pathAndQuery, MultiMap headers, Upload body,
+      int replays, Answer answer) {
     HttpServerRequest request = scope.request();
+    Backend backend = target.backend();
     backend.http().open(request.method(), pathAndQuery, headers).onComplete(opened -> {
       if (opened.failed()) {
         if (body != null) {
           body.detach();
         }
-        Replies.fail(scope, backend.failure(opened.cause(), scope));
+        failed(scope, target, body, opened.cause());
         return;
       }
       HttpClientRequest upstream = opened.result();
@@ -153,7 +170,7 @@ final class PassthroughHandler implements RouteHandler {
       Future<HttpClientResponse> sent = body == null ? upstream.send() : body.sendThrough(upstream);
       sent.onComplete(answered -> {
         if (answered.succeeded()) {
-          relay(scope, upstream, answered.result(), answer);
+          relay(scope, backend, upstream, answered.result(), answer);
           return;
         }
         Throwable cause = answered.cause();
@@ -172,15 +189,26 @@ final class PassthroughHandler implements RouteHandler {
           }
         } else if (replays > 0 && BackendClient.closedBeforeAnswer(cause) && (body == null || body.replayable())) {
           log.debug("{} backend closed a reused connection before answering; sending again", scope.id());
-          send(scope, pathAndQuery, headers, body, replays - 1, answer);
+          send(scope, target, pathAndQuery, headers, body, replays - 1, answer);
         } else {
-          Replies.fail(scope, backend.failure(cause, scope));
+          failed(scope, target, body, cause);
         }
       });
     });
   }
 
-  private void relay(RequestScope scope, HttpClientRequest upstream, HttpClientResponse answer, Answer treatment) {
+  /** No answer from the backend: it is told (its breaker counts it), and the request moves on or gets the error. */
+  private void failed(RequestScope scope, Target target, Upload body, Throwable cause) {
+    Throwable failure = target.backend().failed(cause, scope);
+    boolean movable = target.failover() != null && (body == null || body.replayable()) && !scope.cancelled();
+    if (!movable || !target.failover().movedOn(failure)) {
+      Replies.fail(scope, failure);
+    }
+  }
+
+  private void relay(RequestScope scope, Backend backend, HttpClientRequest upstream, HttpClientResponse answer,
+      Answer treatment) {
+    backend.answeredWith(answer.statusCode());
     if (scope.cancelled()) {
       return;
     }
@@ -231,7 +259,7 @@ final class PassthroughHandler implements RouteHandler {
     metrics.streamStarted();
     answer.pause();
     boolean events = isEventStream(answer);
-    Body body = new Body(scope, events ? new SseEventCounter() : null,
+    Body body = new Body(scope, backend, events ? new SseEventCounter() : null,
         events && treatment.ollamaReasoning() ? new SseReasoningRewriter() : null);
     body.pump = backend.http().pump(upstream, answer, response, scope, body,
         body.events != null ? BodyPump.Progress.REPORTED : BodyPump.Progress.CHUNKS);
@@ -274,6 +302,7 @@ final class PassthroughHandler implements RouteHandler {
    */
   private static final class Body implements BodyPump.Sink {
     private final RequestScope scope;
+    private final Backend backend;
     private final HttpServerResponse response;
     /** Counts the events of an event stream; null for any other body. */
     private final SseEventCounter events;
@@ -281,8 +310,9 @@ final class PassthroughHandler implements RouteHandler {
     private final SseReasoningRewriter reasoning;
     private BodyPump pump;
 
-    Body(RequestScope scope, SseEventCounter events, SseReasoningRewriter reasoning) {
+    Body(RequestScope scope, Backend backend, SseEventCounter events, SseReasoningRewriter reasoning) {
       this.scope = scope;
+      this.backend = backend;
       this.response = scope.response();
       this.events = events;
       this.reasoning = reasoning;
@@ -323,6 +353,7 @@ final class PassthroughHandler implements RouteHandler {
     @Override
     public void broken(Throwable cause) {
       log.warn("{} backend response broke off: {}", scope.id(), cause.toString());
+      backend.streamBroke(cause);
       response.reset();
     }
   }

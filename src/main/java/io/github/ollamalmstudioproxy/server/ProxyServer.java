@@ -2,12 +2,14 @@ package io.github.ollamalmstudioproxy.server;
 
 import io.github.ollamalmstudioproxy.catalog.alias.AliasStore;
 import io.github.ollamalmstudioproxy.config.Durations;
+import io.github.ollamalmstudioproxy.config.BackendSpec;
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.server.RequestScope.ErrorShape;
 import io.github.ollamalmstudioproxy.server.Routes.Trait;
 import io.github.ollamalmstudioproxy.upstream.Backend;
+import io.github.ollamalmstudioproxy.upstream.Fleet;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -19,6 +21,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -40,7 +43,7 @@ public final class ProxyServer {
       HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
   private final Vertx vertx;
-  private final Backend backend;
+  private final Fleet fleet;
   private final Routes routes = new Routes();
   private final RequestGate gate;
   private final ActiveRequests active = new ActiveRequests();
@@ -53,11 +56,13 @@ public final class ProxyServer {
   private final RefusalLog refusals;
   private HttpServer server;
 
-  private ProxyServer(Vertx vertx, ProxyConfig config, Backend backend, ProxyMetrics metrics) {
+  private ProxyServer(Vertx vertx, ProxyConfig config, Fleet fleet, ProxyMetrics metrics) {
     this.vertx = vertx;
-    this.backend = backend;
+    this.fleet = fleet;
     this.metrics = metrics;
-    this.admission = new Admission(config.maxInFlight());
+    // The proxy's own bound over all backends: every backend's slots and the whole queue. Each backend's own cap and
+    // the queue refuse first; this stops what has no backend to count against (a flood of bare passthrough calls).
+    this.admission = new Admission(totalAdmission(config));
     this.bodyTimeout = config.bodyTimeout();
     this.requestTimeout = config.requestTimeout();
     this.connections = new ClientConnections(vertx, config.headerTimeout(), config.bodyTimeout(),
@@ -68,24 +73,25 @@ public final class ProxyServer {
         new CorsPolicy(config.origins()), config.apiKey());
     JsonBodyReader bodies = new JsonBodyReader(config.maxBodyBytes(), config.logBodies(),
         new BodyBudget(config.maxBodyMemory()), refusals);
-    new BasicRoutes(config.ollamaVersion(), backend, metrics, gate::presentsKey).register(routes);
-    new ModelRoutes(backend.catalog(), backend.loadedContexts(), backend.expiries(), bodies).register(routes);
-    new PullRoutes(bodies, backend, metrics).register(routes);
+    new BasicRoutes(config.ollamaVersion(), fleet, metrics, gate::presentsKey).register(routes);
+    new BackendRoutes(fleet).register(routes);
+    new ModelRoutes(fleet, bodies).register(routes);
+    new PullRoutes(bodies, fleet, metrics).register(routes);
     AliasStore aliases = AliasStore.open(config.modelsFile(), Clock.systemUTC());
-    backend.catalog().useAliases(aliases::current);
-    new AliasRoutes(backend.catalog(), bodies, aliases, Clock.systemUTC()).register(routes);
+    fleet.useAliases(aliases::current);
+    new AliasRoutes(fleet, bodies, aliases, Clock.systemUTC()).register(routes);
     AliasBodies aliasBodies = new AliasBodies(aliases::current);
-    new EmbedRoutes(backend, bodies).register(routes);
+    new EmbedRoutes(fleet, bodies).register(routes);
     TranslatedRelay relay = new TranslatedRelay(metrics, config.aggregateTimeout(), config.loadProgress());
-    new ChatRoutes(bodies, backend, relay, aliasBodies).register(routes);
+    new ChatRoutes(bodies, fleet, relay, aliasBodies).register(routes);
     boolean inboundKey = config.apiKey() != null;
-    OpenAiRoutes openAi = new OpenAiRoutes(backend, bodies,
-        new PassthroughHandler(backend, OpenAiRoutes.PREFIX, inboundKey, bodyGate, metrics), relay, aliasBodies);
+    OpenAiRoutes openAi = new OpenAiRoutes(fleet, bodies,
+        new PassthroughHandler(fleet, OpenAiRoutes.PREFIX, inboundKey, bodyGate, metrics), relay, aliasBodies);
     // Before the /v1/ prefix: /v1/models/{name} is matched by the longer prefix first.
     openAi.register(routes);
     for (String prefix : PASSTHROUGH_PREFIXES) {
       RouteHandler handler = prefix.equals(OpenAiRoutes.PREFIX) ? openAi
-          : new PassthroughHandler(backend, prefix, inboundKey, bodyGate, metrics);
+          : new PassthroughHandler(fleet, prefix, inboundKey, bodyGate, metrics);
       routes.prefix(prefix, PASSTHROUGH_METHODS, handler, Trait.BACKEND, Trait.OPENAI_ERRORS);
     }
   }
@@ -93,12 +99,17 @@ public final class ProxyServer {
   /** Starts listening on the configured address; the future fails if the port cannot be bound. */
   public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config) {
     ProxyMetrics metrics = new ProxyMetrics();
-    return start(vertx, config, Backend.create(vertx, config, metrics), metrics);
+    return start(vertx, config, Fleet.create(vertx, config, metrics), metrics);
   }
 
-  /** Starts in front of {@code backend}, e.g. one whose catalog runs on a test's clock. */
+  /** Starts in front of one {@code backend}, e.g. one whose catalog runs on a test's clock. */
   public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config, Backend backend, ProxyMetrics metrics) {
-    ProxyServer proxy = new ProxyServer(vertx, config, backend, metrics);
+    return start(vertx, config, Fleet.of(vertx, List.of(backend), config, metrics), metrics);
+  }
+
+  /** Starts in front of {@code fleet}. */
+  public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config, Fleet fleet, ProxyMetrics metrics) {
+    ProxyServer proxy = new ProxyServer(vertx, config, fleet, metrics);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.listen().host())
         .setPort(config.listen().port())
@@ -144,7 +155,7 @@ public final class ProxyServer {
         .eventually(() -> {
           vertx.cancelTimer(timer);
           refusals.close();
-          return backend.close();
+          return fleet.close();
         });
   }
 
@@ -216,6 +227,14 @@ public final class ProxyServer {
     } catch (RuntimeException e) {
       Replies.fail(scope, e);
     }
+  }
+
+  private static int totalAdmission(ProxyConfig config) {
+    long total = config.queueLength();
+    for (BackendSpec spec : config.backends()) {
+      total += spec.maxInFlight() != null ? spec.maxInFlight() : config.maxInFlight();
+    }
+    return (int) Math.min(Integer.MAX_VALUE, total);
   }
 
   /** Takes a slot of {@code --max-in-flight} for the request; false (and counted in the log) when all are taken. */

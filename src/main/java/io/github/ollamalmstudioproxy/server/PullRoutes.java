@@ -7,6 +7,7 @@ import io.github.ollamalmstudioproxy.server.Routes.Trait;
 import io.github.ollamalmstudioproxy.translate.pull.DownloadTarget;
 import io.github.ollamalmstudioproxy.translate.pull.PullRequest;
 import io.github.ollamalmstudioproxy.upstream.Backend;
+import io.github.ollamalmstudioproxy.upstream.Fleet;
 import java.util.Optional;
 
 /**
@@ -18,12 +19,12 @@ final class PullRoutes {
       + "(LM Studio 0.4 or later has one); download the model in LM Studio or with lms get";
 
   private final JsonBodyReader bodies;
-  private final Backend backend;
+  private final Fleet fleet;
   private final ProxyMetrics metrics;
 
-  PullRoutes(JsonBodyReader bodies, Backend backend, ProxyMetrics metrics) {
+  PullRoutes(JsonBodyReader bodies, Fleet fleet, ProxyMetrics metrics) {
     this.bodies = bodies;
-    this.backend = backend;
+    this.fleet = fleet;
     this.metrics = metrics;
   }
 
@@ -35,8 +36,11 @@ final class PullRoutes {
     bodies.read(scope).compose(body -> {
       PullRequest request = PullRequest.parse(body);
       scope.model(request.name());
-      return backend.catalog().snapshot().map(snapshot -> {
-        serve(scope, request, target(snapshot, request.name()));
+      return fleet.members().map(members -> {
+        // Downloads go to the first backend that can download (LM Studio 0.4): the one that is listed first.
+        Fleet.Member member = members.stream().filter(m -> m.snapshot().source().canDownload()).findFirst()
+            .orElse(members.get(0));
+        serve(scope, member.backend(), request, target(member.snapshot(), request.name()));
         return null;
       });
     }).onFailure(e -> Replies.fail(scope, e));
@@ -62,7 +66,7 @@ final class PullRoutes {
     }
   }
 
-  private void serve(RequestScope scope, PullRequest request, Optional<DownloadTarget> target) {
+  private void serve(RequestScope scope, Backend backend, PullRequest request, Optional<DownloadTarget> target) {
     PullLines lines = new PullLines(scope, metrics, target.orElse(null), request.stream());
     lines.start();
     if (target.isEmpty()) {

@@ -4,8 +4,6 @@ import io.github.ollamalmstudioproxy.backend.BodyPump;
 import io.github.ollamalmstudioproxy.backend.IdleWatch;
 import io.github.ollamalmstudioproxy.backend.Buffers;
 import io.github.ollamalmstudioproxy.backend.UpstreamStream;
-import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
-import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.config.Durations;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
@@ -19,6 +17,7 @@ import io.github.ollamalmstudioproxy.translate.StreamTranslation;
 import io.github.ollamalmstudioproxy.translate.StreamTranslator;
 import io.github.ollamalmstudioproxy.translate.UpstreamRequest;
 import io.github.ollamalmstudioproxy.upstream.Backend;
+import io.github.ollamalmstudioproxy.upstream.Route;
 import io.github.ollamalmstudioproxy.upstream.Sent;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -64,45 +63,70 @@ final class TranslatedRelay {
    * refusal. Asked only before any byte reached the client.
    */
   interface Shorter {
-    Shorter NONE = refusal -> null;
+    Shorter NONE = (refusal, route) -> null;
 
-    UpstreamRequest after(OllamaError refusal);
+    UpstreamRequest after(OllamaError refusal, Route route);
   }
 
-  /** Sends {@code request} upstream for {@code model} and relays the Ollama answer, streamed or aggregated. */
-  void run(RequestScope scope, Backend backend, CatalogSnapshot snapshot, ResolvedModel model,
-      UpstreamRequest request, StreamSettings settings, boolean stream, Shorter shorter) {
+  /**
+   * The backend request for the backend a route chose, in that backend's model id and dialect: built again when the
+   * request moves to another backend. May throw the {@link OllamaError} of a request that cannot be translated.
+   */
+  interface Request {
+    UpstreamRequest on(Route route);
+  }
+
+  /** Sends the request upstream on {@code route} and relays the Ollama answer, streamed or aggregated. */
+  void run(RequestScope scope, Route route, Request request, StreamSettings settings, boolean stream,
+      Shorter shorter) {
     // Only Ollama's own streams: the Anthropic and OpenAI APIs have no field a client would show this in.
     if (stream && !loadProgress.isZero()) {
       scope.loadListener(new LoadProgress(scope, metrics, new LoadProgressLines(settings, clock), loadProgress));
     }
-    run(scope, backend, snapshot, model, request, stream, times -> new Translation(stream
+    run(scope, route, request.on(route), request, stream, times -> new Translation(stream
         ? StreamTranslator.streaming(settings, times, clock)
         : StreamTranslator.aggregating(settings, times, clock), AnswerFormat.OLLAMA), shorter);
   }
 
   /** The same for any client API: {@code translation} makes the translator once the request's times are known. */
-  void run(RequestScope scope, Backend backend, CatalogSnapshot snapshot, ResolvedModel model,
-      UpstreamRequest request, boolean stream, Function<RequestTimes, Translation> translation) {
-    run(scope, backend, snapshot, model, request, stream, translation, Shorter.NONE);
+  void run(RequestScope scope, Route route, Request request, boolean stream,
+      Function<RequestTimes, Translation> translation) {
+    run(scope, route, request.on(route), request, stream, translation, Shorter.NONE);
   }
 
-  private void run(RequestScope scope, Backend backend, CatalogSnapshot snapshot, ResolvedModel model,
-      UpstreamRequest request, boolean stream, Function<RequestTimes, Translation> translation, Shorter shorter) {
-    if (!request.ignored().isEmpty() && log.isDebugEnabled()) {
+  private void run(RequestScope scope, Route route, UpstreamRequest upstream, Request request, boolean stream,
+      Function<RequestTimes, Translation> translation, Shorter shorter) {
+    if (!upstream.ignored().isEmpty() && log.isDebugEnabled()) {
       log.debug("{} ignored (the backend cannot honour them): {}", scope.id(),
-          LogText.escape(String.join(", ", request.ignored())));
+          LogText.escape(String.join(", ", upstream.ignored())));
     }
-    Runnable answered = () -> backend.answered(snapshot, model, request.ttlSeconds());
-    backend.stream(scope, snapshot, model, request.path(), request.body(), request.numCtx())
+    Backend backend = route.backend();
+    Runnable answered = () -> backend.answered(route.snapshot(), route.model(), upstream.ttlSeconds());
+    backend.stream(scope, route.snapshot(), route.model(), upstream.path(), upstream.body(), upstream.numCtx())
         .onSuccess(sent -> relay(scope, backend, sent, stream, translation, answered))
         .onFailure(e -> {
-          UpstreamRequest next = e instanceof OllamaError refusal && !scope.cancelled() ? shorter.after(refusal) : null;
+          if (scope.cancelled()) {
+            Replies.fail(scope, e);
+            return;
+          }
+          UpstreamRequest shorterOne = e instanceof OllamaError refusal ? shorter.after(refusal, route) : null;
+          if (shorterOne != null) {
+            run(scope, route, shorterOne, request, stream, translation, shorter);
+            return;
+          }
+          Route next = route.failover(e);
           if (next == null) {
             Replies.fail(scope, e);
-          } else {
-            run(scope, backend, snapshot, model, next, stream, translation, shorter);
+            return;
           }
+          UpstreamRequest again;
+          try {
+            again = request.on(next);
+          } catch (RuntimeException bad) {
+            Replies.fail(scope, bad);
+            return;
+          }
+          run(scope, next, again, request, stream, translation, shorter);
         });
   }
 
@@ -169,6 +193,7 @@ final class TranslatedRelay {
 
     @Override
     public void broken(Throwable cause) {
+      backend.streamBroke(cause);
       deliver(feed.fail(brokenOff(cause)));
     }
 

@@ -90,11 +90,12 @@ final class NativeModelsHandler {
     row.put("size_bytes", model.sizeBytes());
     row.put("params_string", model.paramsString());
     ArrayNode instances = row.putArray("loaded_instances");
+    int parallel = env.script().parallel();
     for (SimulatedInstance instance : env.catalog().instancesOf(model.key())) {
       ObjectNode config = instances.addObject().put("id", instance.id()).putObject("config");
       config.put("context_length", instance.contextLength());
       config.put("eval_batch_size", 512);
-      config.put("parallel", 4);
+      config.put("parallel", parallel);
       config.put("flash_attention", true);
       config.put("offload_kv_cache_to_gpu", true);
     }

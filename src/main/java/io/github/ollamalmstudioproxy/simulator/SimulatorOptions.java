@@ -69,6 +69,12 @@ public record SimulatorOptions(
     return new Builder();
   }
 
+  /** The same options on another port: a simulator started again where a proxy expects it. */
+  public SimulatorOptions withPort(int newPort) {
+    return new SimulatorOptions(host, newPort, version, jitEnabled, autoEvict, singleModelFallback, requireAuthToken,
+        models, preload, nativeResponsesAndMessages, contextMemoryLimit);
+  }
+
   boolean legacy() {
     return version.equals("0.3");
   }

@@ -22,6 +22,8 @@ public final class SimulatorScript {
       " simulator", ",", " answering", " in", " place", " of", " a", " real", " model", ".");
   public static final Duration DEFAULT_TOKEN_INTERVAL = Duration.ofMillis(20);
   public static final Duration DEFAULT_LOAD_DELAY = Duration.ofMillis(100);
+  /** LM Studio's default "Max Concurrent Predictions" ({@code lmstudio-ai/docs:0_app/5_advanced/parallel-requests.md}). */
+  public static final int DEFAULT_PARALLEL = 4;
 
   private List<String> tokens;
   private boolean tokensExplicit;
@@ -38,6 +40,7 @@ public final class SimulatorScript {
   private boolean requireLoadBeforeInference;
   private boolean evictBeforeNextInference;
   private Duration loadDelay;
+  private int parallel;
   private String finishReason;
   private Integer usagePrompt;
   private Integer usageCompletion;
@@ -75,6 +78,7 @@ public final class SimulatorScript {
     requireLoadBeforeInference = false;
     evictBeforeNextInference = false;
     loadDelay = DEFAULT_LOAD_DELAY;
+    parallel = DEFAULT_PARALLEL;
     finishReason = null;
     usagePrompt = null;
     usageCompletion = null;
@@ -251,6 +255,22 @@ public final class SimulatorScript {
   public synchronized SimulatorScript evictBeforeNextInference() {
     this.evictBeforeNextInference = true;
     return this;
+  }
+
+  /**
+   * The "Max Concurrent Predictions" every loaded instance reports as {@code config.parallel} in
+   * {@code /api/v1/models} (LM Studio's default is 4). Only reported: the simulator runs any number at once.
+   */
+  public synchronized SimulatorScript parallel(int predictions) {
+    if (predictions < 1) {
+      throw new IllegalArgumentException("parallel must be at least 1, got " + predictions);
+    }
+    this.parallel = predictions;
+    return this;
+  }
+
+  synchronized int parallel() {
+    return parallel;
   }
 
   /** How long an explicit load or a JIT load takes (the request waits, on a timer). */

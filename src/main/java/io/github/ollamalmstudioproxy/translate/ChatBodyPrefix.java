@@ -23,16 +23,21 @@ final class ChatBodyPrefix {
   }
 
   static long of(byte[] body) {
+    return of(body, 0, body.length);
+  }
+
+  /** The same for the {@code length} bytes of {@code body} from {@code offset}. */
+  static long of(byte[] body, int offset, int length) {
     if (body == null || body.length == 0) {
       return 0;
     }
-    try (JsonParser p = Json.FACTORY.createParser(body)) {
+    try (JsonParser p = Json.FACTORY.createParser(body, offset, length)) {
       expect(p.nextToken(), JsonToken.START_OBJECT);
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         p.nextToken();
         if ("messages".equals(field)) {
-          return messages(p, body);
+          return messages(p, body, offset);
         }
         p.skipChildren();
       }
@@ -42,7 +47,7 @@ final class ChatBodyPrefix {
     }
   }
 
-  private static long messages(JsonParser p, byte[] body) throws IOException, NotChat {
+  private static long messages(JsonParser p, byte[] body, int base) throws IOException, NotChat {
     expect(p.currentToken(), JsonToken.START_ARRAY);
     PrefixHash prefix = new PrefixHash();
     JsonToken t;
@@ -57,7 +62,7 @@ final class ChatBodyPrefix {
           expect(value, JsonToken.VALUE_STRING);
           role = p.getText();
         } else if ("content".equals(field)) {
-          content(p, value, message, body);
+          content(p, value, message, body, base);
         } else {
           p.skipChildren();
         }
@@ -69,8 +74,8 @@ final class ChatBodyPrefix {
     return prefix.key();
   }
 
-  private static void content(JsonParser p, JsonToken value, PrefixHash.Message message, byte[] body)
-      throws IOException, NotChat {
+  private static void content(JsonParser p, JsonToken value, PrefixHash.Message message, byte[] body,
+      int base) throws IOException, NotChat {
     if (value == JsonToken.VALUE_NULL) {
       return;
     }
@@ -88,7 +93,7 @@ final class ChatBodyPrefix {
         if ("text".equals(field) && v == JsonToken.VALUE_STRING) {
           text(p, message);
         } else if ("image_url".equals(field)) {
-          imageUrl(p, v, message, body);
+          imageUrl(p, v, message, body, base);
         } else {
           p.skipChildren();
         }
@@ -97,10 +102,10 @@ final class ChatBodyPrefix {
   }
 
   /** {@code "image_url": {"url": "data:…"}}, or the bare string some clients send. */
-  private static void imageUrl(JsonParser p, JsonToken v, PrefixHash.Message message, byte[] body)
-      throws IOException, NotChat {
+  private static void imageUrl(JsonParser p, JsonToken v, PrefixHash.Message message, byte[] body,
+      int base) throws IOException, NotChat {
     if (v == JsonToken.VALUE_STRING) {
-      image(p, message, body);
+      image(p, message, body, base);
       return;
     }
     expect(v, JsonToken.START_OBJECT);
@@ -108,7 +113,7 @@ final class ChatBodyPrefix {
       String field = p.currentName();
       JsonToken u = p.nextToken();
       if ("url".equals(field) && u == JsonToken.VALUE_STRING) {
-        image(p, message, body);
+        image(p, message, body, base);
       } else {
         p.skipChildren();
       }
@@ -126,8 +131,9 @@ final class ChatBodyPrefix {
    * The raw bytes between the quotes, found by scanning the body from where the parser says the string starts;
    * not asking the parser for the text lets it skip the string without copying it.
    */
-  private static void image(JsonParser p, PrefixHash.Message message, byte[] body) throws NotChat {
-    long at = p.currentTokenLocation().getByteOffset();
+  private static void image(JsonParser p, PrefixHash.Message message, byte[] body, int base) throws NotChat {
+    // The parser counts from where it started reading: the slice's offset in the array.
+    long at = base + p.currentTokenLocation().getByteOffset();
     if (at < 0 || at >= body.length || body[(int) at] != '"') {
       throw new NotChat();
     }

@@ -73,6 +73,11 @@ public final class PrefixKey {
     return ChatBodyPrefix.of(body);
   }
 
+  /** The same for the {@code length} bytes of {@code body} from {@code offset} (a slice of a larger buffer). */
+  public static long ofOpenAiChat(byte[] body, int offset, int length) {
+    return ChatBodyPrefix.of(body, offset, length);
+  }
+
   /** Anthropic {@code /v1/messages}: {@code system}, then the messages, as translated for the backend. */
   public static long ofAnthropic(MessagesRequest request) {
     return request.prefixKey();

@@ -3,15 +3,19 @@ package io.github.ollamalmstudioproxy.upstream;
 import static java.util.Objects.requireNonNull;
 
 import io.github.ollamalmstudioproxy.backend.BackendClient;
+import io.github.ollamalmstudioproxy.backend.BackendHttpError;
 import io.github.ollamalmstudioproxy.backend.BoundedBody.Limit;
 import io.github.ollamalmstudioproxy.backend.BoundedBody.Sink;
 import io.github.ollamalmstudioproxy.backend.Buffers;
+import io.github.ollamalmstudioproxy.backend.ClientGoneException;
 import io.github.ollamalmstudioproxy.backend.JsonPost;
 import io.github.ollamalmstudioproxy.backend.StreamingPost;
 import io.github.ollamalmstudioproxy.backend.TransportFailures;
 import io.github.ollamalmstudioproxy.backend.UpstreamStream;
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
+import io.github.ollamalmstudioproxy.catalog.LoadedInstance;
 import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
+import io.github.ollamalmstudioproxy.config.BackendSpec;
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
@@ -27,12 +31,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One backend as the proxy drives it: its HTTP client, its model catalog, its model loads and the retry loop around
  * every inference call. A value that routing over several backends can pick; nothing here is a singleton.
  */
 public final class Backend {
+  private static final Logger log = LoggerFactory.getLogger(Backend.class);
+  /** What a model runs at once where the backend does not say and the configuration does not either. */
+  static final int DEFAULT_CAPACITY = 4;
+
+  private final BackendSpec spec;
+  private final ProxyMetrics metrics;
+  private final CircuitBreaker breaker;
+  private final Slots slots;
   private final URI url;
   private final BackendClient http;
   private final TransportFailures failures;
@@ -47,9 +61,16 @@ public final class Backend {
   private final NativeRoutes nativeRoutes = new NativeRoutes();
   private final IdleExpiries expiries = new IdleExpiries();
 
-  private Backend(Vertx vertx, ProxyConfig config, ProxyMetrics metrics, Duration catalogTtl, Clock catalogClock) {
-    this.url = config.backend();
-    this.http = new BackendClient(vertx, url, authorization(config), config.connectTimeout(),
+  private Backend(Vertx vertx, BackendSpec spec, ProxyConfig config, ProxyMetrics metrics, Duration catalogTtl,
+      Clock catalogClock) {
+    this.spec = spec;
+    this.metrics = metrics;
+    this.url = spec.url();
+    this.slots = new Slots(spec.maxInFlight() != null ? spec.maxInFlight() : config.maxInFlight());
+    this.breaker = new CircuitBreaker(config.breakerFailures(), config.breakerCooldown(), System::nanoTime);
+    breaker.onChange(state -> breakerChanged(state));
+    metrics.breakerState(spec.name(), 0);
+    this.http = new BackendClient(vertx, url, authorization(spec), config.connectTimeout(),
         config.firstByteTimeout(), config.idleTimeout(), metrics::upstreamAbortedByHangUp);
     this.failures = new TransportFailures(url);
     this.catalog = new CatalogService(http, failures, catalogTtl, catalogClock);
@@ -66,17 +87,17 @@ public final class Backend {
    * What the proxy sends the backend as {@code Authorization}: LM Studio's API token as a bearer token, or the
    * credentials of the backend URL as Basic (a reverse proxy in front of the backend); null for neither.
    */
-  private static String authorization(ProxyConfig config) {
-    if (config.backendApiKey() != null) {
-      return "Bearer " + config.backendApiKey();
+  private static String authorization(BackendSpec spec) {
+    if (spec.apiKey() != null) {
+      return "Bearer " + spec.apiKey();
     }
-    if (config.backendUserInfo() != null) {
-      return "Basic " + Base64.getEncoder().encodeToString(config.backendUserInfo().getBytes(StandardCharsets.UTF_8));
+    if (spec.userInfo() != null) {
+      return "Basic " + Base64.getEncoder().encodeToString(spec.userInfo().getBytes(StandardCharsets.UTF_8));
     }
     return null;
   }
 
-  /** The backend {@code config} names, with the catalog's production TTL and the system clock. */
+  /** The first backend {@code config} names, with the catalog's production TTL and the system clock. */
   public static Backend create(Vertx vertx, ProxyConfig config, ProxyMetrics metrics) {
     return create(vertx, config, metrics, CatalogService.TTL, Clock.systemUTC());
   }
@@ -84,8 +105,128 @@ public final class Backend {
   /** @param catalogClock drives the catalog's cache; tests pass a clock they advance by hand */
   public static Backend create(Vertx vertx, ProxyConfig config, ProxyMetrics metrics, Duration catalogTtl,
       Clock catalogClock) {
-    return new Backend(requireNonNull(vertx, "vertx"), requireNonNull(config, "config"),
+    return create(vertx, config.backends().get(0), config, metrics, catalogTtl, catalogClock);
+  }
+
+  /** The backend {@code spec} describes, with the timeouts and limits of {@code config}. */
+  public static Backend create(Vertx vertx, BackendSpec spec, ProxyConfig config, ProxyMetrics metrics,
+      Duration catalogTtl, Clock catalogClock) {
+    return new Backend(requireNonNull(vertx, "vertx"), requireNonNull(spec, "spec"), requireNonNull(config, "config"),
         requireNonNull(metrics, "metrics"), catalogTtl, catalogClock);
+  }
+
+  /** The configured name: unique among the backends, safe to print, the {@code backend} label of the metrics. */
+  public String name() {
+    return spec.name();
+  }
+
+  public BackendSpec spec() {
+    return spec;
+  }
+
+  /** The breaker on this backend's live traffic and probes. */
+  public CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  /** Requests this replica has in flight on this backend for the model. */
+  public int inFlight(ResolvedModel model) {
+    return slots.of(model.model().key());
+  }
+
+  /** Requests this replica has in flight on this backend, and the most it may have. */
+  public int inFlight() {
+    return slots.total();
+  }
+
+  public int maxInFlight() {
+    return slots.limit();
+  }
+
+  /**
+   * How many requests for the model this backend runs at once: the sum of what its loaded instances report
+   * (LM Studio's {@code parallel}, duplicates {@code key:2} included), else the configured capacity, else
+   * {@link #DEFAULT_CAPACITY}.
+   */
+  public int capacity(CatalogSnapshot snapshot, ResolvedModel model) {
+    int reported = 0;
+    for (LoadedInstance instance : model.model().loadedInstances()) {
+      reported += instance.parallel() == null ? 0 : instance.parallel();
+    }
+    if (reported > 0) {
+      return reported;
+    }
+    return spec.capacity() != null ? spec.capacity() : DEFAULT_CAPACITY;
+  }
+
+  /** What routing weighs of this backend for the model. */
+  Candidate candidate(CatalogSnapshot snapshot, ResolvedModel model) {
+    boolean healthy = breaker.state() != CircuitBreaker.State.OPEN || breaker.allows();
+    return new Candidate(spec.name(), spec.weight(), model.model().isLoaded(), snapshot.source().canLoad(),
+        inFlight(model), capacity(snapshot, model), healthy);
+  }
+
+  boolean takeSlot(ResolvedModel model) {
+    return slots.tryAcquire(model.model().key());
+  }
+
+  void giveBackSlot(ResolvedModel model) {
+    slots.release(model.model().key());
+  }
+
+  private void breakerChanged(CircuitBreaker.State state) {
+    CircuitBreaker.BreakerView view = breaker.view();
+    switch (state) {
+      case OPEN -> log.warn("backend {} taken out of routing: {} (breaker open)", spec.name(), view.lastFailure());
+      case HALF_OPEN -> log.info("backend {} on trial (breaker half-open)", spec.name());
+      case CLOSED -> log.info("backend {} back in routing (breaker closed)", spec.name());
+    }
+    metrics.breakerState(spec.name(), state == CircuitBreaker.State.CLOSED ? 0
+        : state == CircuitBreaker.State.HALF_OPEN ? 1 : 2);
+  }
+
+  /**
+   * What a backend call's outcome says of the backend's health: it could not be reached, timed out or answered 5xx
+   * (a failure); it answered at all (a success, 4xx included: the error is the request's). A cancelled call says
+   * nothing.
+   */
+  private void observe(Throwable failure, Caller caller) {
+    if (caller.cancelled() || failure instanceof ClientGoneException) {
+      return;
+    }
+    if (failure == null) {
+      breaker.succeeded();
+    } else if (failure instanceof BackendHttpError answer) {
+      if (answer.status() >= 500) {
+        breaker.failed("HTTP " + answer.status());
+      } else {
+        breaker.succeeded();
+      }
+    } else if (TransportFailures.isTransport(failure)) {
+      breaker.failed(failures.message(failure));
+    } else if (failure instanceof OllamaError error && error.status() >= 502 && error.status() != 503) {
+      breaker.failed(error.getMessage());
+    }
+  }
+
+  /** A call of the caller's own (the passthrough) failed without an answer: counted, and mapped as {@link #failure}. */
+  public Throwable failed(Throwable cause, Caller caller) {
+    observe(cause, caller);
+    return failure(cause, caller);
+  }
+
+  /** A call of the caller's own (the passthrough) got an answer with this status: 5xx counts against the backend. */
+  public void answeredWith(int status) {
+    if (status >= 500) {
+      breaker.failed("HTTP " + status);
+    } else {
+      breaker.succeeded();
+    }
+  }
+
+  /** A stream this backend had started stopped making progress or broke off: counted against its health. */
+  public void streamBroke(Throwable cause) {
+    breaker.failed("stream broke off: " + cause.getMessage());
   }
 
   /** The configured base URL. */
@@ -198,7 +339,10 @@ public final class Backend {
   }
 
   private <T> Future<T> mapped(Future<T> call, Caller caller) {
-    return call.recover(e -> Future.failedFuture(failure(e, caller)));
+    return call.transform(done -> {
+      observe(done.failed() ? done.cause() : null, caller);
+      return done.failed() ? Future.failedFuture(failure(done.cause(), caller)) : Future.succeededFuture(done.result());
+    });
   }
 
   /** Succeeds when the backend can serve; fails with the reason otherwise. */

@@ -17,7 +17,7 @@ class AdmissionIT {
 
   @Test
   void requestsPastTheInFlightCapGetOllamasBusyAnswerAndTheCapFreesUp() {
-    try (ProxyHarness harness = ProxyHarness.start("--max-in-flight", "2")) {
+    try (ProxyHarness harness = ProxyHarness.start("--max-in-flight", "2", "--queue-length", "0")) {
       harness.simulator().script().prefillDelay(Duration.ofSeconds(10));
       RawHttp first = RawHttp.connect(harness.port()).send("POST", "/api/chat", CHAT);
       RawHttp second = RawHttp.connect(harness.port()).send("POST", "/v1/chat/completions", CHAT);
@@ -68,7 +68,7 @@ class AdmissionIT {
   /** A full house of requests whose bodies are in still gets the 503, whatever route they came by. */
   @Test
   void theSlotIsTakenOnceTheBodyIsInSoTheCapStillHolds() {
-    try (ProxyHarness harness = ProxyHarness.start("--max-in-flight", "1")) {
+    try (ProxyHarness harness = ProxyHarness.start("--max-in-flight", "1", "--queue-length", "0")) {
       harness.simulator().script().prefillDelay(Duration.ofSeconds(10));
       RawHttp first = RawHttp.connect(harness.port()).send("POST", "/api/chat", CHAT);
       try {

@@ -16,7 +16,7 @@ class RefusalLoggingIT {
 
   @Test
   void aBurstOfRefusalsLogsOneLineNotOneEach() {
-    try (ProxyHarness harness = ProxyHarness.start("--max-in-flight", "1"); LogCapture logs = LogCapture.open()) {
+    try (ProxyHarness harness = ProxyHarness.start("--max-in-flight", "1", "--queue-length", "0"); LogCapture logs = LogCapture.open()) {
       harness.simulator().script().prefillDelay(Duration.ofSeconds(10));
       RawHttp holder = RawHttp.connect(harness.port()).send("POST", "/v1/chat/completions", CHAT);
       harness.simulator().log().awaitRequest("/v1/chat/completions", Duration.ofSeconds(5));

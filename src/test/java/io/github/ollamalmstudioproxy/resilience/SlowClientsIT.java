@@ -102,7 +102,7 @@ class SlowClientsIT {
    */
   @Test
   void stalledPassthroughBodiesHoldTheirSlotsOnlyUntilTheBodyTimeout() {
-    try (ProxyHarness harness = ProxyHarness.start("--max-in-flight", "2", "--body-timeout", "500ms")) {
+    try (ProxyHarness harness = ProxyHarness.start("--max-in-flight", "2", "--queue-length", "0", "--body-timeout", "500ms")) {
       List<RawHttp> stalled = new ArrayList<>();
       try {
         for (int i = 0; i < 2; i++) {
