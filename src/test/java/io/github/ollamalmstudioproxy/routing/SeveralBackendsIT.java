@@ -64,7 +64,8 @@ class SeveralBackendsIT {
     List<SimulatorModel> withExtra = new ArrayList<>(SimulatorModel.defaults());
     withExtra.add(SimulatorModel.llm("acme/only-on-b", 1_000_000_000L));
     try (FleetHarness fleet = FleetHarness.start(List.of(SimulatorOptions.defaults(),
-        SimulatorOptions.builder().models(withExtra).build(), SimulatorOptions.defaults()))) {
+        SimulatorOptions.builder().models(withExtra).preload("qwen/qwen3-4b", 4096).build(),
+        SimulatorOptions.defaults()))) {
       JsonNode tags = tree(fleet.get("/api/tags").body());
       List<String> names = new ArrayList<>();
       tags.path("models").forEach(m -> names.add(m.path("name").asText()));
