@@ -9,8 +9,9 @@ import java.io.IOException;
  * The prefix key of a raw OpenAI chat completions body, read with the streaming parser and left as soon as the
  * prefix is complete: the body is passed through untouched and may be tens of megabytes, so no tree is built and
  * image strings are never decoded (their raw bytes are fingerprinted where they lie in the body, and the parser
- * skips them without buffering). Any shape it does not expect gives 0: routing must never fail a request the
- * backend would answer.
+ * skips them without buffering). Text is hashed from the parser's buffer, so one text longer than the shared
+ * parser's string limit (20 million characters) gives 0 too. Any shape it does not expect gives 0: routing must
+ * never fail a request the backend would answer.
  */
 final class ChatBodyPrefix {
   private ChatBodyPrefix() {}

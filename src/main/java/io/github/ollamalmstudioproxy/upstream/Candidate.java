@@ -1,5 +1,7 @@
 package io.github.ollamalmstudioproxy.upstream;
 
+import java.util.Objects;
+
 /**
  * One backend that has the requested model, as the caller sees it now.
  *
@@ -8,11 +10,15 @@ package io.github.ollamalmstudioproxy.upstream;
  * @param loaded the model is loaded there
  * @param canLoad the proxy can ask it to load the model
  * @param inFlight requests for this model being served there now
- * @param capacity how many it serves at once (LM Studio's {@code parallel}, summed over instances)
+ * @param capacity how many it serves at once (LM Studio's {@code parallel}, e.g. summed over the model's instances)
  * @param healthy its breaker is not open
  */
 public record Candidate(String backend, int weight, boolean loaded, boolean canLoad, int inFlight, int capacity,
     boolean healthy) {
+  public Candidate {
+    Objects.requireNonNull(backend, "backend");
+  }
+
   public boolean hasRoom() {
     return inFlight < Math.max(capacity, 1);
   }

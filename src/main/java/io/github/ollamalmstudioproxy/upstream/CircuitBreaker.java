@@ -6,6 +6,8 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One backend's breaker on live traffic: consecutive failures (connect failures, 5xx, first-byte timeouts, stalls)
@@ -24,6 +26,8 @@ import java.util.function.LongSupplier;
  */
 public final class CircuitBreaker {
   public enum State { CLOSED, OPEN, HALF_OPEN }
+
+  private static final Logger log = LoggerFactory.getLogger(CircuitBreaker.class);
 
   /**
    * What {@code GET /api/backends} shows of a breaker.
@@ -161,7 +165,12 @@ public final class CircuitBreaker {
     }
     state = next;
     for (Consumer<State> listener : listeners) {
-      listener.accept(next);
+      try {
+        listener.accept(next);
+      } catch (RuntimeException e) {
+        // The state has changed either way; a broken log line or gauge must not fail the request that reported.
+        log.warn("breaker listener failed on {}", next, e);
+      }
     }
   }
 

@@ -199,6 +199,18 @@ class CircuitBreakerTest {
   }
 
   @Test
+  void aThrowingListenerDoesNotStopTheChangeOrTheOtherListeners() {
+    CircuitBreaker b = new CircuitBreaker(1, COOLDOWN, now::get);
+    b.onChange(s -> {
+      throw new IllegalStateException("gauge gone");
+    });
+    b.onChange(changes::add);
+    b.failed("HTTP 500");
+    assertThat(b.state()).isEqualTo(State.OPEN);
+    assertThat(changes).containsExactly(State.OPEN);
+  }
+
+  @Test
   void rejectsSettingsThatCannotWork() {
     assertThatThrownBy(() -> new CircuitBreaker(0, COOLDOWN, now::get)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new CircuitBreaker(1, Duration.ofSeconds(-1), now::get))

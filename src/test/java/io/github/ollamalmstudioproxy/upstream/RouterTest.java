@@ -80,6 +80,8 @@ class RouterTest {
             RouteReason.LOAD),
         row("loaded nowhere with a key: load where rendezvous says", KEY_C,
             List.of(unloaded("a"), unloaded("b"), unloaded("c")), "c", RouteReason.LOAD),
+        row("weight 0 loses the rendezvous to any positive weight", KEY_B,
+            List.of(unloadedWeight("b", 0), unloadedWeight("a", 1)), "a,b", RouteReason.LOAD),
         row("loaded nowhere: one that cannot load comes after those that can", 0,
             List.of(cannotLoad("a"), unloaded("b")), "b,a", RouteReason.LOAD),
         row("only backends that cannot load: still tried, as a load", 0,
