@@ -34,6 +34,7 @@ import java.util.function.Supplier;
  */
 public final class Backend {
   private final URI url;
+  private final boolean gateway;
   private final BackendClient http;
   private final TransportFailures failures;
   private final CatalogService catalog;
@@ -47,12 +48,14 @@ public final class Backend {
   private final NativeRoutes nativeRoutes = new NativeRoutes();
   private final IdleExpiries expiries = new IdleExpiries();
 
-  private Backend(Vertx vertx, ProxyConfig config, ProxyMetrics metrics, Duration catalogTtl, Clock catalogClock) {
+  private Backend(Vertx vertx, ProxyConfig config, ProxyMetrics metrics, Duration catalogTtl, Clock catalogClock,
+      boolean gateway) {
     this.url = config.backend();
+    this.gateway = gateway;
     this.http = new BackendClient(vertx, url, authorization(config), config.connectTimeout(),
-        config.firstByteTimeout(), config.idleTimeout(), metrics::upstreamAbortedByHangUp);
+        config.firstByteTimeout(), config.idleTimeout(), metrics::upstreamAbortedByHangUp, gateway);
     this.failures = new TransportFailures(url);
-    this.catalog = new CatalogService(http, failures, catalogTtl, catalogClock);
+    this.catalog = new CatalogService(http, failures, catalogTtl, catalogClock, gateway);
     this.posts = new JsonPost(http);
     this.streams = new StreamingPost(http);
     this.loads = new ModelLoads(vertx, config.loadTimeout(), posts, catalog, metrics);
@@ -84,13 +87,29 @@ public final class Backend {
   /** @param catalogClock drives the catalog's cache; tests pass a clock they advance by hand */
   public static Backend create(Vertx vertx, ProxyConfig config, ProxyMetrics metrics, Duration catalogTtl,
       Clock catalogClock) {
+    return create(vertx, config, metrics, catalogTtl, catalogClock, false);
+  }
+
+  /**
+   * @param gateway the backend is an inference gateway in front of a fleet (the {@code gateway} profile,
+   *     docs/gateway.md): its catalog reads only {@code /v1/models} and reports every model loaded, nothing is ever
+   *     loaded or unloaded, and requests carry {@code X-Request-Id} and the client's routing headers
+   *     ({@link io.github.ollamalmstudioproxy.backend.GatewayHeaders})
+   */
+  public static Backend create(Vertx vertx, ProxyConfig config, ProxyMetrics metrics, Duration catalogTtl,
+      Clock catalogClock, boolean gateway) {
     return new Backend(requireNonNull(vertx, "vertx"), requireNonNull(config, "config"),
-        requireNonNull(metrics, "metrics"), catalogTtl, catalogClock);
+        requireNonNull(metrics, "metrics"), catalogTtl, catalogClock, gateway);
   }
 
   /** The configured base URL. */
   public URI url() {
     return url;
+  }
+
+  /** Whether this backend is an inference gateway (the {@code gateway} profile). */
+  public boolean gateway() {
+    return gateway;
   }
 
   /** The raw HTTP client, for the passthrough routes that forward requests unchanged. */

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Queue;
@@ -79,6 +80,21 @@ public final class ProxyHarness implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     ProxyMetrics metrics = new ProxyMetrics();
     Backend backend = Backend.create(vertx, config, metrics, CatalogService.TTL, catalogClock);
+    return startProxy(simulator, vertx, ProxyServer.start(vertx, config, backend, metrics));
+  }
+
+  /**
+   * A simulator in gateway mode ({@link SimulatorOptions.Builder#gateway}) behind a proxy whose backend has the
+   * gateway profile ({@code Backend.create(..., gateway = true)}), until the YAML's {@code profile: gateway} does it.
+   */
+  public static ProxyHarness startGateway(String... args) {
+    LmStudioSimulator simulator = LmStudioSimulator.start(SimulatorOptions.builder().gateway(true).build());
+    ProxyConfig config = CommandLineConfig.parse(args, Map.of())
+        .withListen(new ListenAddress("127.0.0.1", 0))
+        .withBackend(URI.create(simulator.baseUrl()));
+    Vertx vertx = Vertx.vertx();
+    ProxyMetrics metrics = new ProxyMetrics();
+    Backend backend = Backend.create(vertx, config, metrics, CatalogService.TTL, Clock.systemUTC(), true);
     return startProxy(simulator, vertx, ProxyServer.start(vertx, config, backend, metrics));
   }
 
