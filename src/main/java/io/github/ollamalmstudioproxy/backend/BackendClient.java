@@ -55,6 +55,7 @@ public final class BackendClient {
   private final Duration firstByteTimeout;
   private final Duration idleTimeout;
   private final Runnable onHangUpReset;
+  private final boolean forwardHeaders;
 
   /**
    * @param base the backend's base URL, without credentials
@@ -64,6 +65,16 @@ public final class BackendClient {
    */
   public BackendClient(Vertx vertx, URI base, String authorization, Duration connectTimeout, Duration firstByteTimeout,
       Duration idleTimeout, Runnable onHangUpReset) {
+    this(vertx, base, authorization, connectTimeout, firstByteTimeout, idleTimeout, onHangUpReset, false);
+  }
+
+  /**
+   * @param forwardHeaders each JSON POST carries its request's {@link CancelSignal#forwardedHeaders()} (a backend of
+   *     the gateway profile); otherwise none of them
+   */
+  public BackendClient(Vertx vertx, URI base, String authorization, Duration connectTimeout, Duration firstByteTimeout,
+      Duration idleTimeout, Runnable onHangUpReset, boolean forwardHeaders) {
+    this.forwardHeaders = forwardHeaders;
     this.onHangUpReset = requireNonNull(onHangUpReset, "onHangUpReset");
     this.vertx = vertx;
     this.base = requireNonNull(base, "base");
@@ -220,6 +231,9 @@ public final class BackendClient {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add(HttpHeaders.CONTENT_TYPE, "application/json")
         .add(HttpHeaders.ACCEPT, accept);
+    if (forwardHeaders) {
+      cancel.forwardedHeaders().forEach(headers::set);
+    }
     return open(HttpMethod.POST, path, headers).compose(request -> {
       cancel.onCancel(() -> {
         request.reset();

@@ -1,5 +1,7 @@
 package io.github.ollamalmstudioproxy.backend;
 
+import java.util.Map;
+
 /**
  * The cancellation of the request a backend call serves, seen from the backend side: the server's request scope
  * implements it, so the backend layer can stop its waits and reset its requests without knowing HTTP server types.
@@ -17,6 +19,14 @@ public interface CancelSignal {
    */
   default boolean hungUp() {
     return cancelled();
+  }
+
+  /**
+   * The headers a backend of the gateway profile gets from this request ({@link GatewayHeaders}); none by default,
+   * and a backend of any other profile never asks.
+   */
+  default Map<String, String> forwardedHeaders() {
+    return Map.of();
   }
 
   /** A signal that never fires, for work no client waits on (catalog refreshes, probes). */

@@ -14,7 +14,13 @@ public enum CatalogSource {
   /** LM Studio 0.3.6+: type, architecture, quantization, state and context lengths; no sizes. */
   LMSTUDIO_V0("/api/v0/models"),
   /** Any OpenAI-compatible server: ids only (llama-server adds {@code meta}); the rest is inferred from names. */
-  OPENAI("/v1/models");
+  OPENAI("/v1/models"),
+  /**
+   * An inference gateway in front of a fleet (vLLM behind the Gateway API Inference Extension or llm-d, LiteLLM,
+   * Olla): the same {@code /v1/models}, never probed for, only configured. The fleet keeps every model it lists
+   * loaded, so the proxy never loads or unloads; vLLM's {@code max_model_len} gives the context.
+   */
+  GATEWAY("/v1/models");
 
   private final String path;
 
@@ -53,7 +59,7 @@ public enum CatalogSource {
    * wants a {@code json_schema}; llama-server's sampler rejects an any-object schema and wants {@code json_object}.
    */
   public boolean acceptsJsonObjectFormat() {
-    return this == OPENAI;
+    return this == OPENAI || this == GATEWAY;
   }
 
   /**
@@ -61,10 +67,21 @@ public enum CatalogSource {
    * otherwise); generic servers such as llama-server with pooling may embed with any model.
    */
   public boolean embedsOnlyWithEmbeddingModels() {
-    return this != OPENAI;
+    return this == LMSTUDIO_V1 || this == LMSTUDIO_V0;
   }
 
-  /** Richest first: try each in turn and keep the first that answers with a recognisable list. */
+  /**
+   * Every model the list names is loaded and stays so: a gateway routes to servers that were started with their
+   * models, and which of its replicas holds one is the gateway's business, not the proxy's.
+   */
+  public boolean alwaysLoaded() {
+    return this == GATEWAY;
+  }
+
+  /**
+   * Richest first: try each in turn and keep the first that answers with a recognisable list. {@link #GATEWAY} is
+   * not among them: a gateway looks like any OpenAI server, so only the configuration can say a backend is one.
+   */
   public static List<CatalogSource> probeOrder() {
     return List.of(LMSTUDIO_V1, LMSTUDIO_V0, OPENAI);
   }

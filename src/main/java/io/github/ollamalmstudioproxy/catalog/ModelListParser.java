@@ -34,7 +34,7 @@ public final class ModelListParser {
       case LMSTUDIO_V0:
         return Optional.of(List.copyOf(LmStudioV0Parser.parse(body)));
       default:
-        return Optional.of(List.copyOf(OpenAiModelsParser.parse(body)));
+        return Optional.of(List.copyOf(OpenAiModelsParser.parse(body, source)));
     }
   }
 

@@ -21,6 +21,10 @@ import java.util.Map;
  * {@code max_model_len}. {@code key:N} ids are folded into instances of {@code key}: listing {@code key:2} means LM
  * Studio has two copies loaded, the first one under the bare key. Ids that say nothing about memory are reported as
  * not loaded.
+ *
+ * <p>From a {@link CatalogSource#GATEWAY gateway} every id is a model of its own (no LM Studio instances behind it)
+ * and loaded, with vLLM's {@code max_model_len} as its context when the entry has one: LiteLLM and Olla list ids
+ * only, and what they route to is the fleet's to keep loaded.
  */
 final class OpenAiModelsParser {
   private OpenAiModelsParser() {}
@@ -29,7 +33,7 @@ final class OpenAiModelsParser {
     return body != null && body.isObject() && !body.has("error") && body.path("data").isArray();
   }
 
-  static List<BackendModel> parse(JsonNode body) {
+  static List<BackendModel> parse(JsonNode body, CatalogSource source) {
     List<String> ids = new ArrayList<>();
     Map<String, JsonNode> entryById = new HashMap<>();
     for (JsonNode entry : objects(body, "data")) {
@@ -39,12 +43,17 @@ final class OpenAiModelsParser {
       }
     }
     List<BackendModel> out = new ArrayList<>();
-    InstanceIds.fold(ids).forEach((id, extra) -> out.add(parseEntry(id, entryById.get(id), extra)));
+    if (source.alwaysLoaded()) {
+      ids.forEach(id -> out.add(parseEntry(id, entryById.get(id), List.of(), source)));
+      return out;
+    }
+    InstanceIds.fold(ids).forEach((id, extra) -> out.add(parseEntry(id, entryById.get(id), extra, source)));
     return out;
   }
 
-  private static BackendModel parseEntry(String id, JsonNode entry, List<String> extraInstances) {
-    BackendModel.Builder b = BackendModel.builder(id, CatalogSource.OPENAI);
+  private static BackendModel parseEntry(String id, JsonNode entry, List<String> extraInstances,
+      CatalogSource source) {
+    BackendModel.Builder b = BackendModel.builder(id, source);
     b.type = NameInference.looksLikeEmbedding(id) ? ModelType.EMBEDDING : ModelType.LLM;
     int slash = id.indexOf('/');
     b.publisher = slash > 0 && id.indexOf('/', slash + 1) < 0 ? id.substring(0, slash) : null;
@@ -64,10 +73,10 @@ final class OpenAiModelsParser {
     if (b.maxContextLength == null) {
       b.maxContextLength = firstNonNull(positiveInt(entry, "context_length"), positiveInt(entry, "max_model_len"));
     }
-    if (ServingState.of(entry) == ServingState.LOADED && extraInstances.isEmpty()) {
-      // The context it runs: llama.cpp's n_ctx, or vLLM's max_model_len (fixed at start-up). llama-swap's
-      // context_length is what its config declares for the model, not what the running server took, so none.
-      Integer running = llamaServer ? positiveInt(meta, "n_ctx") : positiveInt(entry, "max_model_len");
+    // The context it runs: llama.cpp's n_ctx, or vLLM's max_model_len (fixed at start-up). llama-swap's
+    // context_length is what its config declares for the model, not what the running server took, so none.
+    Integer running = llamaServer ? positiveInt(meta, "n_ctx") : positiveInt(entry, "max_model_len");
+    if (source.alwaysLoaded() || (ServingState.of(entry) == ServingState.LOADED && extraInstances.isEmpty())) {
       b.loadedInstances = List.of(LoadedInstance.of(id, running));
     } else if (!extraInstances.isEmpty()) {
       List<LoadedInstance> loaded = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.github.ollamalmstudioproxy.server;
 import io.github.ollamalmstudioproxy.backend.BackendClient;
 import io.github.ollamalmstudioproxy.backend.BodyPump;
 import io.github.ollamalmstudioproxy.backend.ClientGoneException;
+import io.github.ollamalmstudioproxy.backend.GatewayHeaders;
 import io.github.ollamalmstudioproxy.backend.HopByHopHeaders;
 import io.github.ollamalmstudioproxy.backend.BoundedBody;
 import io.github.ollamalmstudioproxy.backend.SseEventCounter;
@@ -129,6 +130,10 @@ final class PassthroughHandler implements RouteHandler {
     HttpServerRequest request = scope.request();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     HopByHopHeaders.copy(request.headers(), headers, requestExcluded);
+    if (backend.gateway()) {
+      // The client's routing headers came along with the rest; the id is the one the proxy logs under.
+      headers.set(GatewayHeaders.REQUEST_ID, scope.id());
+    }
     if (!(body instanceof UploadPump) && body != null) {
       // A body the proxy holds whole goes out with its own length (Upload.of sets it).
       headers.remove(HttpHeaders.CONTENT_LENGTH);

@@ -1,5 +1,6 @@
 package io.github.ollamalmstudioproxy.server;
 
+import io.github.ollamalmstudioproxy.backend.GatewayHeaders;
 import io.github.ollamalmstudioproxy.upstream.Caller;
 import io.github.ollamalmstudioproxy.upstream.LoadDeadline;
 import io.github.ollamalmstudioproxy.upstream.LoadListener;
@@ -10,6 +11,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -73,6 +75,12 @@ public final class RequestScope implements Caller {
   @Override
   public String id() {
     return id;
+  }
+
+  /** This request's id (the client's, when it sent a sane one) and the routing headers it carries. */
+  @Override
+  public Map<String, String> forwardedHeaders() {
+    return GatewayHeaders.of(request.headers(), id);
   }
 
   long startNanos() {

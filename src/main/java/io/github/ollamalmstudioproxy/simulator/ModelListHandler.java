@@ -34,6 +34,25 @@ final class ModelListHandler {
     exchange.sendJson(200, root);
   }
 
+  /**
+   * vLLM's list ({@code ModelCard} in vllm/entrypoints/openai/protocol.py): every model, each with the context it
+   * was started with as {@code max_model_len}.
+   */
+  void gatewayList(Exchange exchange) {
+    SimulatorCatalog catalog = env.catalog();
+    ObjectNode root = SimJson.object();
+    root.put("object", "list");
+    ArrayNode data = root.putArray("data");
+    for (SimulatorModel model : catalog.models()) {
+      List<SimulatedInstance> instances = catalog.instancesOf(model.key());
+      int context = instances.isEmpty() ? model.maxContextLength() : instances.get(0).contextLength();
+      data.addObject().put("id", model.key()).put("object", "model").put("created", 1_700_000_000L)
+          .put("owned_by", "vllm").put("root", model.key()).putNull("parent").put("max_model_len", context)
+          .putArray("permission");
+    }
+    exchange.sendJson(200, root);
+  }
+
   void v0List(Exchange exchange) {
     ObjectNode root = SimJson.object();
     root.put("object", "list");

@@ -25,6 +25,10 @@ import java.util.Map;
  *     {@code /v1/messages} there matches no real release
  * @param contextMemoryLimit the largest context that fits in the simulated memory: a load asking for more (JIT
  *     loads included) gets this much, as LM Studio 0.4 silently lowers a context that does not fit; null for no limit
+ * @param gateway answer as an inference gateway in front of vLLM would, not as LM Studio: {@code /v1/models} rows are
+ *     vLLM's {@code ModelCard} ({@code owned_by: "vllm"}, {@code max_model_len}), every model is loaded from the start
+ *     at its full context, and LM Studio's own routes ({@code /api/*}, {@code /lmstudio-greeting}) and any other
+ *     unknown route get FastAPI's 404 {@code {"detail":"Not Found"}}
  */
 public record SimulatorOptions(
     String host,
@@ -37,7 +41,8 @@ public record SimulatorOptions(
     List<SimulatorModel> models,
     Map<String, Integer> preload,
     boolean nativeResponsesAndMessages,
-    Integer contextMemoryLimit) {
+    Integer contextMemoryLimit,
+    boolean gateway) {
 
   public SimulatorOptions {
     if (contextMemoryLimit != null && contextMemoryLimit <= 0) {
@@ -72,7 +77,7 @@ public record SimulatorOptions(
   /** The same options on another port: a simulator started again where a proxy expects it. */
   public SimulatorOptions withPort(int newPort) {
     return new SimulatorOptions(host, newPort, version, jitEnabled, autoEvict, singleModelFallback, requireAuthToken,
-        models, preload, nativeResponsesAndMessages, contextMemoryLimit);
+        models, preload, nativeResponsesAndMessages, contextMemoryLimit, gateway);
   }
 
   boolean legacy() {
@@ -93,8 +98,15 @@ public record SimulatorOptions(
     /** Null follows the version: on for 0.4, off for 0.3. */
     private Boolean nativeResponsesAndMessages;
     private Integer contextMemoryLimit;
+    private boolean gateway;
 
     private Builder() {}
+
+    /** Answers as vLLM behind an inference gateway (see {@link SimulatorOptions}); every model is loaded. */
+    public Builder gateway(boolean gateway) {
+      this.gateway = gateway;
+      return this;
+    }
 
     /** Memory holds at most this context: larger loads are lowered to it (see {@link SimulatorOptions}). */
     public Builder contextMemoryLimit(int tokens) {
@@ -168,8 +180,16 @@ public record SimulatorOptions(
 
     public SimulatorOptions build() {
       boolean nativeRoutes = nativeResponsesAndMessages != null ? nativeResponsesAndMessages : !version.equals("0.3");
+      Map<String, Integer> loaded = preload;
+      if (gateway) {
+        // vLLM serves what it was started with, at the context it was started with, for its whole life.
+        loaded = new LinkedHashMap<>();
+        for (SimulatorModel model : models) {
+          loaded.put(model.key(), model.maxContextLength());
+        }
+      }
       return new SimulatorOptions(host, port, version, jitEnabled, autoEvict, singleModelFallback, requireAuthToken,
-          models, preload, nativeRoutes, contextMemoryLimit);
+          models, loaded, nativeRoutes, contextMemoryLimit, gateway);
     }
   }
 }

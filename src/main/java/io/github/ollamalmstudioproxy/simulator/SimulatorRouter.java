@@ -102,7 +102,9 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
     boolean post = method.equals(HttpMethod.POST);
     boolean native1 = !env.options().legacy();
     boolean nativeCompat = env.options().nativeResponsesAndMessages();
-    if (get && path.equals("/lmstudio-greeting")) {
+    if (env.options().gateway()) {
+      gatewayRoute(exchange, get, post, nativeCompat, path);
+    } else if (get && path.equals("/lmstudio-greeting")) {
       exchange.sendJson(200, SimJson.object().put("lmstudio", true));
     } else if (get && path.equals("/v1/models")) {
       modelLists.openAiList(exchange);
@@ -138,6 +140,25 @@ final class SimulatorRouter implements Handler<HttpServerRequest> {
       inference(exchange, responses::handle);
     } else {
       unknown(exchange, method, path);
+    }
+  }
+
+  /** The routes vLLM serves behind a gateway; FastAPI's 404 for the rest, LM Studio's {@code /api/*} included. */
+  private void gatewayRoute(Exchange exchange, boolean get, boolean post, boolean nativeCompat, String path) {
+    if (get && path.equals("/v1/models")) {
+      modelLists.gatewayList(exchange);
+    } else if (post && path.equals("/v1/chat/completions")) {
+      inference(exchange, chatV1::handle);
+    } else if (post && path.equals("/v1/completions")) {
+      inference(exchange, completionV1::handle);
+    } else if (post && path.equals("/v1/embeddings")) {
+      inference(exchange, embeddings::handle);
+    } else if (post && nativeCompat && path.equals("/v1/messages")) {
+      inference(exchange, messages::handle);
+    } else if (post && nativeCompat && path.equals("/v1/responses")) {
+      inference(exchange, responses::handle);
+    } else {
+      exchange.sendJson(404, SimJson.object().put("detail", "Not Found"));
     }
   }
 

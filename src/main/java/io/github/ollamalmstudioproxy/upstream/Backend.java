@@ -15,6 +15,7 @@ import io.github.ollamalmstudioproxy.backend.UpstreamStream;
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
 import io.github.ollamalmstudioproxy.catalog.LoadedInstance;
 import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
+import io.github.ollamalmstudioproxy.config.BackendProfile;
 import io.github.ollamalmstudioproxy.config.BackendSpec;
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
@@ -48,6 +49,7 @@ public final class Backend {
   private final CircuitBreaker breaker;
   private final Slots slots;
   private final URI url;
+  private final boolean gateway;
   private final BackendClient http;
   private final TransportFailures failures;
   private final CatalogService catalog;
@@ -66,14 +68,15 @@ public final class Backend {
     this.spec = spec;
     this.metrics = metrics;
     this.url = spec.url();
+    this.gateway = spec.profile() == BackendProfile.GATEWAY;
     this.slots = new Slots(spec.maxInFlight() != null ? spec.maxInFlight() : config.maxInFlight());
     this.breaker = new CircuitBreaker(config.breakerFailures(), config.breakerCooldown(), System::nanoTime);
     breaker.onChange(state -> breakerChanged(state));
     metrics.breakerState(spec.name(), 0);
     this.http = new BackendClient(vertx, url, authorization(spec), config.connectTimeout(),
-        config.firstByteTimeout(), config.idleTimeout(), metrics::upstreamAbortedByHangUp);
+        config.firstByteTimeout(), config.idleTimeout(), metrics::upstreamAbortedByHangUp, gateway);
     this.failures = new TransportFailures(url);
-    this.catalog = new CatalogService(http, failures, catalogTtl, catalogClock);
+    this.catalog = new CatalogService(http, failures, catalogTtl, catalogClock, gateway);
     this.posts = new JsonPost(http);
     this.streams = new StreamingPost(http);
     this.loads = new ModelLoads(vertx, config.loadTimeout(), posts, catalog, metrics);
@@ -108,7 +111,12 @@ public final class Backend {
     return create(vertx, config.backends().get(0), config, metrics, catalogTtl, catalogClock);
   }
 
-  /** The backend {@code spec} describes, with the timeouts and limits of {@code config}. */
+  /**
+   * The backend {@code spec} describes, with the timeouts and limits of {@code config}. A spec with the
+   * {@code gateway} profile is an inference gateway in front of a fleet (docs/gateway.md): its catalog reads only
+   * {@code /v1/models} and reports every model loaded, nothing is ever loaded or unloaded, and requests carry
+   * {@code X-Request-Id} and the client's routing headers ({@link io.github.ollamalmstudioproxy.backend.GatewayHeaders}).
+   */
   public static Backend create(Vertx vertx, BackendSpec spec, ProxyConfig config, ProxyMetrics metrics,
       Duration catalogTtl, Clock catalogClock) {
     return new Backend(requireNonNull(vertx, "vertx"), requireNonNull(spec, "spec"), requireNonNull(config, "config"),
@@ -146,7 +154,7 @@ public final class Backend {
   /**
    * How many requests for the model this backend runs at once: the sum of what its loaded instances report
    * (LM Studio's {@code parallel}, duplicates {@code key:2} included), else the configured capacity, else
-   * {@link #DEFAULT_CAPACITY}.
+   * {@link #DEFAULT_CAPACITY} (for a gateway: its {@code max_in_flight}).
    */
   public int capacity(CatalogSnapshot snapshot, ResolvedModel model) {
     int reported = 0;
@@ -156,7 +164,11 @@ public final class Backend {
     if (reported > 0) {
       return reported;
     }
-    return spec.capacity() != null ? spec.capacity() : DEFAULT_CAPACITY;
+    if (spec.capacity() != null) {
+      return spec.capacity();
+    }
+    // A gateway fronts a whole fleet: what it runs at once is its own business, bounded here by its slots.
+    return gateway ? slots.limit() : DEFAULT_CAPACITY;
   }
 
   /** What routing weighs of this backend for the model. */
@@ -192,6 +204,8 @@ public final class Backend {
    */
   private void observe(Throwable failure, Caller caller) {
     if (caller.cancelled() || failure instanceof ClientGoneException) {
+      // No verdict on the backend; a half-open trial is free for the next request.
+      breaker.abandoned();
       return;
     }
     if (failure == null) {
@@ -232,6 +246,11 @@ public final class Backend {
   /** The configured base URL. */
   public URI url() {
     return url;
+  }
+
+  /** Whether this backend is an inference gateway (the {@code gateway} profile). */
+  public boolean gateway() {
+    return gateway;
   }
 
   /** The raw HTTP client, for the passthrough routes that forward requests unchanged. */

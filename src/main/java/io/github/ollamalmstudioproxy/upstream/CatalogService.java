@@ -16,6 +16,7 @@ import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -56,10 +57,20 @@ public final class CatalogService {
 
   /** @param ttl how long a fetched list is served before the next fetch ({@link #TTL} in production) */
   CatalogService(BackendClient backend, TransportFailures failures, Duration ttl, Clock clock) {
+    this(backend, failures, ttl, clock, false);
+  }
+
+  /**
+   * @param gateway the backend is an inference gateway: only {@code /v1/models} is read, as a
+   *     {@link CatalogSource#GATEWAY} list, and LM Studio's routes are never probed (a gateway would route or log
+   *     each miss)
+   */
+  CatalogService(BackendClient backend, TransportFailures failures, Duration ttl, Clock clock, boolean gateway) {
     this.backend = requireNonNull(backend, "backend");
     this.failures = requireNonNull(failures, "failures");
     this.clock = requireNonNull(clock, "clock");
-    ModelListProbe probe = new ModelListProbe(this::httpGet, CatalogSource.probeOrder());
+    ModelListProbe probe = new ModelListProbe(this::httpGet,
+        gateway ? List.of(CatalogSource.GATEWAY) : CatalogSource.probeOrder());
     this.cache = new RefreshingCache<>(probe, ttl, RETRY_AFTER_FAILURE, MAX_STALE, clock);
   }
 

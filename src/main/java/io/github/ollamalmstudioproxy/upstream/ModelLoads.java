@@ -143,6 +143,11 @@ final class ModelLoads {
     if (instances.isEmpty()) {
       return Future.succeededFuture();
     }
+    if (snapshot.source().alwaysLoaded()) {
+      // Not even a try: a gateway's fleet keeps its models for its whole life, and its routes are not the proxy's.
+      return Future.failedFuture(new OllamaError(501, "unloading is not supported by this backend: it is an "
+          + "inference gateway whose servers keep their models loaded; scale or restart them there"));
+    }
     if (snapshot.source() == CatalogSource.OPENAI) {
       // One call per model: these servers run one copy of each.
       String key = model.model().key();

@@ -97,6 +97,46 @@ class ModelListParserTest {
     assertThat(plain.capabilities()).isEqualTo(ModelCapabilities.NONE);
   }
 
+  @Test
+  void aGatewaysModelsAreAllLoadedAtTheirMaxModelLenAndNoIdIsAnInstance() {
+    // vLLM's ModelCard (a LoRA adapter has max_model_len null), then ids only, as LiteLLM and Olla list them.
+    List<BackendModel> models = parse(CatalogSource.GATEWAY, "{'object':'list','data':["
+        + "{'id':'Qwen/Qwen3-8B','object':'model','owned_by':'vllm','root':'Qwen/Qwen3-8B','max_model_len':40960},"
+        + "{'id':'sql-lora','object':'model','owned_by':'vllm','parent':'Qwen/Qwen3-8B','max_model_len':null},"
+        + "{'id':'llama3'},{'id':'llama3:2'}]}");
+
+    assertThat(models).extracting(BackendModel::key).containsExactly("Qwen/Qwen3-8B", "sql-lora", "llama3",
+        "llama3:2");
+    assertThat(models).allSatisfy(m -> {
+      assertThat(m.isLoaded()).isTrue();
+      assertThat(m.loadedInstances()).hasSize(1);
+      assertThat(m.source()).isEqualTo(CatalogSource.GATEWAY);
+    });
+    assertThat(models.get(0).maxContextLength()).isEqualTo(40960);
+    assertThat(models.get(0).loadedInstances().get(0).contextLength()).isEqualTo(40960);
+    assertThat(models.get(1).loadedInstances().get(0).contextLength()).isNull();
+    assertThat(models.get(2).maxContextLength()).isNull();
+  }
+
+  @Test
+  void theSameIdsFromAPlainOpenAiServerStayUnloadedAndFolded() {
+    List<BackendModel> models = parse(CatalogSource.OPENAI, "{'data':[{'id':'llama3'},{'id':'llama3:2'}]}");
+
+    assertThat(models).extracting(BackendModel::key).containsExactly("llama3");
+    assertThat(models.get(0).loadedInstances()).hasSize(2);
+  }
+
+  @Test
+  void aGatewayNeverLoadsAndTakesJsonObjectAndEmbedsWithAnyModel() {
+    assertThat(CatalogSource.GATEWAY.canLoad()).isFalse();
+    assertThat(CatalogSource.GATEWAY.canDownload()).isFalse();
+    assertThat(CatalogSource.GATEWAY.alwaysLoaded()).isTrue();
+    assertThat(CatalogSource.GATEWAY.acceptsJsonObjectFormat()).isTrue();
+    assertThat(CatalogSource.GATEWAY.embedsOnlyWithEmbeddingModels()).isFalse();
+    assertThat(CatalogSource.probeOrder()).doesNotContain(CatalogSource.GATEWAY);
+    assertThat(CatalogSource.OPENAI.alwaysLoaded()).isFalse();
+  }
+
   private static List<BackendModel> parse(CatalogSource source, String body) {
     return ModelListParser.parse(source, 200, json(body)).orElseThrow();
   }

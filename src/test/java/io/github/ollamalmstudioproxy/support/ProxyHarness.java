@@ -15,7 +15,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -80,6 +82,21 @@ public final class ProxyHarness implements AutoCloseable {
     ProxyMetrics metrics = new ProxyMetrics();
     Backend backend = Backend.create(vertx, config, metrics, CatalogService.TTL, catalogClock);
     return startProxy(simulator, vertx, ProxyServer.start(vertx, config, backend, metrics));
+  }
+
+  /**
+   * A simulator in gateway mode ({@link SimulatorOptions.Builder#gateway}) behind a proxy whose backend has the
+   * gateway profile ({@code Backend.create(..., gateway = true)}), until the YAML's {@code profile: gateway} does it.
+   */
+  public static ProxyHarness startGateway(String... args) {
+    LmStudioSimulator simulator = LmStudioSimulator.start(SimulatorOptions.builder().gateway(true).build());
+    String[] withProfile = Arrays.copyOf(args, args.length + 2);
+    withProfile[args.length] = "--backend-profile";
+    withProfile[args.length + 1] = "gateway";
+    ProxyConfig config = CommandLineConfig.parse(withProfile, Map.of())
+        .withListen(new ListenAddress("127.0.0.1", 0))
+        .withBackend(URI.create(simulator.baseUrl()));
+    return startProxy(simulator, config);
   }
 
   /** A proxy whose backend is a URL nothing listens on. */
