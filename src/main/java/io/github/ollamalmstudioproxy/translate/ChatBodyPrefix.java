@@ -24,12 +24,12 @@ final class ChatBodyPrefix {
   }
 
   static long of(byte[] body) {
-    return of(body, 0, body.length);
+    return body == null ? 0 : of(body, 0, body.length);
   }
 
   /** The same for the {@code length} bytes of {@code body} from {@code offset}. */
   static long of(byte[] body, int offset, int length) {
-    if (body == null || body.length == 0) {
+    if (body == null || length == 0) {
       return 0;
     }
     try (JsonParser p = Json.FACTORY.createParser(body, offset, length)) {

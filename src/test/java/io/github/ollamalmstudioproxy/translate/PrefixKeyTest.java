@@ -233,6 +233,18 @@ class PrefixKeyTest {
     assertThat(openAi(body)).isZero();
   }
 
+  /** A body that is a slice of a larger array (a pooled buffer's) keys as the same body on its own, images too. */
+  @Test
+  void aBodyInsideALargerArrayKeysAsTheBodyAlone() {
+    String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\","
+        + "\"text\":\"hi\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,QUJD\"}}]}]}";
+    byte[] alone = body.getBytes(StandardCharsets.UTF_8);
+    byte[] inside = ("garbage[" + body + "]trailing").getBytes(StandardCharsets.UTF_8);
+    long key = PrefixKey.ofOpenAiChat(alone);
+    assertThat(key).isNotZero();
+    assertThat(PrefixKey.ofOpenAiChat(inside, 8, alone.length)).isEqualTo(key);
+  }
+
   @Test
   void aNullBodyHasNoKey() {
     assertThat(PrefixKey.ofOpenAiChat(null)).isZero();
