@@ -149,7 +149,8 @@ final class OpenAiRoutes implements RouteHandler {
     }
     String name = found.get().model();
     scope.model(name);
-    long affinity = path.equals(CHAT_COMPLETIONS) ? affinity(body) : 0;
+    // Anthropic's messages have the chat's shape (its top-level system aside): the first user message keys both.
+    long affinity = path.equals(CHAT_COMPLETIONS) || path.equals(MESSAGES) ? affinity(body) : 0;
     fleet.route(scope, name, affinity).onSuccess(route -> {
       if (path.equals(CHAT_COMPLETIONS) && !capable(scope, route.model(), body)) {
         return;

@@ -10,14 +10,19 @@ import io.github.ollamalmstudioproxy.config.BackendSpec;
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +43,11 @@ public final class Fleet {
   private final ProxyMetrics metrics;
   private final Route.Slots slots = new FleetSlots();
   private final Probes probes;
+  private final Vertx vertx;
+  /** Each backend's last good catalog, standing in while a slow backend's list is fetched again. */
+  private final Map<String, CatalogSnapshot> lastGood = new ConcurrentHashMap<>();
+  /** How long a request waits for a backend's fresh model list when it has an older one to go by. */
+  static final Duration CATALOG_PATIENCE = Duration.ofMillis(250);
   /** The last union handed out and what it was made of: clients poll /api/tags, which renders only a new one. */
   private volatile Union union = new Union(List.of(), null);
 
@@ -51,6 +61,7 @@ public final class Fleet {
       throw new IllegalArgumentException("a fleet needs a backend");
     }
     this.backends = List.copyOf(backends);
+    this.vertx = vertx;
     this.metrics = metrics;
     this.queue = new AdmissionQueue(vertx, config.queueLength(), config.queueTimeout(), metrics);
     this.probes = new Probes(vertx, this.backends, config.probeInterval());
@@ -105,9 +116,7 @@ public final class Fleet {
     }
     List<Future<CatalogSnapshot>> fetches = new ArrayList<>(backends.size());
     for (Backend backend : backends) {
-      Future<CatalogSnapshot> fetch = backend.catalog().snapshot();
-      boolean skip = backend.breaker().state() == CircuitBreaker.State.OPEN && !fetch.isComplete();
-      fetches.add(skip ? Future.failedFuture(new OllamaError(502, "backend " + backend.name() + " is down")) : fetch);
+      fetches.add(catalogOf(backend));
     }
     return Future.join(fetches).transform(done -> {
       List<Member> members = new ArrayList<>();
@@ -122,6 +131,40 @@ public final class Fleet {
       }
       return members.isEmpty() ? Future.failedFuture(first) : Future.succeededFuture(members);
     });
+  }
+
+  /**
+   * A backend's catalog without letting one slow backend hold up the others: one that is being fetched again is
+   * waited for at most {@link #CATALOG_PATIENCE}, then its last list stands in; an open breaker's is not waited for.
+   */
+  private Future<CatalogSnapshot> catalogOf(Backend backend) {
+    Future<CatalogSnapshot> fetch = backend.catalog().snapshot();
+    if (fetch.isComplete()) {
+      remember(backend, fetch);
+      return fetch;
+    }
+    CatalogSnapshot last = lastGood.get(backend.name());
+    if (backend.breaker().state() == CircuitBreaker.State.OPEN) {
+      return last != null ? Future.succeededFuture(last)
+          : Future.failedFuture(new OllamaError(502, "backend " + backend.name() + " is out of routing"));
+    }
+    if (last == null) {
+      return fetch.onComplete(done -> remember(backend, done));
+    }
+    Promise<CatalogSnapshot> first = Promise.promise();
+    long timer = vertx.setTimer(CATALOG_PATIENCE.toMillis(), t -> first.tryComplete(last));
+    fetch.onComplete(done -> {
+      vertx.cancelTimer(timer);
+      remember(backend, done);
+      first.tryComplete(done.succeeded() ? done.result() : last);
+    });
+    return first.future();
+  }
+
+  private void remember(Backend backend, AsyncResult<CatalogSnapshot> done) {
+    if (done.succeeded()) {
+      lastGood.put(backend.name(), done.result());
+    }
   }
 
   /**
