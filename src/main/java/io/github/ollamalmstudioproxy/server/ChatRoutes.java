@@ -87,7 +87,7 @@ final class ChatRoutes {
     if (turn.load() && turn.unload()) {
       return unload(scope, turn);
     }
-    return fleet.route(scope, turn.model(), turn.affinity()).compose(route -> {
+    return fleet.route(scope, turn.model(), turn.affinity(), turn.numCtx() == null).compose(route -> {
       ResolvedModel model = completionModel(route.model(), turn.model(), turn.route());
       // Before the load answer too: Ollama checks capabilities while scheduling, which a preload also does.
       RequiredCapabilities.check(model, turn.tools(), turn.images());

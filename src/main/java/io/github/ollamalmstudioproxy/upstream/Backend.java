@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,11 +180,31 @@ public final class Backend {
   }
 
   boolean takeSlot(ResolvedModel model) {
-    return slots.tryAcquire(model.model().key());
+    return slots.tryAcquire(model.model().key(), model.backendId());
   }
 
   void giveBackSlot(ResolvedModel model) {
-    slots.release(model.model().key());
+    slots.release(model.model().key(), model.backendId());
+  }
+
+  /**
+   * The model as the least busy of its loaded duplicates ({@code key}, {@code key:2} …): LM Studio sends every
+   * request for {@code key} to one instance (lmstudio-bug-tracker#2108), so the proxy names the instance itself. A
+   * request for a particular instance, or for a model loaded once, is left as it is.
+   */
+  ResolvedModel leastBusyInstance(ResolvedModel model) {
+    List<LoadedInstance> instances = model.model().loadedInstances();
+    if (instances.size() < 2 || !model.backendId().equalsIgnoreCase(model.model().key())) {
+      return model;
+    }
+    LoadedInstance best = instances.get(0);
+    for (LoadedInstance instance : instances) {
+      if (slots.ofInstance(instance.id()) < slots.ofInstance(best.id())) {
+        best = instance;
+      }
+    }
+    return best.id().equalsIgnoreCase(model.backendId()) ? model
+        : new ResolvedModel(model.model(), best.id(), model.ollamaName());
   }
 
   private void breakerChanged(CircuitBreaker.State state) {

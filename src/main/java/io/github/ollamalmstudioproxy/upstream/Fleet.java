@@ -228,10 +228,19 @@ public final class Fleet {
    * @param affinityKey the request's conversation-prefix key ({@code PrefixKey}), 0 for none
    */
   public Future<Route> route(Caller caller, String name, long affinityKey) {
-    return members().compose(members -> routeIn(members, caller, name, affinityKey, false));
+    return route(caller, name, affinityKey, true);
   }
 
-  private Future<Route> routeIn(List<Member> members, Caller caller, String name, long affinityKey, boolean again) {
+  /**
+   * @param spreadInstances whether the request may go to any loaded duplicate of the model ({@code key:2}); false for
+   *     one that asks for a context of its own ({@code num_ctx}), which is matched against one instance
+   */
+  public Future<Route> route(Caller caller, String name, long affinityKey, boolean spreadInstances) {
+    return members().compose(members -> routeIn(members, caller, name, affinityKey, spreadInstances, false));
+  }
+
+  private Future<Route> routeIn(List<Member> members, Caller caller, String name, long affinityKey,
+      boolean spreadInstances, boolean again) {
     long started = System.nanoTime();
     List<Route.Target> targets = new ArrayList<>(members.size());
     OllamaError refusal = null;
@@ -248,7 +257,7 @@ public final class Fleet {
     List<Route.Target> order;
     RouteReason reason;
     if (targets.size() == 1) {
-      order = targets;
+      order = new ArrayList<>(targets);
       reason = RouteReason.ONLY;
     } else {
       List<Candidate> candidates = new ArrayList<>(targets.size());
@@ -264,6 +273,11 @@ public final class Fleet {
     }
     for (int i = 0; i < order.size(); i++) {
       Route.Target target = order.get(i);
+      if (spreadInstances) {
+        target = new Route.Target(target.backend(), target.snapshot(),
+            target.backend().leastBusyInstance(target.model()));
+        order.set(i, target);
+      }
       // An open breaker keeps a backend out unless it leads the order: then every backend's is open.
       if ((i == 0 || target.backend().breaker().state() != CircuitBreaker.State.OPEN) && slots.tryTake(target)) {
         RouteReason why = i == 0 ? reason : RouteReason.BUSY;
@@ -285,7 +299,7 @@ public final class Fleet {
     String key = order.get(0).model().model().key();
     log.debug("{} every backend with {} is full; queued", caller.id(), name);
     return queue.await(key, names, caller, again)
-        .compose(v -> members().compose(now -> routeIn(now, caller, name, affinityKey, true)));
+        .compose(v -> members().compose(now -> routeIn(now, caller, name, affinityKey, spreadInstances, true)));
   }
 
   /** Ready while at least one backend is; the reasons of all otherwise. */
