@@ -44,6 +44,17 @@ public final class LauncherProcess implements AutoCloseable {
     }
     List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
     command.addAll(List.of(args));
+    return start(command, env);
+  }
+
+  /**
+   * Starts {@code command} (a launcher at another path, e.g. where a container image puts it) the same way: an
+   * environment without {@code OLLAMA_} variables, then {@code env}, and this test's JDK.
+   */
+  public static LauncherProcess start(List<String> command, Map<String, String> env) throws IOException {
+    if (!Files.isRegularFile(Path.of("target", "ollama-lmstudio-proxy.jar"))) {
+      throw new IllegalStateException("target/ollama-lmstudio-proxy.jar is missing: run mvn package first");
+    }
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("OLLAMA_"));
     builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
