@@ -33,7 +33,7 @@ public final class CommandLineConfig {
     ProxyOptions options = new ProxyOptions();
     CommandLine commandLine = new CommandLine(options);
     String configPath = findConfigPath(args, env);
-    ConfigFile file = configPath == null ? ConfigFile.EMPTY : ConfigFile.read(configPath);
+    ConfigFile file = configPath == null ? ConfigFile.EMPTY : ConfigFile.read(configPath, env);
     commandLine.setDefaultValueProvider(new EnvironmentThenFile(env, file));
     options.fileBackends = file.backends();
     return commandLine;

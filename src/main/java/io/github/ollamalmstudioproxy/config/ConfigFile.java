@@ -21,12 +21,17 @@ final class ConfigFile {
   static final ConfigFile EMPTY = new ConfigFile(Map.of(), null);
 
   private static final Set<String> KEYS = Set.of("listen", "backend", "lmstudio-url", "backend-api-key", "api-key",
-      "origins", "ollama-version", "drain-timeout", "connect-timeout", "first-byte-timeout", "idle-timeout",
+      "origins", "allowed-hosts", "ollama-version", "drain-timeout", "connect-timeout", "first-byte-timeout", "idle-timeout",
       "aggregate-timeout", "load-timeout", "load-retries", "max-in-flight",
       "max-body-size", "max-body-memory", "log-bodies", "demo",
       "header-timeout", "body-timeout", "keep-alive-timeout", "request-timeout", "models-file", "load-progress",
       "backends", "backend-profile", "queue-length", "queue-timeout", "probe-interval", "breaker-cooldown",
       "breaker-failures");
+
+  /** Whether the file accepts {@code key} (an option name without its dashes). */
+  static boolean knows(String key) {
+    return KEYS.contains(key);
+  }
 
   private final Map<String, String> values;
   private final List<BackendSpec> backends;
@@ -37,6 +42,11 @@ final class ConfigFile {
   }
 
   static ConfigFile read(String pathText) {
+    return read(pathText, Map.of());
+  }
+
+  /** @param env the environment, where a backend's {@code api_key_env} is looked up */
+  static ConfigFile read(String pathText, Map<String, String> env) {
     Path path = Path.of(pathText);
     if (!Files.isReadable(path) || Files.isDirectory(path)) {
       throw new ConfigException("cannot read config file '" + pathText + "'");
@@ -61,7 +71,7 @@ final class ConfigFile {
         throw new ConfigException("unknown option '" + e.getKey() + "' in config file '" + pathText + "'");
       }
       if (e.getKey().equals("backends")) {
-        backends = FileBackends.parse(e.getValue(), pathText);
+        backends = FileBackends.parse(e.getValue(), pathText, env);
       } else {
         values.put(e.getKey().equals("lmstudio-url") ? "backend" : e.getKey(), text(e.getValue()));
       }

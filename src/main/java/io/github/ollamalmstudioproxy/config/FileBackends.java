@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -12,18 +13,25 @@ import java.util.Set;
  * its name when it has one) and the key, and never shows a key or a password.
  */
 final class FileBackends {
-  private static final List<String> KEYS = List.of("name", "url", "api_key", "weight", "profile", "capacity",
-      "max_in_flight");
+  private static final List<String> KEYS = List.of("name", "url", "api_key", "api_key_env", "weight", "profile",
+      "capacity", "max_in_flight");
   private static final Set<String> KNOWN = Set.copyOf(KEYS);
 
   private final String context;
+  private final Map<String, String> env;
 
-  private FileBackends(String path) {
+  private FileBackends(String path, Map<String, String> env) {
     this.context = " in config file '" + path + "'";
+    this.env = env;
   }
 
   static List<BackendSpec> parse(JsonNode list, String path) {
-    return new FileBackends(path).parse(list);
+    return parse(list, path, Map.of());
+  }
+
+  /** @param env where {@code api_key_env} names are looked up: keys stay in a Secret, out of the file */
+  static List<BackendSpec> parse(JsonNode list, String path, Map<String, String> env) {
+    return new FileBackends(path, env).parse(list);
   }
 
   private List<BackendSpec> parse(JsonNode list) {
@@ -91,9 +99,24 @@ final class FileBackends {
     return node.asText().strip();
   }
 
-  /** {@code api_key}: like {@link #scalar}, but an error never echoes it. */
+  /**
+   * {@code api_key}, or the environment variable {@code api_key_env} names (a Kubernetes Secret mounted as one):
+   * like {@link #scalar}, but an error never echoes the key.
+   */
   private String secret(JsonNode entry, String label) {
     JsonNode node = entry.get("api_key");
+    String variable = scalar(entry, "api_key_env", label);
+    if (variable != null) {
+      if (node != null && !node.isNull()) {
+        throw new ConfigException("invalid " + label + context + ": api_key and api_key_env are both set; give one");
+      }
+      String value = env.get(variable);
+      if (value == null || value.isBlank()) {
+        throw new ConfigException("invalid api_key_env in " + label + context + ": the environment variable '"
+            + variable + "' is not set");
+      }
+      return value.strip();
+    }
     if (node == null || node.isNull()) {
       return null;
     }

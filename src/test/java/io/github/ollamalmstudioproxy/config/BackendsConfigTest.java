@@ -166,12 +166,19 @@ class BackendsConfigTest {
   static Stream<Arguments> badFileLists() {
     return Stream.of(
         Arguments.of("an unknown key, by index", "backends:\n  - url: http://a:1\n    wieght: 2\n",
-            "unknown key 'wieght' in backends[0] in config file '%s' (known: name, url, api_key, weight, profile,"
-                + " capacity, max_in_flight)"),
+            "unknown key 'wieght' in backends[0] in config file '%s' (known: name, url, api_key, api_key_env,"
+                + " weight, profile, capacity, max_in_flight)"),
         Arguments.of("an unknown key, by name", "backends:\n  - url: http://a:1\n  - name: b\n    url: http://b:1\n"
                 + "    apikey: sk-secret\n",
-            "unknown key 'apikey' in backends[1] ('b') in config file '%s' (known: name, url, api_key, weight,"
-                + " profile, capacity, max_in_flight)"),
+            "unknown key 'apikey' in backends[1] ('b') in config file '%s' (known: name, url, api_key,"
+                + " api_key_env, weight, profile, capacity, max_in_flight)"),
+        Arguments.of("api_key_env naming an unset variable", "backends:\n  - url: http://a:1\n"
+                + "    api_key_env: NOT_SET_ANYWHERE\n",
+            "invalid api_key_env in backends[0] in config file '%s': the environment variable 'NOT_SET_ANYWHERE' is"
+                + " not set"),
+        Arguments.of("api_key and api_key_env", "backends:\n  - url: http://a:1\n    api_key: sk-secret\n"
+                + "    api_key_env: KEY\n",
+            "invalid backends[0] in config file '%s': api_key and api_key_env are both set; give one"),
         Arguments.of("a missing url", "backends:\n  - name: gpu-a\n    weight: 2\n",
             "missing url in backends[0] ('gpu-a') in config file '%s'"),
         Arguments.of("a bad url, password hidden", "backends:\n  - url: ftp://ops:secret@a:1\n",
@@ -212,6 +219,16 @@ class BackendsConfigTest {
                 + "    api_key: sk-secret\n",
             "invalid url 'http://a:1' of backends[0] in config file '%s': it carries credentials (user:password@)"
                 + " and api_key is set too; give the backend one of them"));
+  }
+
+  /** A key kept in a Secret reaches the backend through the variable the entry names, never through the file. */
+  @Test
+  void apiKeyEnvReadsTheKeyFromTheEnvironment() throws IOException {
+    Path file = yaml("backends:\n  - name: a\n    url: http://a:1\n    api_key_env: A_KEY\n  - url: http://b:1\n");
+    ProxyConfig config = CommandLineConfig.parse(new String[] {"--config", file.toString()},
+        Map.of("A_KEY", " sk-from-env "));
+    assertThat(config.backends().get(0).apiKey()).isEqualTo("sk-from-env");
+    assertThat(config.backends().get(1).apiKey()).isNull();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -59,6 +59,11 @@ class DeployImageIT {
       Map<String, String> env = new HashMap<>();
       image.env().forEach((k, v) -> env.put(k, inImage(root, v)));
       env.put("OLLAMA_PROXY_LISTEN", "127.0.0.1:0");
+      // What the Deployment fills from the Secret, stand-ins here (the backends' keys are not checked by the simulator).
+      manifests.proxyContainer().getEnv().stream()
+          .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+          .filter(e -> !e.getName().equals("OLLAMA_PROXY_API_KEY"))
+          .forEach(e -> env.put(e.getName(), "from-secret-" + e.getValueFrom().getSecretKeyRef().getKey()));
 
       LauncherProcess proxy = LauncherProcess.start(command, env);
       try {

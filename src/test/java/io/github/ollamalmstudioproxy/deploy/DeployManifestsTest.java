@@ -226,7 +226,8 @@ class DeployManifestsTest {
 
   /**
    * The configuration a pod runs with: the image's command with the ConfigMap's file where the mount puts it, the
-   * image's environment and the Deployment's plain values (the Secret's keys are left out: they change no limit).
+   * image's environment and the Deployment's plain values; a variable filled from the Secret gets a stand-in value
+   * (the config file's {@code api_key_env} must find it set).
    */
   private ProxyConfig effectiveConfig(Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve(CONFIG_KEY), configMapData(CONFIG_KEY));
@@ -237,6 +238,8 @@ class DeployManifestsTest {
     for (EnvVar e : manifests.proxyContainer().getEnv()) {
       if (e.getValue() != null) {
         env.put(e.getName(), e.getValue());
+      } else if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
+        env.put(e.getName(), "from-secret-" + e.getValueFrom().getSecretKeyRef().getKey());
       }
     }
     return CommandLineConfig.parse(args.toArray(String[]::new), env);
