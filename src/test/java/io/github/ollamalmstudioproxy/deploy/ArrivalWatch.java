@@ -11,14 +11,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which test stream each backend request belongs to, as they arrive: every chat request the simulator records is
- * matched by the marker its prompt carries ({@code "stream 17"}), so the test can hang up a stream once the backend
- * has it and later account for every stream by what the backend saw. One daemon thread reads the log every few ms.
+ * Which test stream each backend request belongs to, as they arrive: every chat request the simulators record is
+ * matched by the marker its prompt carries ({@code "stream 17"}), so the test can hang up a stream once a backend
+ * has it and later account for every stream by what the backends saw. One daemon thread reads the logs every few ms.
  */
 final class ArrivalWatch implements AutoCloseable {
   private static final Pattern MARKER = Pattern.compile("\"stream (\\d+)\"");
 
-  private final RequestLog log;
+  private final List<RequestLog> logs;
   private final String path;
   private final Map<Integer, List<RecordedRequest>> byStream = new ConcurrentHashMap<>();
   private final Map<Integer, CompletableFuture<RecordedRequest>> first = new ConcurrentHashMap<>();
@@ -26,8 +26,9 @@ final class ArrivalWatch implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  ArrivalWatch(RequestLog log, String path) {
-    this.log = log;
+  /** Watches requests to {@code path} in each backend's log. */
+  ArrivalWatch(List<RequestLog> logs, String path) {
+    this.logs = List.copyOf(logs);
     this.path = path;
     thread = new Thread(this::watch, "arrival-watch");
     thread.setDaemon(true);
@@ -54,30 +55,35 @@ final class ArrivalWatch implements AutoCloseable {
   }
 
   private void watch() {
-    int seen = 0;
+    int[] seen = new int[logs.size()];
     while (running) {
-      List<RecordedRequest> all = log.all();
-      for (int i = seen; i < all.size(); i++) {
-        RecordedRequest request = all.get(i);
-        if (!request.pathOnly().equals(path)) {
-          continue;
+      for (int b = 0; b < logs.size(); b++) {
+        List<RecordedRequest> all = logs.get(b).all();
+        for (int i = seen[b]; i < all.size(); i++) {
+          take(all.get(i));
         }
-        Matcher m = MARKER.matcher(request.body());
-        if (!m.find()) {
-          unmatched.add(request);
-          continue;
-        }
-        int stream = Integer.parseInt(m.group(1));
-        byStream.computeIfAbsent(stream, k -> new CopyOnWriteArrayList<>()).add(request);
-        arrived(stream).complete(request);
+        seen[b] = all.size();
       }
-      seen = all.size();
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {
         return;
       }
     }
+  }
+
+  private void take(RecordedRequest request) {
+    if (!request.pathOnly().equals(path)) {
+      return;
+    }
+    Matcher m = MARKER.matcher(request.body());
+    if (!m.find()) {
+      unmatched.add(request);
+      return;
+    }
+    int stream = Integer.parseInt(m.group(1));
+    byStream.computeIfAbsent(stream, k -> new CopyOnWriteArrayList<>()).add(request);
+    arrived(stream).complete(request);
   }
 
   @Override

@@ -112,7 +112,7 @@ class ReplicasBehindNginxIT {
 
     assertHostGuardHoldsBehindNginx(port);
 
-    arrivals = new ArrivalWatch(simulator.log(), CHAT);
+    arrivals = new ArrivalWatch(List.of(simulator.log()), CHAT);
     client = new ChatStreams(STREAMS + 16);
     // A cold JVM runs the first requests interpreted while it compiles, and on a busy 2-core machine that held the
     // first hang-ups back for seconds: one smaller round first, with the same mix, whose figures are only printed.
