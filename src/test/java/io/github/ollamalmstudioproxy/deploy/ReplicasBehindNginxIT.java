@@ -48,7 +48,10 @@ import org.junit.jupiter.api.Test;
  * bound; both replicas served a share. The hang-up figures are printed, with nginx's own part of them taken from its
  * access log; the bound asserted (5 s) is generous because, on a busy 2-core machine, most of the delay is the
  * replicas' event loops catching up, not nginx. A warm-up round with the same mix runs first, and its figures are
- * only printed: a cold JVM held the first hang-ups back for seconds.
+ * only printed: a cold JVM held the first hang-ups back for seconds. A last round hangs up 20 streams during a 60 s
+ * silent prefill, where nothing but nginx watching the client connection can tell the backend in time (with
+ * {@code proxy_ignore_client_abort on} the 500-stream round still passes, as a failed write to the gone client ends
+ * the request at the first token; this round does not).
  *
  * <p>Skipped without an nginx binary, unless {@code REQUIRE_NGINX=1} (as in {@code .ci/run}), which makes that a
  * failure. nginx's files stay in {@code target/ReplicasBehindNginxIT/nginx/} after a run.
@@ -78,12 +81,17 @@ class ReplicasBehindNginxIT {
   private static final Path WORK_DIR = Path.of("target", "ReplicasBehindNginxIT");
   /** Warm-up stream ids start here, apart from the measured round's 0..499. */
   private static final int WARM_UP_FIRST_ID = 10_000;
+  private static final int SILENT_STREAMS = 20;
+  private static final int SILENT_FIRST_ID = 20_000;
+  /** Far longer than the bound, so a hang-up that only reached the backend at the first token would fail it. */
+  private static final Duration SILENT_PREFILL = Duration.ofSeconds(60);
 
   private LmStudioSimulator simulator;
   private final List<Replica> replicas = new ArrayList<>();
   private NginxRunner nginx;
   private ChatStreams client;
   private ArrivalWatch arrivals;
+  private String host;
 
   private record Replica(Vertx vertx, ProxyServer server) {
     long chatRequests() {
@@ -96,10 +104,58 @@ class ReplicasBehindNginxIT {
 
   @Test
   void fiveHundredStreamsCompleteOrAreCancelledUpstreamAndNoneIsLost() throws Exception {
+    start();
+    assertHostGuardHoldsBehindNginx();
+
+    // A cold JVM runs the first requests interpreted while it compiles, and on a busy 2-core machine that held the
+    // first hang-ups back for seconds: one smaller round first, with the same mix, whose figures are only printed.
+    Round warmUp = run(WARM_UP_FIRST_ID, mixedPlans(WARM_UP_STREAMS, SEED + 1));
+    warmUp.awaitBackendSettled();
+    warmUp.print("warm-up (cold JVM, not asserted)");
+    long[] before = awaitReplicaCounts(WARM_UP_STREAMS);
+
+    Round round = run(0, mixedPlans(STREAMS, SEED));
+    System.out.printf("replicas behind nginx: at most %d streams open at once%n", client.mostOpen());
+    assertThat(client.mostOpen()).as("streams open at once (the hung-up ones leave early)")
+        .isGreaterThan(STREAMS * 3 / 4);
+    round.assertClientsSawTheirEnd();
+    round.awaitBackendSettled();
+    round.print("measured");
+    assertThat(round.gaps(Plan.HANG_UP_BEFORE_FIRST_TOKEN)).as("hang-ups before the first token").isNotEmpty();
+    assertThat(round.gaps(Plan.HANG_UP_AFTER_FIRST_TOKEN)).as("hang-ups after the first token").isNotEmpty();
+    round.assertHangUpsResetWithin(HANG_UP_BOUND);
+
+    // Both replicas took a share, and every stream was counted by exactly one of them.
+    long[] after = awaitReplicaCounts(WARM_UP_STREAMS + STREAMS);
+    List<Long> shares = IntStream.range(0, replicas.size()).mapToObj(r -> after[r] - before[r]).toList();
+    System.out.printf("replica shares of the measured round: %s%n", shares);
+    assertThat(shares).allSatisfy(share -> assertThat(share).as("each replica's share").isGreaterThan(STREAMS / 5));
+
+    // During a long silent prefill no byte flows, so no failed write can tell nginx the client left: only its
+    // watching the client connection (proxy_ignore_client_abort off) lets the backend stop before the prefill ends.
+    simulator.script().prefillDelay(SILENT_PREFILL);
+    Plan[] silentPlans = new Plan[SILENT_STREAMS];
+    Arrays.fill(silentPlans, Plan.HANG_UP_BEFORE_FIRST_TOKEN);
+    Round silent = run(SILENT_FIRST_ID, silentPlans);
+    silent.awaitBackendSettled();
+    silent.print("hang-ups during a " + SILENT_PREFILL.toSeconds() + " s silent prefill");
+    silent.assertHangUpsResetWithin(HANG_UP_BOUND);
+
+    // None lost, none replayed (each round checked one backend request per stream), nothing else reached the backend.
+    int all = WARM_UP_STREAMS + STREAMS + SILENT_STREAMS;
+    assertThat(arrivals.unmatched()).isEmpty();
+    assertThat(simulator.log().byPath(CHAT)).hasSize(all);
+    awaitReplicaCounts(all);
+    await("no request left active on a replica").atMost(Duration.ofSeconds(5))
+        .until(() -> replicas.stream().allMatch(r -> r.server().activeRequests() == 0));
+  }
+
+  /** The simulator, the replicas on one shared models file, nginx running the rendered example, and the client. */
+  private void start() throws Exception {
     Path binary = NginxRunner.requireOrSkip();
     Path dir = freshDirectory(WORK_DIR);
     NginxExample example = NginxExample.load();
-    String host = example.serverName();
+    host = example.serverName();
     startSimulator();
     Path models = dir.resolve("models.yaml");
     Files.writeString(models, "models:\n- name: " + ALIAS + ":latest\n  from: qwen/qwen3-4b:latest\n");
@@ -109,66 +165,39 @@ class ReplicasBehindNginxIT {
     int port = NginxRunner.freePort();
     nginx = NginxRunner.start(binary, dir.resolve("nginx"), example.render(port,
         replicas.stream().map(r -> r.server().port()).toList()), port);
-
-    assertHostGuardHoldsBehindNginx(port);
-
     arrivals = new ArrivalWatch(List.of(simulator.log()), CHAT);
     client = new ChatStreams(STREAMS + 16);
-    // A cold JVM runs the first requests interpreted while it compiles, and on a busy 2-core machine that held the
-    // first hang-ups back for seconds: one smaller round first, with the same mix, whose figures are only printed.
-    Round warmUp = run(WARM_UP_FIRST_ID, WARM_UP_STREAMS, SEED + 1, host, port);
-    warmUp.awaitBackendSettled();
-    warmUp.print("warm-up (cold JVM, not asserted)");
-    await("the replicas counting the warm-up").atMost(Duration.ofSeconds(5))
-        .until(() -> replicas.stream().mapToLong(Replica::chatRequests).sum() == WARM_UP_STREAMS);
-    long[] before = replicas.stream().mapToLong(Replica::chatRequests).toArray();
-
-    Round round = run(0, STREAMS, SEED, host, port);
-    System.out.printf("replicas behind nginx: at most %d streams open at once%n", client.mostOpen());
-    assertThat(client.mostOpen()).as("streams open at once (the hung-up ones leave early)")
-        .isGreaterThan(STREAMS * 3 / 4);
-    round.assertClientsSawTheirEnd();
-    round.awaitBackendSettled();
-    round.print("measured");
-
-    // None lost, none replayed: the backend got exactly one request per stream, and nothing else.
-    assertThat(arrivals.unmatched()).isEmpty();
-    assertThat(simulator.log().byPath(CHAT)).hasSize(WARM_UP_STREAMS + STREAMS);
-    // Every hang-up was a reset on the backend, not a stream that ran to its end, and reached it within the bound.
-    for (int i : round.hungUp()) {
-      assertThat(round.upstream(i).completed()).as("stream %d was hung up; its backend request must stop", i).isFalse();
-    }
-    assertThat(round.gaps(Plan.HANG_UP_BEFORE_FIRST_TOKEN)).as("hang-ups before the first token").isNotEmpty()
-        .allSatisfy(gap -> assertThat(Duration.ofNanos(gap)).isLessThan(HANG_UP_BOUND));
-    assertThat(round.gaps(Plan.HANG_UP_AFTER_FIRST_TOKEN)).as("hang-ups after the first token").isNotEmpty()
-        .allSatisfy(gap -> assertThat(Duration.ofNanos(gap)).isLessThan(HANG_UP_BOUND));
-
-    // Both replicas took a share, and every stream was counted by exactly one of them.
-    await("the replicas counting every stream").atMost(Duration.ofSeconds(5))
-        .until(() -> replicas.stream().mapToLong(Replica::chatRequests).sum() == WARM_UP_STREAMS + STREAMS);
-    List<Long> shares = IntStream.range(0, replicas.size())
-        .mapToObj(r -> replicas.get(r).chatRequests() - before[r]).toList();
-    System.out.printf("replica shares of the measured round: %s%n", shares);
-    assertThat(shares).allSatisfy(share -> assertThat(share).as("each replica's share").isGreaterThan(STREAMS / 5));
-    await("no request left active on a replica").atMost(Duration.ofSeconds(5))
-        .until(() -> replicas.stream().allMatch(r -> r.server().activeRequests() == 0));
   }
 
-  /**
-   * Starts {@code count} streams spread over {@link #RAMP} (ids from {@code firstId}, plans drawn from {@code seed})
-   * and waits until every client is done.
-   */
-  private Round run(int firstId, int count, long seed, String host, int port) {
+  /** A seeded mix: about {@link #HANG_UP_SHARE} hang up, half of them before the first token, half after it. */
+  private static Plan[] mixedPlans(int count, long seed) {
     Random random = new Random(seed);
     Plan[] plans = new Plan[count];
-    List<Future<Outcome>> running = new ArrayList<>();
-    long started = System.nanoTime();
     for (int i = 0; i < count; i++) {
       plans[i] = random.nextDouble() >= HANG_UP_SHARE ? Plan.READ_TO_END
           : random.nextBoolean() ? Plan.HANG_UP_BEFORE_FIRST_TOKEN : Plan.HANG_UP_AFTER_FIRST_TOKEN;
+    }
+    return plans;
+  }
+
+  /** Waits until the replicas together counted {@code total} chat requests; returns each one's count. */
+  private long[] awaitReplicaCounts(int total) {
+    await("the replicas counting " + total + " chat requests").atMost(Duration.ofSeconds(5))
+        .until(() -> replicas.stream().mapToLong(Replica::chatRequests).sum() == total);
+    return replicas.stream().mapToLong(Replica::chatRequests).toArray();
+  }
+
+  /**
+   * Starts one stream per plan, spread over {@link #RAMP} (ids from {@code firstId}), and waits until every client is
+   * done.
+   */
+  private Round run(int firstId, Plan[] plans) {
+    List<Future<Outcome>> running = new ArrayList<>();
+    long started = System.nanoTime();
+    for (int i = 0; i < plans.length; i++) {
       int id = firstId + i;
-      running.add(client.chat(i * RAMP.toMillis() / count, port, host, "s" + id, body(id, plans[i]), plans[i],
-          arrivals.arrived(id)));
+      running.add(client.chat(i * RAMP.toMillis() / plans.length, nginx.port(), host, "s" + id, body(id, plans[i]),
+          plans[i], arrivals.arrived(id)));
     }
     try {
       Future.all(running).await(45, TimeUnit.SECONDS);
@@ -228,6 +257,17 @@ class ReplicasBehindNginxIT {
               ? upstream(i).completed() : upstream(i).clientClosedNanos() != null));
     }
 
+    /** Every hang-up was a reset on the backend, not a stream that ran to its end, and reached it within the bound. */
+    void assertHangUpsResetWithin(Duration bound) {
+      for (int i : hungUp()) {
+        assertThat(upstream(i).completed()).as("stream %d was hung up; its backend request must stop", firstId + i)
+            .isFalse();
+        assertThat(Duration.ofNanos(upstream(i).clientClosedNanos() - outcomes[i].hangUpNanos))
+            .as("stream %d (%s): client hang-up to the backend seeing the close", firstId + i, plans[i])
+            .isLessThan(bound);
+      }
+    }
+
     RecordedRequest upstream(int i) {
       return arrivals.requestsOf(firstId + i).get(0);
     }
@@ -274,7 +314,8 @@ class ReplicasBehindNginxIT {
    * nginx passes the client's Host on, so a replica on a loopback listener still refuses a name it does not know
    * (DNS rebinding) and accepts the public name it was started with ({@code --allowed-hosts}).
    */
-  private void assertHostGuardHoldsBehindNginx(int port) throws Exception {
+  private void assertHostGuardHoldsBehindNginx() throws Exception {
+    int port = nginx.port();
     HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpResponse<String> local = plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/tags"))
         .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
