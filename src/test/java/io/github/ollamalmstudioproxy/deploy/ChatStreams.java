@@ -49,7 +49,8 @@ final class ChatStreams implements AutoCloseable {
     /** For a hang-up: whether any byte of the answer had arrived when the client closed. */
     boolean bytesBeforeHangUp;
     private long bytes;
-    private final StringBuilder partial = new StringBuilder();
+    /** Bytes of a line not complete yet (a buffer may end inside a line, or inside a UTF-8 character). */
+    private Buffer partial = Buffer.buffer();
   }
 
   private final Vertx vertx;
@@ -66,9 +67,9 @@ final class ChatStreams implements AutoCloseable {
 
   /**
    * POSTs {@code body} to {@code 127.0.0.1:port} with {@code Host: host} and {@code X-Request-Id: id}, {@code delayMs}
-   * from now. With
-   * {@link Plan#HANG_UP_BEFORE_FIRST_TOKEN} the client hangs up once {@code backendHasIt} completes (the backend
-   * received the request); with {@link Plan#HANG_UP_AFTER_FIRST_TOKEN}, as soon as the first line arrived.
+   * from now. With {@link Plan#HANG_UP_BEFORE_FIRST_TOKEN} the client hangs up once {@code backendHasIt} completes
+   * (the backend received the request); with {@link Plan#HANG_UP_AFTER_FIRST_TOKEN}, as soon as the first line
+   * arrived.
    */
   Future<Outcome> chat(long delayMs, int port, String host, String id, String body, Plan plan,
       CompletionStage<?> backendHasIt) {
@@ -127,25 +128,31 @@ final class ChatStreams implements AutoCloseable {
   }
 
   private static void read(Outcome outcome, Buffer buffer) {
-    outcome.partial.append(buffer.toString());
-    int newline;
-    while ((newline = outcome.partial.indexOf("\n")) >= 0) {
-      String line = outcome.partial.substring(0, newline).trim();
-      outcome.partial.delete(0, newline + 1);
-      if (line.isEmpty()) {
-        continue;
+    outcome.partial.appendBuffer(buffer);
+    int start = 0;
+    for (int i = 0; i < outcome.partial.length(); i++) {
+      if (outcome.partial.getByte(i) == '\n') {
+        line(outcome, outcome.partial.getString(start, i, "UTF-8").trim());
+        start = i + 1;
       }
-      outcome.lines++;
-      try {
-        JsonNode json = JSON.readTree(line);
-        outcome.content.append(json.path("message").path("content").asText(""));
-        outcome.done = json.path("done").asBoolean(false);
-        if (json.has("error")) {
-          outcome.error = "error line: " + line;
-        }
-      } catch (IOException e) {
-        outcome.error = "not JSON: " + line;
+    }
+    outcome.partial = outcome.partial.getBuffer(start, outcome.partial.length());
+  }
+
+  private static void line(Outcome outcome, String line) {
+    if (line.isEmpty()) {
+      return;
+    }
+    outcome.lines++;
+    try {
+      JsonNode json = JSON.readTree(line);
+      outcome.content.append(json.path("message").path("content").asText(""));
+      outcome.done = json.path("done").asBoolean(false);
+      if (json.has("error")) {
+        outcome.error = "error line: " + line;
       }
+    } catch (IOException e) {
+      outcome.error = "not JSON: " + line;
     }
   }
 
