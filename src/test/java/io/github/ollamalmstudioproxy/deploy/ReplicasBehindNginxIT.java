@@ -3,6 +3,7 @@ package io.github.ollamalmstudioproxy.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.ollamalmstudioproxy.config.BackendSpec;
 import io.github.ollamalmstudioproxy.config.CommandLineConfig;
 import io.github.ollamalmstudioproxy.config.ListenAddress;
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
@@ -39,9 +40,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two proxy replicas (each a real {@link ProxyServer} on its own port and its own Vert.x, sharing one read-only
- * models file) behind the real nginx running {@code deploy/nginx/ollama-proxy.conf}, in front of one LM Studio
- * simulator: 500 concurrent {@code /api/chat} streams through nginx, a seeded fifth of which hang up before or after
- * their first token.
+ * models file) behind the real nginx running {@code deploy/nginx/ollama-proxy.conf}, in front of three LM Studio
+ * simulators (the same three backends behind each replica): 500 concurrent {@code /api/chat} streams through nginx,
+ * a seeded fifth of which hang up before or after their first token.
  *
  * <p>Every stream is accounted for by what the backend saw: exactly one backend request per stream (none lost, none
  * replayed by nginx), run to its end for the streams read to the end, reset for the ones that hung up, within a
@@ -86,7 +87,8 @@ class ReplicasBehindNginxIT {
   /** Far longer than the bound, so a hang-up that only reached the backend at the first token would fail it. */
   private static final Duration SILENT_PREFILL = Duration.ofSeconds(60);
 
-  private LmStudioSimulator simulator;
+  /** Three backends behind every replica: the streams spread over them by their conversations. */
+  private final List<LmStudioSimulator> simulators = new ArrayList<>();
   private final List<Replica> replicas = new ArrayList<>();
   private NginxRunner nginx;
   private ChatStreams client;
@@ -133,7 +135,7 @@ class ReplicasBehindNginxIT {
 
     // During a long silent prefill no byte flows, so no failed write can tell nginx the client left: only its
     // watching the client connection (proxy_ignore_client_abort off) lets the backend stop before the prefill ends.
-    simulator.script().prefillDelay(SILENT_PREFILL);
+    simulators.forEach(simulator -> simulator.script().prefillDelay(SILENT_PREFILL));
     Plan[] silentPlans = new Plan[SILENT_STREAMS];
     Arrays.fill(silentPlans, Plan.HANG_UP_BEFORE_FIRST_TOKEN);
     Round silent = run(SILENT_FIRST_ID, silentPlans);
@@ -144,7 +146,10 @@ class ReplicasBehindNginxIT {
     // None lost, none replayed (each round checked one backend request per stream), nothing else reached the backend.
     int all = WARM_UP_STREAMS + STREAMS + SILENT_STREAMS;
     assertThat(arrivals.unmatched()).isEmpty();
-    assertThat(simulator.log().byPath(CHAT)).hasSize(all);
+    List<Integer> perBackend = simulators.stream().map(simulator -> simulator.log().byPath(CHAT).size()).toList();
+    System.out.printf("backend shares of all rounds: %s%n", perBackend);
+    assertThat(perBackend.stream().mapToInt(Integer::intValue).sum()).isEqualTo(all);
+    assertThat(perBackend).as("every backend took a share").allSatisfy(n -> assertThat(n).isGreaterThan(all / 10));
     awaitReplicaCounts(all);
     await("no request left active on a replica").atMost(Duration.ofSeconds(5))
         .until(() -> replicas.stream().allMatch(r -> r.server().activeRequests() == 0));
@@ -165,7 +170,7 @@ class ReplicasBehindNginxIT {
     int port = NginxRunner.freePort();
     nginx = NginxRunner.start(binary, dir.resolve("nginx"), example.render(port,
         replicas.stream().map(r -> r.server().port()).toList()), port);
-    arrivals = new ArrivalWatch(List.of(simulator.log()), CHAT);
+    arrivals = new ArrivalWatch(simulators.stream().map(LmStudioSimulator::log).toList(), CHAT);
     client = new ChatStreams(STREAMS + 16);
   }
 
@@ -348,18 +353,23 @@ class ReplicasBehindNginxIT {
   }
 
   private void startSimulator() {
-    simulator = LmStudioSimulator.start(SimulatorOptions.defaults());
-    simulator.script()
-        .tokens(IntStream.range(0, HUNG_UP_TOKENS).mapToObj(k -> " t" + k).toList())
-        .tokenInterval(TOKEN_INTERVAL)
-        .prefillDelay(PREFILL);
+    for (int i = 0; i < 3; i++) {
+      LmStudioSimulator simulator = LmStudioSimulator.start(SimulatorOptions.defaults());
+      simulators.add(simulator);
+      simulator.script()
+          .tokens(IntStream.range(0, HUNG_UP_TOKENS).mapToObj(k -> " t" + k).toList())
+          .tokenInterval(TOKEN_INTERVAL)
+          .prefillDelay(PREFILL)
+          // Capacity is not what this test is about: each backend takes as many streams as routing sends it.
+          .parallel(1000);
+    }
   }
 
   private Replica startReplica(String publicName, Path models) throws Exception {
     ProxyConfig config = CommandLineConfig.parse(new String[] {"--allowed-hosts", publicName,
             "--models-file", models.toString()}, Map.of())
         .withListen(new ListenAddress("127.0.0.1", 0))
-        .withBackend(URI.create(simulator.baseUrl()));
+        .withBackends(simulators.stream().map(simulator -> BackendSpec.of(URI.create(simulator.baseUrl()))).toList());
     Vertx vertx = Vertx.vertx();
     try {
       return new Replica(vertx, ProxyServer.start(vertx, config).await(10, TimeUnit.SECONDS));
@@ -398,8 +408,6 @@ class ReplicasBehindNginxIT {
       }
       replica.vertx().close();
     }
-    if (simulator != null) {
-      simulator.close();
-    }
+    simulators.forEach(LmStudioSimulator::close);
   }
 }
