@@ -6,6 +6,8 @@ import io.github.ollamalmstudioproxy.support.ProxyHarness;
 import io.github.ollamalmstudioproxy.support.RawHttp;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -43,8 +45,12 @@ class AdmissionQueueIT {
         Awaitility.await().atMost(Duration.ofSeconds(5))
             .until(() -> harness.get("/metrics").body().contains("ollama_proxy_queued_requests 1.0"));
         assertThat(running.readUntil("\"done\":true")).contains("\"done\":true");
-        assertThat(waits.readUntil("\"done\":true")).as("the queued request is served once the slot frees")
-            .contains("\"done\":true");
+        String waited = waits.readUntil("\"done\":true");
+        assertThat(waited).as("the queued request is served once the slot frees").contains("\"done\":true");
+        Matcher load = Pattern.compile("\"load_duration\":(\\d+)").matcher(waited);
+        assertThat(load.find()).isTrue();
+        assertThat(Long.parseLong(load.group(1))).as("its time in the queue is part of load_duration, as Ollama's"
+            + " scheduler wait is").isGreaterThan(Duration.ofMillis(500).toNanos());
         assertThat(harness.simulator().log().byPath("/v1/chat/completions"))
             .as("the request that left the queue never reached the backend")
             .noneMatch(r -> r.body().contains("leaves"));
