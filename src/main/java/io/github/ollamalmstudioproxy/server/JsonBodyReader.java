@@ -7,6 +7,7 @@ import io.github.ollamalmstudioproxy.backend.BoundedBody;
 import io.github.ollamalmstudioproxy.backend.ClientGoneException;
 import io.github.ollamalmstudioproxy.ollama.Json;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
+import io.github.ollamalmstudioproxy.upstream.RefusalLog;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -2,7 +2,6 @@ package io.github.ollamalmstudioproxy.server;
 
 import io.github.ollamalmstudioproxy.catalog.alias.AliasStore;
 import io.github.ollamalmstudioproxy.config.Durations;
-import io.github.ollamalmstudioproxy.config.BackendSpec;
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
@@ -10,6 +9,7 @@ import io.github.ollamalmstudioproxy.server.RequestScope.ErrorShape;
 import io.github.ollamalmstudioproxy.server.Routes.Trait;
 import io.github.ollamalmstudioproxy.upstream.Backend;
 import io.github.ollamalmstudioproxy.upstream.Fleet;
+import io.github.ollamalmstudioproxy.upstream.RefusalLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -60,15 +60,13 @@ public final class ProxyServer {
     this.vertx = vertx;
     this.fleet = fleet;
     this.metrics = metrics;
-    // The proxy's own bound over all backends: every backend's slots and the whole queue. Each backend's own cap and
-    // the queue refuse first; this stops what has no backend to count against (a flood of bare passthrough calls).
-    this.admission = new Admission(totalAdmission(config));
+    this.admission = new Admission(Fleet.totalAdmission(config));
     this.bodyTimeout = config.bodyTimeout();
     this.requestTimeout = config.requestTimeout();
     this.connections = new ClientConnections(vertx, config.headerTimeout(), config.bodyTimeout(),
         config.keepAliveTimeout(), FdHeadroom.ofThisProcess());
     this.bodyGate = new BodyGate(config.maxBodyBytes());
-    this.refusals = new RefusalLog(vertx, RefusalLog.WINDOW, config.maxInFlight());
+    this.refusals = fleet.refusals();
     this.gate = new RequestGate(HostPolicy.forListener(config.listen().isLoopback(), config.allowedHosts()),
         new CorsPolicy(config.origins()), config.apiKey());
     JsonBodyReader bodies = new JsonBodyReader(config.maxBodyBytes(), config.logBodies(),
@@ -227,14 +225,6 @@ public final class ProxyServer {
     } catch (RuntimeException e) {
       Replies.fail(scope, e);
     }
-  }
-
-  private static int totalAdmission(ProxyConfig config) {
-    long total = config.queueLength();
-    for (BackendSpec spec : config.backends()) {
-      total += spec.maxInFlight() != null ? spec.maxInFlight() : config.maxInFlight();
-    }
-    return (int) Math.min(Integer.MAX_VALUE, total);
   }
 
   /** Takes a slot of {@code --max-in-flight} for the request; false (and counted in the log) when all are taken. */

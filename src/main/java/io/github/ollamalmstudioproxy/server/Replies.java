@@ -7,6 +7,7 @@ import io.github.ollamalmstudioproxy.ollama.Json;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.server.RequestScope.ErrorShape;
 import io.github.ollamalmstudioproxy.translate.anthropic.AnthropicErrors;
+import io.github.ollamalmstudioproxy.upstream.Refused;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -118,6 +119,8 @@ final class Replies {
     }
     if (cause instanceof Busy) {
       error(scope, 503, Admission.BUSY);
+    } else if (cause instanceof Refused refused) {
+      error(scope, 503, refused.getMessage());
     } else if (cause instanceof OllamaError e) {
       // One line per failed request: a client's mistake is news, a backend that fails us is a warning.
       // The path and the message (which can quote a model name or the backend's words) are escaped.

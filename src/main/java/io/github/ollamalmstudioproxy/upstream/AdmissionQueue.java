@@ -3,7 +3,6 @@ package io.github.ollamalmstudioproxy.upstream;
 import io.github.ollamalmstudioproxy.backend.ClientGoneException;
 import io.github.ollamalmstudioproxy.config.Durations;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
-import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -29,15 +28,17 @@ final class AdmissionQueue {
   private final int maxLength;
   private final Duration timeout;
   private final ProxyMetrics metrics;
+  private final RefusalLog refusals;
   private final Map<String, ArrayDeque<Waiter>> byModel = new HashMap<>();
   private int length;
   private long sequence;
 
-  AdmissionQueue(Vertx vertx, int maxLength, Duration timeout, ProxyMetrics metrics) {
+  AdmissionQueue(Vertx vertx, int maxLength, Duration timeout, ProxyMetrics metrics, RefusalLog refusals) {
     this.vertx = vertx;
     this.maxLength = maxLength;
     this.timeout = timeout;
     this.metrics = metrics;
+    this.refusals = refusals;
   }
 
   private final class Waiter {
@@ -70,7 +71,8 @@ final class AdmissionQueue {
     Waiter waiter;
     synchronized (this) {
       if (length >= maxLength) {
-        return Future.failedFuture(busy());
+        return Future.failedFuture(busy(caller, "every backend with " + modelKey + " is full and --queue-length "
+            + maxLength + " requests wait already"));
       }
       waiter = new Waiter(key(modelKey), backends, again ? -(++sequence) : ++sequence);
       ArrayDeque<Waiter> queue = byModel.computeIfAbsent(waiter.model, k -> new ArrayDeque<>());
@@ -84,7 +86,9 @@ final class AdmissionQueue {
     metrics.queueEntered();
     waiter.timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
       if (leave(waiter)) {
-        waiter.woken.tryFail(new OllamaError(503, "server busy, please try again.  no backend slot freed within "
+        refusals.refused(caller.id(), "waited " + Durations.format(timeout) + " (--queue-timeout) for a backend with "
+            + modelKey);
+        waiter.woken.tryFail(new Refused("server busy, please try again.  no backend slot freed within "
             + Durations.format(timeout) + " (--queue-timeout)"));
       }
     });
@@ -148,8 +152,10 @@ final class AdmissionQueue {
     return length;
   }
 
-  static OllamaError busy() {
-    return new OllamaError(503, BUSY);
+  /** The 503 of a full house, logged as part of a burst of them. */
+  Refused busy(Caller caller, String why) {
+    refusals.refused(caller.id(), why);
+    return new Refused(BUSY);
   }
 
   private static String key(String modelKey) {

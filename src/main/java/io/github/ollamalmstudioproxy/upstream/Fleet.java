@@ -40,6 +40,7 @@ public final class Fleet {
 
   private final List<Backend> backends;
   private final AdmissionQueue queue;
+  private final RefusalLog refusals;
   private final ProxyMetrics metrics;
   private final Route.Slots slots = new FleetSlots();
   private final Probes probes;
@@ -63,7 +64,8 @@ public final class Fleet {
     this.backends = List.copyOf(backends);
     this.vertx = vertx;
     this.metrics = metrics;
-    this.queue = new AdmissionQueue(vertx, config.queueLength(), config.queueTimeout(), metrics);
+    this.refusals = new RefusalLog(vertx, RefusalLog.WINDOW, totalAdmission(config));
+    this.queue = new AdmissionQueue(vertx, config.queueLength(), config.queueTimeout(), metrics, refusals);
     this.probes = new Probes(vertx, this.backends, config.probeInterval());
   }
 
@@ -292,7 +294,7 @@ public final class Fleet {
       }
     }
     if (queue.disabled()) {
-      return Future.failedFuture(AdmissionQueue.busy());
+      return Future.failedFuture(queue.busy(caller, "every backend with " + name + " is full (--queue-length 0)"));
     }
     Set<String> names = new HashSet<>();
     order.forEach(t -> names.add(t.backend().name()));
@@ -319,6 +321,23 @@ public final class Fleet {
     });
   }
 
+  /**
+   * The proxy's own bound over all backends: every backend's slots and the whole queue. Each backend's cap and the
+   * queue refuse first; this one stops what has no backend to count against (a flood of bare passthrough calls).
+   */
+  public static int totalAdmission(ProxyConfig config) {
+    long total = config.queueLength();
+    for (BackendSpec spec : config.backends()) {
+      total += spec.maxInFlight() != null ? spec.maxInFlight() : config.maxInFlight();
+    }
+    return (int) Math.min(Integer.MAX_VALUE, total);
+  }
+
+  /** Where refusals for a busy proxy are logged, a burst at a time (the queue's, the server's and the bodies'). */
+  public RefusalLog refusals() {
+    return refusals;
+  }
+
   /** Requests waiting in the queue now. */
   public int queued() {
     return queue.length();
@@ -326,6 +345,7 @@ public final class Fleet {
 
   public Future<Void> close() {
     probes.stop();
+    refusals.close();
     return Future.join(backends.stream().map(Backend::close).toList()).mapEmpty();
   }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.ollamalmstudioproxy.backend.ClientGoneException;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
-import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -18,6 +17,10 @@ import org.junit.jupiter.api.Test;
 
 class AdmissionQueueTest {
   private final Vertx vertx = Vertx.vertx();
+
+  private RefusalLog refusals() {
+    return new RefusalLog(vertx, RefusalLog.WINDOW, 1);
+  }
 
   @AfterEach
   void close() throws Exception {
@@ -65,12 +68,12 @@ class AdmissionQueueTest {
 
   @Test
   void waitersOfAModelAreWokenInOrderAndPastTheLengthTheBusyAnswerComesAtOnce() {
-    AdmissionQueue queue = new AdmissionQueue(vertx, 2, Duration.ofSeconds(30), new ProxyMetrics());
+    AdmissionQueue queue = new AdmissionQueue(vertx, 2, Duration.ofSeconds(30), new ProxyMetrics(), refusals());
     Future<Void> first = queue.await("m", Set.of("a"), new TestCaller(), false);
     Future<Void> second = queue.await("m", Set.of("a"), new TestCaller(), false);
     Future<Void> third = queue.await("m", Set.of("a"), new TestCaller(), false);
     assertThat(third.failed()).isTrue();
-    assertThat(third.cause()).isInstanceOf(OllamaError.class).hasMessage(AdmissionQueue.BUSY);
+    assertThat(third.cause()).isInstanceOf(Refused.class).hasMessage(AdmissionQueue.BUSY);
 
     queue.released("a", "m");
     assertThat(first.succeeded()).isTrue();
@@ -82,7 +85,7 @@ class AdmissionQueueTest {
 
   @Test
   void aFreedSlotWakesTheOldestWaiterThatCanUseItsBackendWhateverItsModel() {
-    AdmissionQueue queue = new AdmissionQueue(vertx, 10, Duration.ofSeconds(30), new ProxyMetrics());
+    AdmissionQueue queue = new AdmissionQueue(vertx, 10, Duration.ofSeconds(30), new ProxyMetrics(), refusals());
     Future<Void> elsewhere = queue.await("x", Set.of("b"), new TestCaller(), false);
     Future<Void> here = queue.await("y", Set.of("a", "b"), new TestCaller(), false);
     queue.released("a", "m");
@@ -92,7 +95,7 @@ class AdmissionQueueTest {
 
   @Test
   void aWaiterThatLostItsSlotKeepsTheHead() {
-    AdmissionQueue queue = new AdmissionQueue(vertx, 10, Duration.ofSeconds(30), new ProxyMetrics());
+    AdmissionQueue queue = new AdmissionQueue(vertx, 10, Duration.ofSeconds(30), new ProxyMetrics(), refusals());
     Future<Void> newer = queue.await("m", Set.of("a"), new TestCaller(), false);
     Future<Void> again = queue.await("m", Set.of("a"), new TestCaller(), true);
     queue.released("a", "m");
@@ -102,7 +105,7 @@ class AdmissionQueueTest {
 
   @Test
   void aHangUpLeavesAtOnceAndTheTimeoutAnswersTheBusyError() {
-    AdmissionQueue queue = new AdmissionQueue(vertx, 10, Duration.ofMillis(200), new ProxyMetrics());
+    AdmissionQueue queue = new AdmissionQueue(vertx, 10, Duration.ofMillis(200), new ProxyMetrics(), refusals());
     TestCaller leaving = new TestCaller();
     Future<Void> left = queue.await("m", Set.of("a"), leaving, false);
     Future<Void> timesOut = queue.await("m", Set.of("a"), new TestCaller(), false);
@@ -111,9 +114,8 @@ class AdmissionQueueTest {
     assertThat(left.cause()).isInstanceOf(ClientGoneException.class);
     assertThat(queue.length()).isEqualTo(1);
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(timesOut::isComplete);
-    assertThat(timesOut.cause()).isInstanceOf(OllamaError.class)
+    assertThat(timesOut.cause()).isInstanceOf(Refused.class)
         .hasMessageContaining("server busy, please try again.").hasMessageContaining("--queue-timeout");
-    assertThat(((OllamaError) timesOut.cause()).status()).isEqualTo(503);
     assertThat(queue.length()).isZero();
   }
 }

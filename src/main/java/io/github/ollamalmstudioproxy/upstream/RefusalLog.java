@@ -1,4 +1,4 @@
-package io.github.ollamalmstudioproxy.server;
+package io.github.ollamalmstudioproxy.upstream;
 
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -8,13 +8,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The log of refusals for a busy server ({@code --max-in-flight}, {@code --max-body-memory}): under load they come by the thousand a second, so only the first of a
+ * The log of refusals for a busy server (the proxy's own cap, {@code --max-body-memory}, a full or timed-out backend
+ * queue): under load they come by the thousand a second, so only the first of a
  * burst gets its own line, and the rest are summed up once per window ("refused 73012 more requests in the last
  * 10 s"). A window with no refusal closes the burst; the next refusal is news again. Each refusal is still in the
  * access log (503) and the metrics.
  */
-final class RefusalLog {
-  static final Duration WINDOW = Duration.ofSeconds(10);
+public final class RefusalLog {
+  public static final Duration WINDOW = Duration.ofSeconds(10);
   private static final Logger log = LoggerFactory.getLogger(RefusalLog.class);
 
   private final Vertx vertx;
@@ -24,19 +25,20 @@ final class RefusalLog {
   private final AtomicBoolean burst = new AtomicBoolean();
   private volatile long timer = -1;
 
-  RefusalLog(Vertx vertx, Duration window, int maxInFlight) {
+  public RefusalLog(Vertx vertx, Duration window, int maxInFlight) {
     this.vertx = vertx;
     this.windowMillis = Math.max(1, window.toMillis());
     this.maxInFlight = maxInFlight;
   }
 
   /** One request refused with 503 because {@code inFlight} requests hold every slot. */
-  void refused(String requestId, int inFlight) {
-    refused(requestId, inFlight + " requests in flight (--max-in-flight " + maxInFlight + ")");
+  public void refused(String requestId, int inFlight) {
+    refused(requestId, inFlight + " requests in flight (the proxy's cap: " + maxInFlight
+        + ", every backend's --max-in-flight and the --queue-length)");
   }
 
   /** One request refused with 503 as the server is busy, {@code why} saying which limit was reached. */
-  void refused(String requestId, String why) {
+  public void refused(String requestId, String why) {
     if (burst.compareAndSet(false, true)) {
       log.warn("{} refused: {}; further refusals are summed up every {}", requestId, why, window());
       timer = vertx.setTimer(windowMillis, t -> summarise());
@@ -46,7 +48,7 @@ final class RefusalLog {
   }
 
   /** Logs what is still counted (at shutdown). */
-  void close() {
+  public void close() {
     long id = timer;
     if (id >= 0) {
       vertx.cancelTimer(id);
@@ -70,8 +72,8 @@ final class RefusalLog {
   private boolean report() {
     long count = pending.getAndSet(0);
     if (count > 0) {
-      log.warn("refused {} more request(s) in the last {}: the server was busy (--max-in-flight {} requests in"
-          + " flight, or --max-body-memory of request bodies)", count, window(), maxInFlight);
+      log.warn("refused {} more request(s) in the last {}: the server was busy ({} requests in flight, a full or"
+          + " timed-out backend queue, or --max-body-memory of request bodies)", count, window(), maxInFlight);
     }
     return count > 0;
   }

@@ -1,4 +1,4 @@
-package io.github.ollamalmstudioproxy.server;
+package io.github.ollamalmstudioproxy.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,7 +27,7 @@ class RefusalLogTest {
         refusals.refused("r" + i, 8);
       }
       assertThat(lines(logs)).hasSize(1).first().asString()
-          .startsWith("WARN").contains("r0 refused: 8 requests in flight (--max-in-flight 8)");
+          .startsWith("WARN").contains("r0 refused: 8 requests in flight (the proxy's cap: 8");
 
       await().atMost(Duration.ofSeconds(3)).until(() -> lines(logs).size() == 2);
       assertThat(lines(logs).get(1)).contains("refused 9999 more request(s) in the last 300 ms");
