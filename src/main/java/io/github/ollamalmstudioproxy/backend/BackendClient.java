@@ -2,6 +2,7 @@ package io.github.ollamalmstudioproxy.backend;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -159,7 +160,21 @@ public final class BackendClient {
       // (a client hang-up resets its backend request on purpose) at ERROR.
       request.exceptionHandler(e -> log.debug("backend request {}: {}", pathAndQuery, e.toString()));
       return request;
-    });
+    }).recover(BackendClient::noConnection);
+  }
+
+  /**
+   * Vert.x fails a request it could not get a connection for within the request's connect timeout (a new connection
+   * not made, or none free in the pool) with a bare {@link TimeoutException}, which would read as the backend's
+   * silence: it is the connect timeout, and is worded so.
+   */
+  static Future<HttpClientRequest> noConnection(Throwable cause) {
+    if (cause instanceof TimeoutException) {
+      ConnectTimeoutException timeout = new ConnectTimeoutException("no connection to the backend in time");
+      timeout.initCause(cause);
+      return Future.failedFuture(timeout);
+    }
+    return Future.failedFuture(cause);
   }
 
   private static void quietConnection(HttpConnection connection) {

@@ -17,6 +17,22 @@ import org.junit.jupiter.api.Test;
 class TransportFailuresTest {
   private final TransportFailures failures = new TransportFailures(URI.create("http://lm.example:1234"));
 
+  /**
+   * Vert.x fails a request that got no connection within its connect timeout (none made in time, or none free in the
+   * pool under a burst) with a bare TimeoutException; it must read as the connect timeout, not as the backend's
+   * silence before its first byte (seen with 1,000 streams on a loaded machine: "did not answer in time
+   * (--first-byte-timeout)" with that timeout at 10 minutes and the burst under one).
+   */
+  @Test
+  void noConnectionInTimeIsTheConnectTimeoutNotTheFirstByteTimeout() {
+    Throwable mapped = BackendClient.noConnection(new TimeoutException("The timeout of 5000 ms has been exceeded"))
+        .cause();
+    assertThat(failures.message(mapped)).contains("no connection within the connect timeout (--connect-timeout)");
+    assertThat(failures.status(mapped)).isEqualTo(failures.status(new ConnectTimeoutException("connect")));
+    Throwable other = new ConnectException("refused");
+    assertThat(BackendClient.noConnection(other).cause()).isSameAs(other);
+  }
+
   @Test
   void eachFailureSaysWhatFailed() {
     assertThat(failures.message(new ConnectException("Connection refused: /10.0.0.1:1234")))
