@@ -1,16 +1,20 @@
 package io.github.ollamalmstudioproxy.bench.sidebyside;
 
 import io.github.ollamalmstudioproxy.simulator.LmStudioSimulator;
+import io.github.ollamalmstudioproxy.simulator.RecordedRequest;
 import io.github.ollamalmstudioproxy.simulator.SimulatorOptions;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Section 8, several backends behind one endpoint: N simultaneous {@code /api/chat} streams, each its own
@@ -31,6 +35,7 @@ final class FleetPhase {
   private static final List<String> PROXY_ARGS = List.of("--max-in-flight", "2048");
   private static final String DECISION = "ollama_proxy_routing_decision_seconds";
   private static final String ROUTED = "ollama_proxy_routed_requests_total";
+  private static final Pattern CONVERSATION = Pattern.compile("Conversation (\\d+):");
 
   private final BenchRun run;
   private final long started = System.nanoTime();
@@ -43,8 +48,19 @@ final class FleetPhase {
   /** One way to reach the simulators: a proxy (null for direct), its port, the path and the answer's framing. */
   private record Setup(String label, ProxyProcess proxy, int port, String path, boolean sse) {}
 
-  /** What one burst gave: streams that completed correctly, their times, and a few examples of what went wrong. */
-  private record Burst(int ok, long wallNanos, Stats ttft, Stats stream, List<String> errors) {}
+  /**
+   * What one burst gave: streams that completed correctly, their times, when each correct one was sent (by its
+   * conversation number), and a few examples of what went wrong.
+   */
+  private record Burst(int ok, long wallNanos, Stats ttft, Stats stream, Map<Integer, Long> sent,
+      List<String> errors) {}
+
+  /**
+   * What the simulators saw of a burst: the streams each served; from a stream's sending to its arrival at a
+   * simulator (the simulators share the client's clock), i.e. what the proxy spent before the backend had the
+   * request; and the other requests they got meanwhile (the proxy's model-list fetches and probes).
+   */
+  private record Served(int[] streams, Stats toBackend, int otherRequests) {}
 
   void run() throws IOException {
     int n = run.options.fleetStreams();
@@ -83,7 +99,7 @@ final class FleetPhase {
         burst(setup, Math.min(n, 100), expected); // JIT, connections to every backend, every catalog fetched
       }
     }
-    counts(sims);
+    served(sims, Map.of());
     Map<String, MetricsScrape> before = new LinkedHashMap<>();
     for (Setup setup : setups) {
       if (setup.proxy() != null) {
@@ -105,7 +121,7 @@ final class FleetPhase {
         Setup setup = setups.get((k + round - 1) % setups.size());
         ProcStats cpuBefore = setup.proxy() == null ? null : setup.proxy().stats();
         Burst burst = burst(setup, n, expected);
-        int[] served = counts(sims);
+        Served served = served(sims, burst.sent());
         String label = setup.label() + ", round " + round;
         Map<String, Object> figures = figures(burst, served);
         if (burst.ok() != n) {
@@ -123,10 +139,12 @@ final class FleetPhase {
         run.report.row(SECTION, String.format("%d streams, %s", n, label),
             String.format("TTFT p50 %.2f ms, p99 %.2f ms", burst.ttft().p50() / 1e6, burst.ttft().p99() / 1e6),
             setup.proxy() == null ? null : "all correct", setup.proxy() == null ? null : burst.ok() == n,
-            String.format("%d/%d correct; mean stream %.0f ms (%s), all done in %.2f s%s", burst.ok(), n,
-                burst.stream().mean() / 1e6, ideal, burst.wallNanos() / 1e9, cpu));
+            String.format("%d/%d correct; mean stream %.0f ms (%s), all done in %.2f s; sent → at the backend p50"
+                + " %.2f ms, p99 %.2f ms%s; %d other requests reached the simulators meanwhile", burst.ok(), n,
+                burst.stream().mean() / 1e6, ideal, burst.wallNanos() / 1e9, served.toBackend().p50() / 1e6,
+                served.toBackend().p99() / 1e6, cpu, served.otherRequests()));
         if (setup.label().contains("3 backends")) {
-          run.report.row(SECTION, "share of each backend, " + label, shares(served), null, null,
+          run.report.row(SECTION, "share of each backend, " + label, shares(served.streams()), null, null,
               "streams each simulator served, from its own request log");
         }
         bursts.put(setup.label(), burst);
@@ -181,13 +199,15 @@ final class FleetPhase {
     return figures;
   }
 
-  private static Map<String, Object> figures(Burst burst, int[] served) {
+  private static Map<String, Object> figures(Burst burst, Served served) {
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("ok", burst.ok());
     figures.put("wall_seconds", burst.wallNanos() / 1e9);
     figures.put("ttft", burst.ttft().toMillis());
     figures.put("stream", burst.stream().toMillis());
-    figures.put("served_by_simulator", served);
+    figures.put("served_by_simulator", served.streams());
+    figures.put("sent_to_backend", served.toBackend().toMillis());
+    figures.put("other_requests_at_simulators", served.otherRequests());
     return figures;
   }
 
@@ -204,14 +224,27 @@ final class FleetPhase {
     return text.toString();
   }
 
-  /** Chat requests each simulator received since the last call, which forgets them. */
-  private static int[] counts(List<LmStudioSimulator> sims) {
-    int[] served = new int[sims.size()];
+  /** What the simulators received since the last call, which forgets it; {@code sent} as in {@link Burst}. */
+  private static Served served(List<LmStudioSimulator> sims, Map<Integer, Long> sent) {
+    int[] streams = new int[sims.size()];
+    Stats.Samples toBackend = new Stats.Samples();
+    int other = 0;
     for (int i = 0; i < sims.size(); i++) {
-      served[i] = sims.get(i).log().byPath(BenchRun.V1_CHAT).size();
+      for (RecordedRequest r : sims.get(i).log().all()) {
+        if (!r.pathOnly().equals(BenchRun.V1_CHAT)) {
+          other++;
+          continue;
+        }
+        streams[i]++;
+        Matcher m = CONVERSATION.matcher(r.body());
+        Long at = m.find() ? sent.get(Integer.parseInt(m.group(1))) : null;
+        if (at != null) {
+          toBackend.add(r.receivedNanos() - at);
+        }
+      }
       sims.get(i).log().clear();
     }
-    return served;
+    return new Served(streams, toBackend.stats(), other);
   }
 
   private ProxyProcess start(LmStudioSimulator first, List<String> args, String log) throws IOException {
@@ -230,24 +263,27 @@ final class FleetPhase {
     return String.join("", tokens);
   }
 
-  /** A conversation of its own: the first user message is what the proxy's affinity hashes. */
-  private Buffer conversation() {
+  /** Conversation {@code id}: its first user message is what the proxy's affinity hashes. */
+  private static Buffer conversation(int id) {
     return Buffer.buffer("{\"model\":\"" + BenchRun.MODEL + "\",\"stream\":true,\"messages\":[{\"role\":\"user\","
-        + "\"content\":\"Conversation " + (++conversations) + ": say something.\"}]}");
+        + "\"content\":\"Conversation " + id + ": say something.\"}]}");
   }
 
   private Burst burst(Setup setup, int n, String expected) {
     long start = System.nanoTime();
+    int first = conversations + 1;
     List<Future<StreamResult>> futures = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      futures.add(run.client.stream(setup.port(), setup.path(), conversation(), setup.sse(), 0));
+      futures.add(run.client.stream(setup.port(), setup.path(), conversation(++conversations), setup.sse(), 0));
     }
+    Map<Integer, Long> sent = new HashMap<>();
     Stats.Samples ttft = new Stats.Samples();
     Stats.Samples stream = new Stats.Samples();
     List<String> errors = new ArrayList<>();
     // One deadline for the whole burst: ten ideal streams and 10 s (30 s in the full run, 14 s in the quick one).
     long deadline = start + 10_000_000_000L + 10 * run.options.fleetTokens() * INTERVAL.toNanos();
-    for (Future<StreamResult> f : futures) {
+    for (int i = 0; i < n; i++) {
+      Future<StreamResult> f = futures.get(i);
       StreamResult r;
       long left = deadline - System.nanoTime();
       if (left <= 0 && !f.isComplete()) {
@@ -265,12 +301,13 @@ final class FleetPhase {
         continue;
       }
       if (r.correct(expected)) {
+        sent.put(first + i, r.sendNanos);
         ttft.add(r.firstTokenNanos());
         stream.add(r.arrivals.get(r.arrivals.size() - 1) - r.sendNanos);
       } else if (errors.size() < 3) {
         errors.add(r.describe(expected));
       }
     }
-    return new Burst(ttft.size(), System.nanoTime() - start, ttft.stats(), stream.stats(), errors);
+    return new Burst(ttft.size(), System.nanoTime() - start, ttft.stats(), stream.stats(), sent, errors);
   }
 }
