@@ -35,6 +35,7 @@ final class FleetPhase {
   private static final List<String> PROXY_ARGS = List.of("--max-in-flight", "2048");
   private static final String DECISION = "ollama_proxy_routing_decision_seconds";
   private static final String ROUTED = "ollama_proxy_routed_requests_total";
+  private static final String TTFT = "ollama_proxy_time_to_first_token_seconds";
   private static final Pattern CONVERSATION = Pattern.compile("Conversation (\\d+):");
 
   private final BenchRun run;
@@ -120,6 +121,7 @@ final class FleetPhase {
         // The order turns each round, so no setup always follows the same one.
         Setup setup = setups.get((k + round - 1) % setups.size());
         ProcStats cpuBefore = setup.proxy() == null ? null : setup.proxy().stats();
+        MetricsScrape metricsBefore = setup.proxy() == null ? null : MetricsScrape.of(setup.port());
         Burst burst = burst(setup, n, expected);
         Served served = served(sims, burst.sent());
         String label = setup.label() + ", round " + round;
@@ -133,8 +135,14 @@ final class FleetPhase {
           double seconds = setup.proxy().stats().cpuSecondsSince(cpuBefore);
           double perThousand = seconds / (burst.ok() * (double) tokens / 1000.0);
           figures.put("cpu_seconds_per_1000_chunks", perThousand);
-          cpu = String.format("; proxy CPU %.3f s per 1,000 chunks (%.2f s for %d chunks)", perThousand, seconds,
-              burst.ok() * tokens);
+          MetricsScrape metricsAfter = MetricsScrape.of(setup.port());
+          double proxyTtft = mean(metricsBefore, metricsAfter, TTFT);
+          double decisionMean = mean(metricsBefore, metricsAfter, DECISION);
+          figures.put("proxy_ttft_mean_ms", proxyTtft * 1e3);
+          figures.put("routing_decision_mean_us", decisionMean * 1e6);
+          cpu = String.format("; the proxy's own TTFT (request in → first token out) mean %.2f ms, its routing"
+              + " decision mean %.1f µs; proxy CPU %.3f s per 1,000 chunks (%.2f s for %d chunks)", proxyTtft * 1e3,
+              decisionMean * 1e6, perThousand, seconds, burst.ok() * tokens);
         }
         run.report.row(SECTION, String.format("%d streams, %s", n, label),
             String.format("TTFT p50 %.2f ms, p99 %.2f ms", burst.ttft().p50() / 1e6, burst.ttft().p99() / 1e6),
@@ -197,6 +205,12 @@ final class FleetPhase {
     figures.put("reasons", reasons);
     figures.put("peak_rss_mb", setup.proxy().stats().peakRssKb() / 1024.0);
     return figures;
+  }
+
+  /** The mean of what a timer recorded between two scrapes, in seconds (0 when it recorded nothing). */
+  private static double mean(MetricsScrape before, MetricsScrape after, String timer) {
+    double count = after.value(timer + "_count") - before.value(timer + "_count");
+    return count == 0 ? 0 : (after.value(timer + "_sum") - before.value(timer + "_sum")) / count;
   }
 
   private static Map<String, Object> figures(Burst burst, Served served) {
