@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +47,11 @@ final class FleetPhase {
     this.run = run;
   }
 
-  /** One way to reach the simulators: a proxy (null for direct), its port, the path and the answer's framing. */
-  private record Setup(String label, ProxyProcess proxy, int port, String path, boolean sse) {}
+  /**
+   * One way to reach the simulators: a proxy with this many backends (null and 0 for direct), its port, the path
+   * and the answer's framing.
+   */
+  private record Setup(String label, ProxyProcess proxy, int backends, int port, String path, boolean sse) {}
 
   /**
    * What one burst gave: streams that completed correctly, their times, when each correct one was sent (by its
@@ -82,9 +86,9 @@ final class FleetPhase {
       try (ProxyProcess single = start(sims.get(0), PROXY_ARGS, "proxy-fleet-1.log");
           ProxyProcess fleet = start(sims.get(0), fleetArgs, "proxy-fleet-3.log")) {
         measure(sims, expected, List.of(
-            new Setup("simulator direct", null, sims.get(0).port(), BenchRun.V1_CHAT, true),
-            new Setup("proxy, 1 backend", single, single.port(), BenchRun.API_CHAT, false),
-            new Setup("proxy, 3 backends", fleet, fleet.port(), BenchRun.API_CHAT, false)));
+            new Setup("simulator direct", null, 0, sims.get(0).port(), BenchRun.V1_CHAT, true),
+            new Setup("proxy, 1 backend", single, 1, single.port(), BenchRun.API_CHAT, false),
+            new Setup("proxy, " + BACKENDS + " backends", fleet, BACKENDS, fleet.port(), BenchRun.API_CHAT, false)));
       }
     } finally {
       sims.forEach(LmStudioSimulator::close);
@@ -93,8 +97,6 @@ final class FleetPhase {
 
   private void measure(List<LmStudioSimulator> sims, String expected, List<Setup> setups) throws IOException {
     int n = run.options.fleetStreams();
-    int tokens = run.options.fleetTokens();
-    String ideal = String.format("ideal %d ms", tokens * INTERVAL.toMillis());
     for (Setup setup : setups) {
       if (setup.proxy() != null) {
         burst(setup, Math.min(n, 100), expected); // JIT, connections to every backend, every catalog fetched
@@ -117,46 +119,13 @@ final class FleetPhase {
         break;
       }
       Map<String, Burst> bursts = new LinkedHashMap<>();
-      for (int k = 0; k < setups.size(); k++) {
-        // The order turns each round, so no setup always follows the same one.
-        Setup setup = setups.get((k + round - 1) % setups.size());
-        ProcStats cpuBefore = setup.proxy() == null ? null : setup.proxy().stats();
-        MetricsScrape metricsBefore = setup.proxy() == null ? null : MetricsScrape.of(setup.port());
-        Burst burst = burst(setup, n, expected);
-        Served served = served(sims, burst.sent());
-        String label = setup.label() + ", round " + round;
-        Map<String, Object> figures = figures(burst, served);
-        if (burst.ok() != n) {
-          run.report.failure("several backends, " + label + ": " + (n - burst.ok()) + " of " + n
-              + " streams failed, e.g. " + burst.errors());
-        }
-        String cpu = "";
-        if (cpuBefore != null) {
-          double seconds = setup.proxy().stats().cpuSecondsSince(cpuBefore);
-          double perThousand = seconds / (burst.ok() * (double) tokens / 1000.0);
-          figures.put("cpu_seconds_per_1000_chunks", perThousand);
-          MetricsScrape metricsAfter = MetricsScrape.of(setup.port());
-          double proxyTtft = mean(metricsBefore, metricsAfter, TTFT);
-          double decisionMean = mean(metricsBefore, metricsAfter, DECISION);
-          figures.put("proxy_ttft_mean_ms", proxyTtft * 1e3);
-          figures.put("routing_decision_mean_us", decisionMean * 1e6);
-          cpu = String.format("; the proxy's own TTFT (request in → first token out) mean %.2f ms, its routing"
-              + " decision mean %.1f µs; proxy CPU %.3f s per 1,000 chunks (%.2f s for %d chunks)", proxyTtft * 1e3,
-              decisionMean * 1e6, perThousand, seconds, burst.ok() * tokens);
-        }
-        run.report.row(SECTION, String.format("%d streams, %s", n, label),
-            String.format("TTFT p50 %.2f ms, p99 %.2f ms", burst.ttft().p50() / 1e6, burst.ttft().p99() / 1e6),
-            setup.proxy() == null ? null : "all correct", setup.proxy() == null ? null : burst.ok() == n,
-            String.format("%d/%d correct; mean stream %.0f ms (%s), all done in %.2f s; sent → at the backend p50"
-                + " %.2f ms, p99 %.2f ms%s; %d other requests reached the simulators meanwhile", burst.ok(), n,
-                burst.stream().mean() / 1e6, ideal, burst.wallNanos() / 1e9, served.toBackend().p50() / 1e6,
-                served.toBackend().p99() / 1e6, cpu, served.otherRequests()));
-        if (setup.label().contains("3 backends")) {
-          run.report.row(SECTION, "share of each backend, " + label, shares(served.streams()), null, null,
-              "streams each simulator served, from its own request log");
-        }
-        bursts.put(setup.label(), burst);
-        raw.put(label, figures);
+      // Odd rounds direct, 1 backend, 3 backends; even rounds the other way round, so neither proxy always goes first.
+      List<Setup> order = new ArrayList<>(setups);
+      if (round % 2 == 0) {
+        Collections.reverse(order);
+      }
+      for (Setup setup : order) {
+        bursts.put(setup.label(), measured(setup, setup.label() + ", round " + round, sims, expected, raw));
       }
       Burst one = bursts.get(setups.get(1).label());
       Burst three = bursts.get(setups.get(2).label());
@@ -167,10 +136,54 @@ final class FleetPhase {
     }
     for (Setup setup : setups) {
       if (setup.proxy() != null) {
-        raw.put("routing " + setup.label(), decision(setup, before.get(setup.label()), MetricsScrape.of(setup.port())));
+        MetricsScrape after = MetricsScrape.of(setup.port());
+        raw.put("routing " + setup.label(), decision(setup, before.get(setup.label()), after));
       }
     }
     run.report.raw("several_backends", raw);
+  }
+
+  /** One measured burst through {@code setup}: its rows in the report and its figures in {@code raw}. */
+  private Burst measured(Setup setup, String label, List<LmStudioSimulator> sims, String expected,
+      Map<String, Object> raw) throws IOException {
+    int n = run.options.fleetStreams();
+    int tokens = run.options.fleetTokens();
+    ProcStats cpuBefore = setup.proxy() == null ? null : setup.proxy().stats();
+    MetricsScrape metricsBefore = setup.proxy() == null ? null : MetricsScrape.of(setup.port());
+    Burst burst = burst(setup, n, expected);
+    Served served = served(sims, burst.sent());
+    Map<String, Object> figures = figures(burst, served);
+    if (burst.ok() != n) {
+      run.report.failure("several backends, " + label + ": " + (n - burst.ok()) + " of " + n
+          + " streams failed, e.g. " + burst.errors());
+    }
+    String proxyFigures = "";
+    if (cpuBefore != null) {
+      double seconds = setup.proxy().stats().cpuSecondsSince(cpuBefore);
+      double perThousand = seconds / (burst.ok() * (double) tokens / 1000.0);
+      MetricsScrape metricsAfter = MetricsScrape.of(setup.port());
+      double proxyTtft = mean(metricsBefore, metricsAfter, TTFT);
+      double decisionMean = mean(metricsBefore, metricsAfter, DECISION);
+      figures.put("cpu_seconds_per_1000_chunks", perThousand);
+      figures.put("proxy_ttft_mean_ms", proxyTtft * 1e3);
+      figures.put("routing_decision_mean_us", decisionMean * 1e6);
+      proxyFigures = String.format("; the proxy's own TTFT (request in → first token out) mean %.2f ms, its routing"
+          + " decision mean %.1f µs; proxy CPU %.3f s per 1,000 chunks (%.2f s for %d chunks)", proxyTtft * 1e3,
+          decisionMean * 1e6, perThousand, seconds, burst.ok() * tokens);
+    }
+    run.report.row(SECTION, String.format("%d streams, %s", n, label),
+        String.format("TTFT p50 %.2f ms, p99 %.2f ms", burst.ttft().p50() / 1e6, burst.ttft().p99() / 1e6),
+        setup.proxy() == null ? null : "all correct", setup.proxy() == null ? null : burst.ok() == n,
+        String.format("%d/%d correct; mean stream %.0f ms (ideal %d ms), all done in %.2f s; sent → at the backend"
+            + " p50 %.2f ms, p99 %.2f ms%s; %d other requests reached the simulators meanwhile", burst.ok(), n,
+            burst.stream().mean() / 1e6, tokens * INTERVAL.toMillis(), burst.wallNanos() / 1e9,
+            served.toBackend().p50() / 1e6, served.toBackend().p99() / 1e6, proxyFigures, served.otherRequests()));
+    if (setup.backends() > 1) {
+      run.report.row(SECTION, "share of each backend, " + label, shares(served.streams()), null, null,
+          "streams each simulator served, from its own request log");
+    }
+    raw.put(label, figures);
+    return burst;
   }
 
   /** The proxy's own figures for its routing decisions, and (with several backends) the reasons it gave. */
