@@ -55,8 +55,11 @@ public final class ProxyMetrics {
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
     routingDecisions = Timer.builder("ollama_proxy_routing_decision")
-        .description("Time to pick a backend for a request, catalog lookups included").publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofNanos(1_000)).maximumExpectedValue(Duration.ofSeconds(1)).register(registry);
+        .description("Time to pick a backend for a request, catalog lookups included")
+        // A summary, not a histogram: the median and p99 as the proxy computes them over the last two minutes or
+        // so, readable off /metrics without a Prometheus server (the benchmark's several-backends section reads
+        // them). Prometheus' exposition has no quantiles on a histogram, so Micrometer drops them when both are on.
+        .publishPercentiles(0.5, 0.99).percentilePrecision(2).register(registry);
     tokensOut = DistributionSummary.builder("ollama_proxy_completion_tokens")
         .description("Generated tokens per request").register(registry);
   }

@@ -69,7 +69,13 @@ final class BenchClient implements AutoCloseable {
         }
         var response = sent.result();
         result.status = response.statusCode();
-        response.handler(buffer -> scanner.feed(buffer.getBytes(), System.nanoTime()));
+        response.handler(buffer -> {
+          if (result.status != 200) {
+            result.keepErrorBody(buffer.toString());
+          } else {
+            scanner.feed(buffer.getBytes(), System.nanoTime());
+          }
+        });
         response.endHandler(v -> {
           result.done = scanner.done();
           promise.tryComplete(result);

@@ -35,7 +35,10 @@ record BenchOptions(
     long throughputNanos,
     int throughputRounds,
     int cancelTrials,
-    int startupRepeats) {
+    int startupRepeats,
+    int fleetStreams,
+    int fleetTokens,
+    int fleetRounds) {
 
   static final String USAGE = """
       usage: bench/run.sh [--quick] [--out DIR] [--proxy-java-opts "FLAGS"] [--compare-java-opts "FLAGS"]...
@@ -46,7 +49,7 @@ record BenchOptions(
         --compare-java-opts  extra JVM flag sets tried in the 1,000-stream and idle-memory phases (repeatable)
         --jdk25 DIR          a JDK 25 for the start-up phase (default /usr/lib/jvm/temurin-25-jdk-amd64)
         --no-nginx           skip the nginx reference even when nginx is installed
-        --phases LIST        only these sections, e.g. 1,2,4 (default all: 1,2,3,4,5,6; 7 runs within 1 and 4)
+        --phases LIST        only these sections, e.g. 1,2,4 (default all: 1,2,3,4,5,6,8; 7 runs within 1 and 4)
       """;
 
   static BenchOptions parse(String[] args) throws IOException {
@@ -57,7 +60,7 @@ record BenchOptions(
     Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
     List<String> proxyOpts = launcherDefaultOpts(root.resolve("bin/ollama-lmstudio-proxy"));
     List<List<String>> compare = new ArrayList<>();
-    Set<String> phases = Set.of("1", "2", "3", "4", "5", "6");
+    Set<String> phases = Set.of("1", "2", "3", "4", "5", "6", "8");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -82,10 +85,10 @@ record BenchOptions(
     Path jar = root.resolve("target/ollama-lmstudio-proxy.jar");
     if (quick) {
       return new BenchOptions(true, root, out, jar, java17, null, proxyOpts, compare, nginx, phases,
-          200, 30, 2, 20, 50, 20, 1, 500_000_000L, 1, 5, 1);
+          200, 30, 2, 20, 50, 20, 1, 500_000_000L, 1, 5, 1, 50, 20, 1);
     }
     return new BenchOptions(false, root, out, jar, java17, jdk25, proxyOpts, compare, nginx, phases,
-        3000, 1000, 12, 50, 1000, 100, 2, 4_000_000_000L, 3, 100, 5);
+        3000, 1000, 12, 50, 1000, 100, 2, 4_000_000_000L, 3, 100, 5, 1000, 100, 2);
   }
 
   /** The flags {@code bin/ollama-lmstudio-proxy} uses when OLLAMA_PROXY_JAVA_OPTS is unset. */

@@ -13,9 +13,17 @@ final class StreamResult {
   String error;
   /** When the client hung up, for cancellation runs; 0 otherwise. */
   long hangUpNanos;
+  /** The start of an answer that was not a 200 (the proxy's error line), so a failed run says why. */
+  private final StringBuilder errorBody = new StringBuilder();
 
   StreamResult(long sendNanos) {
     this.sendNanos = sendNanos;
+  }
+
+  void keepErrorBody(String part) {
+    if (errorBody.length() < 200) {
+      errorBody.append(part, 0, Math.min(part.length(), 200 - errorBody.length()));
+    }
   }
 
   long firstTokenNanos() {
@@ -32,7 +40,7 @@ final class StreamResult {
       return error;
     }
     if (status != 200) {
-      return "status " + status;
+      return "status " + status + (errorBody.length() == 0 ? "" : ": " + errorBody.toString().trim());
     }
     if (!done) {
       return "no end marker after " + arrivals.size() + " chunks";
