@@ -1,11 +1,14 @@
 package io.github.ollamalmstudioproxy;
 
+import io.github.ollamalmstudioproxy.config.BackendProfile;
+import io.github.ollamalmstudioproxy.config.BackendSpec;
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
 import io.github.ollamalmstudioproxy.server.ModelsFileCheck;
 import io.github.ollamalmstudioproxy.server.ProxyServer;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -42,9 +45,9 @@ final class ProxyLauncher {
       }
       return false;
     }
-    // The backend URL of the configuration carries no credentials; say only that there are some.
-    log.info("ollama-lmstudio-proxy listening on http://{}:{} -> backend {}{}", config.listen().host(), server.port(),
-        config.backend(), config.backendUserInfo() != null ? " (Basic auth from the URL)" : "");
+    // The backend URLs of the configuration carry no credentials; say only that there are some.
+    log.info("ollama-lmstudio-proxy listening on http://{}:{} -> {}", config.listen().host(), server.port(),
+        backends(config));
     if (!config.listen().isLoopback() && config.apiKey() == null) {
       log.warn("listening on {} without --api-key: anyone who can reach this address can use your models",
           config.listen());
@@ -65,6 +68,22 @@ final class ProxyLauncher {
     });
     awaitQuietly(stopped);
     return true;
+  }
+
+  /** "backend URL", or "3 backends: a (URL), b (URL, gateway), …", credentials only named. */
+  private static String backends(ProxyConfig config) {
+    List<BackendSpec> all = config.backends();
+    if (all.size() == 1) {
+      return "backend " + all.get(0).url() + (all.get(0).userInfo() != null ? " (Basic auth from the URL)" : "");
+    }
+    StringBuilder out = new StringBuilder(all.size() + " backends: ");
+    for (int i = 0; i < all.size(); i++) {
+      BackendSpec spec = all.get(i);
+      out.append(i == 0 ? "" : ", ").append(spec.name()).append(" (").append(spec.url())
+          .append(spec.profile() == BackendProfile.GATEWAY ? ", gateway" : "")
+          .append(spec.userInfo() != null ? ", Basic auth from the URL" : "").append(')');
+    }
+    return out.toString();
   }
 
   private static String describe(Throwable e) {
