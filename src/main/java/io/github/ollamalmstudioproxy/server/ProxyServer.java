@@ -4,7 +4,6 @@ import io.github.ollamalmstudioproxy.catalog.alias.AliasStore;
 import io.github.ollamalmstudioproxy.config.Durations;
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
-import io.github.ollamalmstudioproxy.ollama.OllamaError;
 import io.github.ollamalmstudioproxy.server.RequestScope.ErrorShape;
 import io.github.ollamalmstudioproxy.server.Routes.Trait;
 import io.github.ollamalmstudioproxy.upstream.Backend;

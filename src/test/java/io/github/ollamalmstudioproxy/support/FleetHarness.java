@@ -10,8 +10,6 @@ import io.github.ollamalmstudioproxy.simulator.SimulatorOptions;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * loopback and free ports. A simulator can be killed (its port closes, connections reset) and started again on the
  * same port. Closing the harness stops everything it started.
  */
-public final class FleetHarness implements AutoCloseable {
+public final class FleetHarness implements AutoCloseable, ProxyClient {
   private final List<SimulatorOptions> options;
   private final List<LmStudioSimulator> simulators;
   private final Vertx vertx;
@@ -92,27 +90,12 @@ public final class FleetHarness implements AutoCloseable {
     return proxy.port();
   }
 
+  @Override
   public URI url(String pathAndQuery) {
     return URI.create("http://127.0.0.1:" + proxy.port() + pathAndQuery);
   }
 
-  public HttpResponse<String> get(String path) {
-    return send(HttpRequest.newBuilder(url(path)).GET().build());
-  }
-
-  public HttpResponse<String> post(String path, String json) {
-    return send(HttpRequest.newBuilder(url(path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
-  }
-
-  public HttpResponse<String> send(HttpRequest request) {
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
-      throw new IllegalStateException(request.method() + " " + request.uri() + " failed", e);
-    }
-  }
-
+  @Override
   public HttpClient http() {
     return http;
   }

@@ -13,9 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -23,13 +20,12 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 /**
  * The real proxy over real loopback sockets in front of the LM Studio simulator, both on free ports. Closing it
  * stops both.
  */
-public final class ProxyHarness implements AutoCloseable {
+public final class ProxyHarness implements AutoCloseable, ProxyClient {
   /** Exceptions the proxy's handlers threw instead of answering; every harness checks it is empty when it closes. */
   private static final Queue<Throwable> UNEXPECTED = new ConcurrentLinkedQueue<>();
 
@@ -137,6 +133,7 @@ public final class ProxyHarness implements AutoCloseable {
     return proxy.port();
   }
 
+  @Override
   public URI url(String pathAndQuery) {
     return URI.create("http://127.0.0.1:" + proxy.port() + pathAndQuery);
   }
@@ -145,32 +142,7 @@ public final class ProxyHarness implements AutoCloseable {
     return URI.create(simulator.baseUrl() + pathAndQuery);
   }
 
-  public HttpResponse<String> get(String path) {
-    return send(HttpRequest.newBuilder(url(path)).GET().build());
-  }
-
-  public HttpResponse<String> post(String path, String json) {
-    return send(HttpRequest.newBuilder(url(path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
-  }
-
-  public HttpResponse<String> send(HttpRequest request) {
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
-      throw new IllegalStateException(request.method() + " " + request.uri() + " failed", e);
-    }
-  }
-
-  /** Sends and returns the body as lines, read as they arrive. */
-  public HttpResponse<Stream<String>> sendLines(HttpRequest request) {
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofLines());
-    } catch (Exception e) {
-      throw new IllegalStateException(request.method() + " " + request.uri() + " failed", e);
-    }
-  }
-
+  @Override
   public HttpClient http() {
     return http;
   }

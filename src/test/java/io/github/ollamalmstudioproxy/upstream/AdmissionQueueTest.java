@@ -27,45 +27,6 @@ class AdmissionQueueTest {
     vertx.close().await(5, TimeUnit.SECONDS);
   }
 
-  /** A caller whose hang-up the test triggers. */
-  private static final class TestCaller implements Caller {
-    private final List<Runnable> onCancel = new ArrayList<>();
-    private boolean cancelled;
-
-    void hangUp() {
-      cancelled = true;
-      onCancel.forEach(Runnable::run);
-    }
-
-    @Override
-    public boolean cancelled() {
-      return cancelled;
-    }
-
-    @Override
-    public void onCancel(Runnable action) {
-      onCancel.add(action);
-    }
-
-    @Override
-    public String id() {
-      return "r";
-    }
-
-    @Override
-    public String model() {
-      return "m";
-    }
-
-    @Override
-    public LoadDeadline loadDeadline() {
-      return null;
-    }
-
-    @Override
-    public void onEnd(Runnable action) {}
-  }
-
   @Test
   void waitersOfAModelAreWokenInOrderAndPastTheLengthTheBusyAnswerComesAtOnce() {
     AdmissionQueue queue = new AdmissionQueue(vertx, 2, Duration.ofSeconds(30), new ProxyMetrics(), refusals());

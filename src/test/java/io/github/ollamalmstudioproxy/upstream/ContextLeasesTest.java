@@ -149,45 +149,4 @@ class ContextLeasesTest {
     busy.release();
     assertThat(acquire(null, 4096).succeeded()).as("the queue is empty again").isTrue();
   }
-
-  /** A client request without a server: cancellation by hand, end actions ignored (the tests release leases). */
-  private static final class TestCaller implements Caller {
-    private final List<Runnable> onCancel = new ArrayList<>();
-    private final LoadDeadline deadline = new LoadDeadline();
-    private boolean cancelled;
-
-    void hangUp() {
-      cancelled = true;
-      onCancel.forEach(Runnable::run);
-    }
-
-    @Override
-    public String id() {
-      return "t";
-    }
-
-    @Override
-    public String model() {
-      return "m";
-    }
-
-    @Override
-    public LoadDeadline loadDeadline() {
-      return deadline;
-    }
-
-    @Override
-    public void onEnd(Runnable action) {
-    }
-
-    @Override
-    public boolean cancelled() {
-      return cancelled;
-    }
-
-    @Override
-    public void onCancel(Runnable action) {
-      onCancel.add(action);
-    }
-  }
 }
