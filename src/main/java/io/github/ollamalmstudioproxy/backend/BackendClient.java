@@ -23,6 +23,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.streams.WriteStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,12 +124,23 @@ public final class BackendClient {
    * {@link BoundedBody#MAX_ERROR_BODY} bytes. All within {@link #METADATA_TIMEOUT} (or the first-byte timeout when
    * shorter): a slower answer, even one that keeps dripping bytes, fails with a {@link TimeoutException} and its
    * request is reset. No client waits on such a fetch alone (they are shared), so nothing cancels it but the deadline.
+   * A GET whose pooled connection the backend closed under it is sent again on a fresh one, once, within the same
+   * deadline: llama-server closes an idle connection after 5 s, and a probe every 5 s met that close every few tries,
+   * which opened a healthy backend's breaker.
    */
   public Future<Reply> getMetadata(String path, BoundedBody.Limit limit) {
+    long started = System.nanoTime();
+    return getMetadataOnce(path, limit, metadataMillis).recover(e -> {
+      long left = metadataMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      return closedBeforeAnswer(e) && left > 0 ? getMetadataOnce(path, limit, left) : Future.failedFuture(e);
+    });
+  }
+
+  private Future<Reply> getMetadataOnce(String path, BoundedBody.Limit limit, long millis) {
     Promise<Reply> result = Promise.promise();
-    long timer = vertx.setTimer(metadataMillis, t -> result.tryFail(new TimeoutException("no answer to GET " + path
+    long timer = vertx.setTimer(millis, t -> result.tryFail(new TimeoutException("no answer to GET " + path
         + " within " + metadataMillis + " ms")));
-    metadata.request(authorized(options(HttpMethod.GET, path, metadataMillis))).onComplete(opened -> {
+    metadata.request(authorized(options(HttpMethod.GET, path, millis))).onComplete(opened -> {
       if (opened.failed()) {
         result.tryFail(opened.cause());
         return;

@@ -12,11 +12,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -113,5 +116,39 @@ class MetadataConnectionsTest {
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(3));
     ScriptedBackend.Link link = backend.exchanges().get(0).link;
     await().atMost(BOUND).until(link::closedByClient);
+  }
+
+  /**
+   * The backend closes the connection a GET came on without answering it, as llama-server does when its 5 s
+   * keep-alive ends just as a pooled connection is reused (probes every 5 s met that close every few tries and opened
+   * a healthy backend's breaker). The GET was never answered, so it goes again on a fresh connection, once.
+   */
+  @Test
+  void aMetadataGetWhoseConnectionTheBackendClosesUnansweredIsSentAgainOnAFreshOne() throws Exception {
+    List<HttpConnection> connections = new CopyOnWriteArrayList<>();
+    HttpServer closing = vertx.createHttpServer().requestHandler(request -> {
+      connections.add(request.connection());
+      if (connections.size() == 2) {
+        request.connection().close();
+        return;
+      }
+      request.response().putHeader("Content-Type", "application/json").end("{\"data\":[]}");
+    });
+    closing.listen(0, "127.0.0.1").await(5, TimeUnit.SECONDS);
+    try {
+      http = new BackendClient(vertx, URI.create("http://127.0.0.1:" + closing.actualPort()), null, SLOW,
+          Duration.ofSeconds(4), SLOW, () -> {});
+      assertThat(http.getMetadata("/v1/models", LIMIT).await(BOUND.toMillis(), TimeUnit.MILLISECONDS).status())
+          .isEqualTo(200);
+
+      BackendClient.Reply again = http.getMetadata("/v1/models", LIMIT).await(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+
+      assertThat(again.status()).isEqualTo(200);
+      assertThat(again.body().toString()).isEqualTo("{\"data\":[]}");
+      assertThat(connections).as("the first GET, the one the close met, and its replay").hasSize(3);
+      assertThat(connections.get(2)).as("the replay's connection").isNotSameAs(connections.get(1));
+    } finally {
+      closing.close().await(5, TimeUnit.SECONDS);
+    }
   }
 }

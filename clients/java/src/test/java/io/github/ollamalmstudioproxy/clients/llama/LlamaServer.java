@@ -33,15 +33,16 @@ public final class LlamaServer implements AutoCloseable {
   public static final String MODEL_ID = "tiny-llama-random";
   /** The same model with CodeLlama's three infill tokens ({@code make_tiny_model.py --fim}), for {@code /infill}. */
   public static final String FIM_MODEL_ID = "tiny-llama-fim";
-  private static final Pattern PROCESSING = Pattern.compile("(?m)^llamacpp:requests_processing\\s+([0-9.]+)");
 
   private final Process process;
+  private final List<String> command;
   private final int port;
   private final Path log;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  private LlamaServer(Process process, int port, Path log) {
+  private LlamaServer(Process process, List<String> command, int port, Path log) {
     this.process = process;
+    this.command = command;
     this.port = port;
     this.log = log;
   }
@@ -87,15 +88,7 @@ public final class LlamaServer implements AutoCloseable {
     List<String> command = List.of(bin.toString(), "-m", model.toString(), "--host", "127.0.0.1",
         "--port", Integer.toString(port), "-c", "65536", "-np", "1", "-t", "1", "-tb", "1", "--metrics",
         "--embeddings", "--pooling", "mean", "--alias", fim ? FIM_MODEL_ID : MODEL_ID);
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    LlamaServer server = new LlamaServer(process, port, log);
-    try {
-      server.awaitHealthy(Duration.ofSeconds(30));
-    } catch (Exception e) {
-      server.close();
-      throw e;
-    }
-    return server;
+    return launch(command, port, log);
   }
 
   /**
@@ -112,8 +105,15 @@ public final class LlamaServer implements AutoCloseable {
     Path log = workDir.resolve("llama-server-router.log");
     List<String> command = List.of(bin.toString(), "--models-dir", models.toString(), "--host", "127.0.0.1",
         "--port", Integer.toString(port), "-c", "4096", "-np", "1", "-t", "1", "-tb", "1");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    LlamaServer server = new LlamaServer(process, port, log);
+    return launch(command, port, log);
+  }
+
+  /** Runs {@code command} (which listens on {@code port}) and returns once {@code /health} is ok. */
+  private static LlamaServer launch(List<String> command, int port, Path log) throws Exception {
+    // Appends: a restarted server's log follows the first one's, so a failure shows both.
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    LlamaServer server = new LlamaServer(process, command, port, log);
     try {
       server.awaitHealthy(Duration.ofSeconds(30));
     } catch (Exception e) {
@@ -123,19 +123,46 @@ public final class LlamaServer implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Kills the server at once by its process id ({@code SIGKILL}), as a crash would: it answers nothing more, and the
+   * kernel resets its open connections. Returns once the process is gone.
+   */
+  public void kill() throws InterruptedException {
+    ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("llama-server (pid " + process.pid() + ") still runs 10 s after SIGKILL");
+    }
+  }
+
+  /** The same server (model file, flags, port) started again once this one is gone; returns once it is healthy. */
+  public LlamaServer restart() throws Exception {
+    if (process.isAlive()) {
+      throw new IllegalStateException("llama-server (pid " + process.pid() + ") still runs: kill it first");
+    }
+    return launch(command, port, log);
+  }
+
   public URI baseUrl() {
     return URI.create("http://127.0.0.1:" + port);
   }
 
   /** {@code llamacpp:requests_processing} from {@code /metrics}. */
   public int requestsProcessing() throws Exception {
+    return (int) metric("requests_processing");
+  }
+
+  /**
+   * One {@code llamacpp:} value from {@code /metrics}, e.g. {@code requests_deferred} (requests waiting for the
+   * slot) or {@code tokens_predicted_total} (counted once a request ends).
+   */
+  public double metric(String name) throws Exception {
     String metrics = http.send(HttpRequest.newBuilder(baseUrl().resolve("/metrics")).timeout(Duration.ofSeconds(2))
         .build(), HttpResponse.BodyHandlers.ofString()).body();
-    Matcher m = PROCESSING.matcher(metrics);
+    Matcher m = Pattern.compile("(?m)^llamacpp:" + Pattern.quote(name) + "\\s+([0-9.e+-]+)").matcher(metrics);
     if (!m.find()) {
-      throw new AssertionError("no llamacpp:requests_processing in /metrics:\n" + metrics);
+      throw new AssertionError("no llamacpp:" + name + " in /metrics:\n" + metrics);
     }
-    return (int) Double.parseDouble(m.group(1));
+    return Double.parseDouble(m.group(1));
   }
 
   public String logTail() {
