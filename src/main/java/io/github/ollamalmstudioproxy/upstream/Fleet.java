@@ -216,7 +216,7 @@ public final class Fleet {
         }
       }
       if (found == null) {
-        throw refusal;
+        throw notFound(members, name, refusal);
       }
       return found;
     });
@@ -254,7 +254,7 @@ public final class Fleet {
       }
     }
     if (targets.isEmpty()) {
-      return Future.failedFuture(refusal);
+      return Future.failedFuture(notFound(members, name, refusal));
     }
     List<Route.Target> order;
     RouteReason reason;
@@ -302,6 +302,25 @@ public final class Fleet {
     log.debug("{} every backend with {} is full; queued", caller.id(), name);
     return queue.await(key, names, caller, again)
         .compose(v -> members().compose(now -> routeIn(now, caller, name, affinityKey, spreadInstances, true)));
+  }
+
+  /**
+   * No catalog at hand has the name. When every backend's is, that is the catalog's 404; when a backend could not be
+   * asked (down, with no list from before), the model may well be its own, so the client gets a 503 to retry rather
+   * than a 404 that makes it offer a pull.
+   */
+  private OllamaError notFound(List<Member> members, String name, OllamaError refusal) {
+    if (members.size() == backends.size()) {
+      return refusal;
+    }
+    List<String> missing = new ArrayList<>();
+    for (Backend backend : backends) {
+      if (members.stream().noneMatch(m -> m.backend() == backend)) {
+        missing.add(backend.name());
+      }
+    }
+    return new OllamaError(503, "model '" + name + "' not found on the backends that answer; "
+        + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are") + " out of reach now, try again");
   }
 
   /** Ready while at least one backend is; the reasons of all otherwise. */

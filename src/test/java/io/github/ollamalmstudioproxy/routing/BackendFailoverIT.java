@@ -6,6 +6,7 @@ import static io.github.ollamalmstudioproxy.routing.SeveralBackendsIT.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.ollamalmstudioproxy.simulator.SimulatorModel;
 import io.github.ollamalmstudioproxy.simulator.SimulatorOptions;
 import io.github.ollamalmstudioproxy.support.FleetHarness;
 import io.github.ollamalmstudioproxy.support.RawHttp;
@@ -114,6 +115,23 @@ class BackendFailoverIT {
       } finally {
         started.close();
       }
+    }
+  }
+
+  /** A name no reachable catalog has, while a backend could not be asked: a 503 to retry, not a 404 "pull it". */
+  @Test
+  void aModelMissingWhileABackendIsDownIsA503NotA404() {
+    List<SimulatorModel> withExtra = new ArrayList<>(SimulatorModel.defaults());
+    withExtra.add(SimulatorModel.llm("acme/only-on-b", 1_000_000_000L));
+    try (FleetHarness fleet = FleetHarness.start(List.of(SimulatorOptions.defaults(),
+        SimulatorOptions.builder().models(withExtra).build()))) {
+      fleet.kill(1);
+      HttpResponse<String> missing = fleet.post("/api/chat", chat("acme/only-on-b", "x", false));
+      assertThat(missing.statusCode()).as(missing.body()).isEqualTo(503);
+      assertThat(missing.body()).contains("model 'acme/only-on-b' not found on the backends that answer")
+          .contains("out of reach");
+      HttpResponse<String> served = fleet.post("/api/chat", chat("qwen/qwen3-4b", "x", false));
+      assertThat(served.statusCode()).as("a model the live backend has is served").isEqualTo(200);
     }
   }
 }
