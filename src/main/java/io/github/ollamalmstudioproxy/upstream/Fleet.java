@@ -3,26 +3,19 @@ package io.github.ollamalmstudioproxy.upstream;
 import static java.util.Objects.requireNonNull;
 
 import io.github.ollamalmstudioproxy.catalog.CatalogSnapshot;
-import io.github.ollamalmstudioproxy.catalog.CatalogUnion;
-import io.github.ollamalmstudioproxy.catalog.ResolvedModel;
 import io.github.ollamalmstudioproxy.catalog.alias.ModelAliases;
 import io.github.ollamalmstudioproxy.config.BackendSpec;
 import io.github.ollamalmstudioproxy.config.ProxyConfig;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,15 +37,7 @@ public final class Fleet {
   private final ProxyMetrics metrics;
   private final Route.Slots slots = new FleetSlots();
   private final Probes probes;
-  private final Vertx vertx;
-  /** Each backend's last good catalog, standing in while a slow backend's list is fetched again. */
-  private final Map<String, CatalogSnapshot> lastGood = new ConcurrentHashMap<>();
-  /** How long a request waits for a backend's fresh model list when it has an older one to go by. */
-  static final Duration CATALOG_PATIENCE = Duration.ofMillis(250);
-  /** The last union handed out and what it was made of: clients poll /api/tags, which renders only a new one. */
-  private volatile Union union = new Union(List.of(), null);
-
-  private record Union(List<CatalogSnapshot> of, CatalogSnapshot merged) {}
+  private final FleetCatalog catalogs;
 
   /** One backend's current catalog, for the views that list every backend's models. */
   public record Member(Backend backend, CatalogSnapshot snapshot) {}
@@ -62,7 +47,7 @@ public final class Fleet {
       throw new IllegalArgumentException("a fleet needs a backend");
     }
     this.backends = List.copyOf(backends);
-    this.vertx = vertx;
+    this.catalogs = new FleetCatalog(vertx, this.backends);
     this.metrics = metrics;
     this.refusals = new RefusalLog(vertx, RefusalLog.WINDOW, totalAdmission(config));
     this.queue = new AdmissionQueue(vertx, config.queueLength(), config.queueTimeout(), metrics, refusals);
@@ -108,118 +93,24 @@ public final class Fleet {
   }
 
   /**
-   * Every backend's catalog that is at hand: a backend whose breaker is open is not waited for (its last list is used
-   * if it has one at once). Fails, with the first backend's error, only when no backend has a catalog.
+   * Every backend's catalog that is at hand (see {@link FleetCatalog#members}); fails, with the first backend's
+   * error, only when no backend has one.
    */
   public Future<List<Member>> members() {
-    if (backends.size() == 1) {
-      Backend only = backends.get(0);
-      return only.catalog().snapshot().map(s -> List.of(new Member(only, s)));
-    }
-    List<Future<CatalogSnapshot>> fetches = new ArrayList<>(backends.size());
-    for (Backend backend : backends) {
-      fetches.add(catalogOf(backend));
-    }
-    return Future.join(fetches).transform(done -> {
-      List<Member> members = new ArrayList<>();
-      Throwable first = null;
-      for (int i = 0; i < backends.size(); i++) {
-        Future<CatalogSnapshot> fetch = fetches.get(i);
-        if (fetch.succeeded()) {
-          members.add(new Member(backends.get(i), fetch.result()));
-        } else if (first == null) {
-          first = fetch.cause();
-        }
-      }
-      return members.isEmpty() ? Future.failedFuture(first) : Future.succeededFuture(members);
-    });
+    return catalogs.members();
   }
 
   /**
-   * A backend's catalog without letting one slow backend hold up the others: one that is being fetched again is
-   * waited for at most {@link #CATALOG_PATIENCE}, then its last list stands in; an open breaker's is not waited for.
-   */
-  private Future<CatalogSnapshot> catalogOf(Backend backend) {
-    Future<CatalogSnapshot> fetch = backend.catalog().snapshot();
-    if (fetch.isComplete()) {
-      remember(backend, fetch);
-      return fetch;
-    }
-    CatalogSnapshot last = lastGood.get(backend.name());
-    if (backend.breaker().state() == CircuitBreaker.State.OPEN) {
-      return last != null ? Future.succeededFuture(last)
-          : Future.failedFuture(new OllamaError(502, "backend " + backend.name() + " is out of routing"));
-    }
-    if (last == null) {
-      return fetch.onComplete(done -> remember(backend, done));
-    }
-    Promise<CatalogSnapshot> first = Promise.promise();
-    long timer = vertx.setTimer(CATALOG_PATIENCE.toMillis(), t -> first.tryComplete(last));
-    fetch.onComplete(done -> {
-      vertx.cancelTimer(timer);
-      remember(backend, done);
-      first.tryComplete(done.succeeded() ? done.result() : last);
-    });
-    return first.future();
-  }
-
-  private void remember(Backend backend, AsyncResult<CatalogSnapshot> done) {
-    if (done.succeeded()) {
-      lastGood.put(backend.name(), done.result());
-    }
-  }
-
-  /**
-   * One catalog of every backend's models (one entry per name, the first backend's where several have it): what
-   * {@code /api/tags}, {@code /api/show}, {@code /v1/models} and the aliases answer from.
+   * One catalog of every backend's models (one entry per name): what {@code /api/tags}, {@code /api/show},
+   * {@code /v1/models} and the aliases answer from.
    */
   public Future<CatalogSnapshot> catalog() {
-    if (backends.size() == 1) {
-      return backends.get(0).catalog().snapshot();
-    }
-    return members().map(members -> {
-      List<CatalogSnapshot> snapshots = members.stream().map(Member::snapshot).toList();
-      Union last = union;
-      if (!sameSnapshots(last.of(), snapshots)) {
-        last = new Union(snapshots, CatalogUnion.of(snapshots));
-        union = last;
-      }
-      return last.merged();
-    });
+    return catalogs.union();
   }
 
-  private static boolean sameSnapshots(List<CatalogSnapshot> a, List<CatalogSnapshot> b) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (int i = 0; i < a.size(); i++) {
-      if (a.get(i) != b.get(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The backend whose catalog has {@code name}, loaded ones first; the 404 of the first catalog otherwise. */
+  /** The backend whose catalog has {@code name}, loaded ones first; a 404 (or 503, see below) otherwise. */
   public Future<Route.Target> holderOf(String name) {
-    return members().map(members -> {
-      Route.Target found = null;
-      OllamaError refusal = null;
-      for (Member member : members) {
-        try {
-          ResolvedModel model = member.snapshot().resolve(name);
-          if (found == null || model.model().isLoaded() && !found.model().model().isLoaded()) {
-            found = new Route.Target(member.backend(), member.snapshot(), model);
-          }
-        } catch (OllamaError e) {
-          refusal = refusal == null ? e : refusal;
-        }
-      }
-      if (found == null) {
-        throw notFound(members, name, refusal);
-      }
-      return found;
-    });
+    return catalogs.holderOf(name);
   }
 
   /**
@@ -254,7 +145,7 @@ public final class Fleet {
       }
     }
     if (targets.isEmpty()) {
-      return Future.failedFuture(notFound(members, name, refusal));
+      return Future.failedFuture(catalogs.notFound(members, name, refusal));
     }
     List<Route.Target> order;
     RouteReason reason;
@@ -302,25 +193,6 @@ public final class Fleet {
     log.debug("{} every backend with {} is full; queued", caller.id(), name);
     return queue.await(key, names, caller, again)
         .compose(v -> members().compose(now -> routeIn(now, caller, name, affinityKey, spreadInstances, true)));
-  }
-
-  /**
-   * No catalog at hand has the name. When every backend's is, that is the catalog's 404; when a backend could not be
-   * asked (down, with no list from before), the model may well be its own, so the client gets a 503 to retry rather
-   * than a 404 that makes it offer a pull.
-   */
-  private OllamaError notFound(List<Member> members, String name, OllamaError refusal) {
-    if (members.size() == backends.size()) {
-      return refusal;
-    }
-    List<String> missing = new ArrayList<>();
-    for (Backend backend : backends) {
-      if (members.stream().noneMatch(m -> m.backend() == backend)) {
-        missing.add(backend.name());
-      }
-    }
-    return new OllamaError(503, "model '" + name + "' not found on the backends that answer; "
-        + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are") + " out of reach now, try again");
   }
 
   /** Ready while at least one backend is; the reasons of all otherwise. */
