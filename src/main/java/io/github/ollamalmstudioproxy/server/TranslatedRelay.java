@@ -244,13 +244,16 @@ final class TranslatedRelay {
     }
 
     private void deliver(Output output) {
-      for (int i = 0; i < output.count(); i++) {
+      Ending ending = output.ending();
+      // The final line of a streamed answer goes out with the end of the body, in one write.
+      boolean endsWithLast = ending != null && !ending.failed() && ending.body() == null && output.count() > 0;
+      int lines = endsWithLast ? output.count() - 1 : output.count();
+      for (int i = 0; i < lines; i++) {
         out.write(output.line(i));
       }
-      if (!output.ended()) {
+      if (ending == null) {
         return;
       }
-      Ending ending = output.ending();
       stopClock();
       // After a failure the backend must stop generating; after a normal end only its [DONE] is left to read.
       pump.finish(ending.failed());
@@ -262,6 +265,8 @@ final class TranslatedRelay {
       answered.run();
       if (ending.body() != null) {
         Replies.json(scope, Buffers.wrap(ending.body()));
+      } else if (endsWithLast) {
+        out.writeLastAndEnd(output.line(lines));
       } else {
         out.end();
       }
