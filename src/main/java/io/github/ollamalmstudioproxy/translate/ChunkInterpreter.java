@@ -108,6 +108,11 @@ public final class ChunkInterpreter {
     return nativeStreamEnded;
   }
 
+  /** The stream is over: the parser's buffers are given back (a later chunk would get a fresh parser). */
+  void release() {
+    parser.release();
+  }
+
   /** End of output: anything the think-tag splitter held back. */
   public Piece flush() {
     if (splitter == null) {

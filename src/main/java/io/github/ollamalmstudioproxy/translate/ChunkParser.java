@@ -133,6 +133,11 @@ final class ChunkParser {
     return new Chunk(content, thinking, finishReason, toolFragment, hasError, counts, logprobs, nativeStop);
   }
 
+  /** The stream is over: the parser's buffers go back to Jackson's pool. */
+  void release() {
+    reader.done(false);
+  }
+
   /**
    * Whether the first byte past leading whitespace opens an object. Checked on the bytes because the non-blocking
    * parser cannot tell where a bare number at the end of its input ends.
