@@ -34,8 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackendClient {
   private static final Logger log = LoggerFactory.getLogger(BackendClient.class);
-  /** Backends such as llama-server close idle keep-alive connections after 5 s; give ours up a little earlier. */
-  private static final int KEEP_ALIVE_SECONDS = 4;
   /** Enough connections for a thousand concurrent streams; each stream holds one for its whole life. */
   private static final int MAX_CONNECTIONS = 2048;
   /**
@@ -89,16 +87,7 @@ public final class BackendClient {
     this.connectTimeout = connectTimeout;
     this.firstByteTimeout = firstByteTimeout;
     this.idleTimeout = idleTimeout;
-    HttpClientOptions options = new HttpClientOptions()
-        .setProtocolVersion(HttpVersion.HTTP_1_1)
-        .setSsl("https".equalsIgnoreCase(base.getScheme()))
-        .setDefaultHost(base.getHost())
-        .setDefaultPort(port(base))
-        .setKeepAlive(true)
-        .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
-        .setTcpNoDelay(true)
-        .setDecompressionSupported(false)
-        .setConnectTimeout((int) connectTimeout.toMillis());
+    HttpClientOptions options = BackendSockets.clientOptions(base, connectTimeout);
     this.client = vertx.httpClientBuilder()
         .with(options)
         .with(new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS).setMaxWaitQueueSize(-1))
@@ -291,7 +280,7 @@ public final class BackendClient {
     return Future.join(client.close(), metadata.close()).mapEmpty();
   }
 
-  private static int port(URI uri) {
+  static int port(URI uri) {
     if (uri.getPort() > 0) {
       return uri.getPort();
     }

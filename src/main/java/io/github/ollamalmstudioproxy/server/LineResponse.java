@@ -1,12 +1,13 @@
 package io.github.ollamalmstudioproxy.server;
 
+import io.github.ollamalmstudioproxy.backend.Buffers;
 import io.github.ollamalmstudioproxy.metrics.ProxyMetrics;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Writes NDJSON lines to the client as they are produced: one write per line, so each line leaves at once.
+ * Writes NDJSON lines to the client as they are produced: one write per line, so each line leaves at once. A line
+ * is handed to Vert.x as it is (wrapped, not copied: the translator's array belongs to the caller).
  *
  * <p>Headers go out with the first line, not before, so that an error known before any output can still be answered
  * with its proper status (see {@link Replies#error}). Back-pressure is the body pump's job: it pauses the backend
@@ -29,8 +30,26 @@ final class LineResponse {
   }
 
   void write(byte[] line) {
+    if (starting(line)) {
+      response.write(Buffers.wrap(line));
+    }
+  }
+
+  /**
+   * Writes the stream's final line and ends it in one write: the line and the chunked body's terminator leave
+   * together, one system call and one flush where {@link #write} then {@link #end()} took two.
+   */
+  void writeLastAndEnd(byte[] line) {
+    if (starting(line)) {
+      scope.state().ended();
+      response.end(Buffers.wrap(line));
+    }
+  }
+
+  /** The bookkeeping of a line about to go out; false when nobody is left to read it. */
+  private boolean starting(byte[] line) {
     if (scope.cancelled() || response.closed()) {
-      return;
+      return false;
     }
     long now = System.nanoTime();
     if (!answering) {
@@ -46,7 +65,7 @@ final class LineResponse {
       metrics.interTokenGap(now - lastWriteNanos);
     }
     lastWriteNanos = now;
-    response.write(Buffer.buffer(line));
+    return true;
   }
 
   /** Sends the status and headers of a stream whose lines follow. */
@@ -60,7 +79,7 @@ final class LineResponse {
   void end(byte[] last) {
     if (!scope.cancelled() && !response.closed()) {
       scope.state().ended();
-      response.end(Buffer.buffer(last));
+      response.end(Buffers.wrap(last));
     }
   }
 

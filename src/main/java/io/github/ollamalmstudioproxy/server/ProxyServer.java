@@ -107,16 +107,7 @@ public final class ProxyServer {
   /** Starts in front of {@code fleet}. */
   public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config, Fleet fleet, ProxyMetrics metrics) {
     ProxyServer proxy = new ProxyServer(vertx, config, fleet, metrics);
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.listen().host())
-        .setPort(config.listen().port())
-        .setTcpNoDelay(true)
-        // Ollama speaks HTTP/1.1 only; an h2c upgrade would let clients such as the JDK's switch to HTTP/2, where
-        // connection-level headers like "Connection: close" are forbidden.
-        .setHttp2ClearTextEnabled(false)
-        .setCompressionSupported(false)
-        .setDecompressionSupported(false);
-    return vertx.createHttpServer(options)
+    return vertx.createHttpServer(serverOptions(config))
         .connectionHandler(proxy.connections::opened)
         .requestHandler(proxy::handle)
         .listen()
@@ -124,6 +115,24 @@ public final class ProxyServer {
           proxy.server = server;
           return proxy;
         });
+  }
+
+  /** The options of the client-facing server: package-private for the test that pins them. */
+  static HttpServerOptions serverOptions(ProxyConfig config) {
+    return new HttpServerOptions()
+        .setHost(config.listen().host())
+        .setPort(config.listen().port())
+        // Every line is a token the client waits for: no Nagle delay behind the previous, unacknowledged one.
+        .setTcpNoDelay(true)
+        // Ollama speaks HTTP/1.1 only; an h2c upgrade would let clients such as the JDK's switch to HTTP/2, where
+        // connection-level headers like "Connection: close" are forbidden.
+        .setHttp2ClearTextEnabled(false)
+        .setCompressionSupported(false)
+        .setDecompressionSupported(false)
+        // The proxy serves no WebSocket: without these, Vert.x puts a WebSocket extension handler in every
+        // connection's pipeline, which every streamed line passes through (a few % of the event loops' time).
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(false);
   }
 
   /** The port actually bound (useful when the configuration asked for port 0). */

@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
 final class TranslatedRelay {
   private static final Logger log = LoggerFactory.getLogger(TranslatedRelay.class);
 
+  /** A read of the backend body is one token's event or a few: the scratch array starts at that size. */
+  private static final int SCRATCH = 512;
+  private static final int MAX_SCRATCH = 64 * 1024;
+
   private final ProxyMetrics metrics;
   private final Duration aggregateTimeout;
   private final Duration loadProgress;
@@ -161,6 +165,8 @@ final class TranslatedRelay {
     /** Tells the backend's bookkeeping (idle expiries) that an answer ended normally. */
     private final Runnable answered;
     private BodyPump pump;
+    /** The bytes of the current read; grows with the reads up to {@link #MAX_SCRATCH}, larger ones are copied alone. */
+    private byte[] scratch = new byte[SCRATCH];
     private Vertx timers;
     private long timer = -1;
 
@@ -176,9 +182,20 @@ final class TranslatedRelay {
 
     @Override
     public void chunk(Buffer chunk) {
-      byte[] bytes = chunk.getBytes();
+      int length = chunk.length();
+      byte[] bytes;
+      if (length <= MAX_SCRATCH) {
+        if (scratch.length < length) {
+          scratch = new byte[Math.min(MAX_SCRATCH, Math.max(length, 2 * scratch.length))];
+        }
+        // Copied into the relay's own array (the decoder keeps nothing of it past the call): no array per read.
+        chunk.getBytes(0, length, scratch, 0);
+        bytes = scratch;
+      } else {
+        bytes = chunk.getBytes();
+      }
       long events = feed.events();
-      Output output = feed.feed(bytes, 0, bytes.length);
+      Output output = feed.feed(bytes, 0, length);
       if (feed.events() != events) {
         // --idle-timeout counts complete events, not bytes: a backend dripping a never-ending event is silent.
         pump.progressed();
@@ -227,13 +244,16 @@ final class TranslatedRelay {
     }
 
     private void deliver(Output output) {
-      for (int i = 0; i < output.count(); i++) {
+      Ending ending = output.ending();
+      // The final line of a streamed answer goes out with the end of the body, in one write.
+      boolean endsWithLast = ending != null && !ending.failed() && ending.body() == null && output.count() > 0;
+      int lines = endsWithLast ? output.count() - 1 : output.count();
+      for (int i = 0; i < lines; i++) {
         out.write(output.line(i));
       }
-      if (!output.ended()) {
+      if (ending == null) {
         return;
       }
-      Ending ending = output.ending();
       stopClock();
       // After a failure the backend must stop generating; after a normal end only its [DONE] is left to read.
       pump.finish(ending.failed());
@@ -245,6 +265,8 @@ final class TranslatedRelay {
       answered.run();
       if (ending.body() != null) {
         Replies.json(scope, Buffers.wrap(ending.body()));
+      } else if (endsWithLast) {
+        out.writeLastAndEnd(output.line(lines));
       } else {
         out.end();
       }

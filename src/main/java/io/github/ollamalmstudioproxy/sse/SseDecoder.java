@@ -25,6 +25,10 @@ public final class SseDecoder {
 
   private static final byte CR = '\r';
   private static final byte LF = '\n';
+  private static final int INITIAL_DATA = 512;
+  /** A data buffer grown past this by one large event is given up after it, so an idle stream stays small. */
+  private static final int KEEP_DATA = 64 * 1024;
+  private static final byte[] DONE = {'[', 'D', 'O', 'N', 'E', ']'};
 
   private final SseListener listener;
   private final int maxLineBytes;
@@ -37,8 +41,13 @@ public final class SseDecoder {
   private boolean firstLine = true;
 
   private String eventType;
-  private String data;
-  private StringBuilder moreData;
+  /**
+   * The data lines of the current event, joined with {@code '\n'}: kept as bytes in one buffer reused for every
+   * event, so that a token costs no {@code String} here (the listener reads the bytes during its call).
+   */
+  private byte[] data = new byte[INITIAL_DATA];
+  private int dataLength;
+  private boolean hasData;
 
   public SseDecoder(SseListener listener) {
     this(listener, MAX_LINE_BYTES);
@@ -149,49 +158,59 @@ public final class SseDecoder {
     }
     int valueLen = off + len - valueStart;
     if (is(buf, off, nameLen, "data")) {
-      addData(new String(buf, valueStart, valueLen, UTF_8));
+      addData(buf, valueStart, valueLen);
     } else if (is(buf, off, nameLen, "event")) {
       eventType = new String(buf, valueStart, valueLen, UTF_8);
     } else if (is(buf, off, nameLen, "error")) {
       // llama-server writes mid-stream failures as "error: {json}" instead of "event: error".
       eventType = "error";
-      addData(new String(buf, valueStart, valueLen, UTF_8));
+      addData(buf, valueStart, valueLen);
     }
   }
 
-  private void addData(String value) {
-    if (data == null) {
-      data = value;
-      return;
+  private void addData(byte[] buf, int off, int len) {
+    int at = dataLength;
+    if (hasData) {
+      if (dataLength + 1 + len > maxLineBytes) {
+        // Data lines join into one event, and one event becomes one line for the client: the same bound holds, or a
+        // backend that never ends its event would grow it without end.
+        throw new SseException("upstream SSE event longer than " + maxLineBytes + " bytes");
+      }
+      at++;
     }
-    int length = (moreData == null ? data.length() : moreData.length()) + 1 + value.length();
-    if (length > maxLineBytes) {
-      // Data lines join into one event, and one event becomes one line for the client: the same bound holds, or a
-      // backend that never ends its event would grow it without end.
-      throw new SseException("upstream SSE event longer than " + maxLineBytes + " characters");
+    if (at + len > data.length) {
+      data = Arrays.copyOf(data, Math.min(maxLineBytes, Math.max(at + len, data.length * 2)));
     }
-    if (moreData == null) {
-      moreData = new StringBuilder(data.length() + value.length() + 16);
-      moreData.append(data);
+    if (hasData) {
+      data[dataLength] = LF;
     }
-    moreData.append('\n').append(value);
+    System.arraycopy(buf, off, data, at, len);
+    dataLength = at + len;
+    hasData = true;
   }
 
   private void dispatch() {
     String type = eventType;
-    String payload = moreData != null ? moreData.toString() : data;
     eventType = null;
-    data = null;
-    moreData = null;
-    if (payload == null) {
+    if (!hasData) {
       return;
     }
+    hasData = false;
+    int length = dataLength;
+    dataLength = 0;
     // The end marker counts under any event name but "error" (some servers label every event "message").
-    if (payload.equals("[DONE]") && !"error".equals(type)) {
+    if (isDone(length) && !"error".equals(type)) {
       listener.onDone();
     } else {
-      listener.onEvent(type == null || type.isEmpty() ? null : type, payload);
+      listener.onEvent(type == null || type.isEmpty() ? null : type, data, 0, length);
     }
+    if (data.length > KEEP_DATA) {
+      data = new byte[INITIAL_DATA];
+    }
+  }
+
+  private boolean isDone(int length) {
+    return length == DONE.length && Arrays.equals(data, 0, length, DONE, 0, length);
   }
 
   private static int indexOf(byte[] buf, int off, int len, byte target) {

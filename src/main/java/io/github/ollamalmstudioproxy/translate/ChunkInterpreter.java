@@ -1,5 +1,7 @@
 package io.github.ollamalmstudioproxy.translate;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -51,18 +53,24 @@ public final class ChunkInterpreter {
    * @throws OllamaError when the event reports a failure or cannot be read
    */
   public Piece accept(String eventType, String data, long now) {
+    byte[] bytes = data.getBytes(UTF_8);
+    return accept(eventType, bytes, 0, bytes.length, now);
+  }
+
+  /** The same for the event's UTF-8 bytes (the decoder's, read only during the call): no {@code String} per token. */
+  public Piece accept(String eventType, byte[] data, int off, int len, long now) {
     logprobs = List.of();
     if ("error".equals(eventType)) {
-      throw BackendErrors.classifyStreamed(data).toOllamaError(settings.clientModel());
+      throw BackendErrors.classifyStreamed(new String(data, off, len, UTF_8)).toOllamaError(settings.clientModel());
     }
     Chunk chunk;
     try {
-      chunk = parser.parse(data, tools);
+      chunk = parser.parse(data, off, len, tools);
     } catch (IOException | RuntimeException e) {
       throw new OllamaError(500, "invalid chunk from backend: " + detail(e));
     }
     if (chunk.hasError()) {
-      throw BackendErrors.classifyStreamed(data).toOllamaError(settings.clientModel());
+      throw BackendErrors.classifyStreamed(new String(data, off, len, UTF_8)).toOllamaError(settings.clientModel());
     }
     record(chunk);
     logprobs = chunk.logprobs();
@@ -98,6 +106,11 @@ public final class ChunkInterpreter {
   /** The last event was the {@code stop:true} chunk of a native llama-server stream, which ends it. */
   boolean nativeStreamEnded() {
     return nativeStreamEnded;
+  }
+
+  /** The stream is over: the parser's buffers are given back (a later chunk would get a fresh parser). */
+  void release() {
+    parser.release();
   }
 
   /** End of output: anything the think-tag splitter held back. */

@@ -2,7 +2,6 @@ package io.github.ollamalmstudioproxy.translate;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.github.ollamalmstudioproxy.ollama.Json;
 import java.io.IOException;
 import java.util.List;
 
@@ -39,6 +38,7 @@ final class ChunkParser {
   /** Null when the client asked for no log probabilities: they are then skipped unread. */
   private final LogprobsRequest wanted;
   private final boolean nativeStream;
+  private final ChunkReader reader = new ChunkReader();
   private String content;
   private String reasoning;
   private String reasoningAlt;
@@ -69,7 +69,7 @@ final class ChunkParser {
    *
    * @throws IOException for invalid JSON or a chunk that is not an object
    */
-  Chunk parse(String json, ToolCallAccumulator tools) throws IOException {
+  Chunk parse(byte[] json, int off, int len, ToolCallAccumulator tools) throws IOException {
     content = null;
     reasoning = null;
     reasoningAlt = null;
@@ -82,7 +82,12 @@ final class ChunkParser {
     logprobs = List.of();
     nativeStop = false;
     nativeStopType = null;
-    try (JsonParser p = Json.FACTORY.createParser(json)) {
+    if (!startsObject(json, off, len)) {
+      throw new IOException("chunk is not a JSON object");
+    }
+    boolean ok = false;
+    try {
+      JsonParser p = reader.start(json, off, len);
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("chunk is not a JSON object");
       }
@@ -113,6 +118,9 @@ final class ChunkParser {
             }
         }
       }
+      ok = true;
+    } finally {
+      reader.done(ok);
     }
     if (nativeStop) {
       // llm/llama_server.go (v0.33.0-rc2) lines 1713-1717: stop_type "limit" is the token limit, anything else a stop.
@@ -123,6 +131,25 @@ final class ChunkParser {
     Counts counts = counted
         ? new Counts(promptTokens, completionTokens, timingsPromptN, timingsCacheN, timingsPredictedN) : null;
     return new Chunk(content, thinking, finishReason, toolFragment, hasError, counts, logprobs, nativeStop);
+  }
+
+  /** The stream is over: the parser's buffers go back to Jackson's pool. */
+  void release() {
+    reader.done(false);
+  }
+
+  /**
+   * Whether the first byte past leading whitespace opens an object. Checked on the bytes because the non-blocking
+   * parser cannot tell where a bare number at the end of its input ends.
+   */
+  private static boolean startsObject(byte[] json, int off, int len) {
+    for (int i = off, end = off + len; i < end; i++) {
+      byte b = json[i];
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return b == '{';
+      }
+    }
+    return false;
   }
 
   /** A top-level field of llama-server's native chunk; false when it is not one (the caller skips it). */

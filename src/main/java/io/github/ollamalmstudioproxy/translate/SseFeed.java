@@ -33,6 +33,12 @@ public final class SseFeed {
       }
 
       @Override
+      public void onEvent(String eventType, byte[] data, int off, int len) {
+        events++;
+        collect(translation.onEvent(eventType, data, off, len, nanoTime.getAsLong()));
+      }
+
+      @Override
       public void onDone() {
         events++;
         collect(translation.onDone(nanoTime.getAsLong()));

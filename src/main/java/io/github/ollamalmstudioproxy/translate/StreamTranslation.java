@@ -1,5 +1,7 @@
 package io.github.ollamalmstudioproxy.translate;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
 
 /**
@@ -10,6 +12,14 @@ import io.github.ollamalmstudioproxy.ollama.OllamaError;
 public interface StreamTranslation {
   /** One SSE event: {@code eventType} is null for plain {@code data:} events, {@code "error"} for failures. */
   Output onEvent(String eventType, String data, long nowNanos);
+
+  /**
+   * The same event as the decoder's UTF-8 bytes, valid only during the call: how {@link SseFeed} delivers it, so a
+   * translator that parses bytes needs no {@code String} per token.
+   */
+  default Output onEvent(String eventType, byte[] data, int off, int len, long nowNanos) {
+    return onEvent(eventType, new String(data, off, len, UTF_8), nowNanos);
+  }
 
   /** {@code data: [DONE]}: the pending output and tool calls, and the end of the answer. */
   Output onDone(long nowNanos);

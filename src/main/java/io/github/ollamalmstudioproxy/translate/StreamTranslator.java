@@ -1,5 +1,6 @@
 package io.github.ollamalmstudioproxy.translate;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
@@ -76,12 +77,18 @@ public final class StreamTranslator implements StreamTranslation {
 
   @Override
   public Output onEvent(String eventType, String data, long nowNanos) {
+    byte[] bytes = data.getBytes(UTF_8);
+    return onEvent(eventType, bytes, 0, bytes.length, nowNanos);
+  }
+
+  @Override
+  public Output onEvent(String eventType, byte[] data, int off, int len, long nowNanos) {
     if (finished) {
       return Output.NONE;
     }
     Piece piece;
     try {
-      piece = chunks.accept(eventType, data, nowNanos);
+      piece = chunks.accept(eventType, data, off, len, nowNanos);
     } catch (OllamaError failure) {
       return fail(failure);
     }
@@ -109,6 +116,7 @@ public final class StreamTranslator implements StreamTranslation {
     FinalStats stats = chunks.finish(nowNanos, false, false);
     if (content != null) {
       byte[] body = writer.done(content.toString(), thinking.toString(), calls, logprobs, stats, false);
+      release();
       return Output.ended(List.of(), Ending.completed(body));
     }
     List<byte[]> lines = new ArrayList<>(pending.lines().size() + 2);
@@ -117,6 +125,7 @@ public final class StreamTranslator implements StreamTranslation {
       lines.add(writer.toolCalls(calls));
     }
     lines.add(writer.done("", null, List.of(), List.of(), stats, true));
+    release();
     return Output.ended(lines, Ending.completed(null));
   }
 
@@ -131,6 +140,7 @@ public final class StreamTranslator implements StreamTranslation {
       return Output.NONE;
     }
     finished = true;
+    release();
     return Output.ended(List.of(), Ending.failed(requireNonNull(failure, "failure")));
   }
 
@@ -141,11 +151,12 @@ public final class StreamTranslator implements StreamTranslation {
     }
     finished = true;
     FinalStats stats = chunks.finish(nowNanos, true, producedOutput);
-    if (content != null) {
-      byte[] body = writer.done(content.toString(), thinking.toString(), List.of(), logprobs, stats, false);
-      return Output.ended(List.of(), Ending.completed(body));
-    }
-    return Output.ended(List.of(writer.done("", null, List.of(), List.of(), stats, true)), Ending.completed(null));
+    byte[] last = content != null
+        ? writer.done(content.toString(), thinking.toString(), List.of(), logprobs, stats, false)
+        : writer.done("", null, List.of(), List.of(), stats, true);
+    release();
+    return content != null ? Output.ended(List.of(), Ending.completed(last))
+        : Output.ended(List.of(last), Ending.completed(null));
   }
 
   @Override
@@ -161,6 +172,12 @@ public final class StreamTranslator implements StreamTranslation {
   @Override
   public long completionTokens() {
     return chunks.evalCount();
+  }
+
+  /** After the last line: the writer's and the parser's buffers go back to Jackson's pool for the next stream. */
+  private void release() {
+    writer.release();
+    chunks.release();
   }
 
   /** Characters held until the end: what a later line or the aggregated body will carry. */

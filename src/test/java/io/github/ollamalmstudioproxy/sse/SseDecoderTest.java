@@ -134,7 +134,7 @@ class SseDecoderTest {
     SseDecoder decoder = new SseDecoder(new RecordingListener(), 62);
     assertThatThrownBy(() -> decoder.feed(endless, 0, endless.length))
         .isInstanceOf(SseException.class)
-        .hasMessage("upstream SSE event longer than 62 characters");
+        .hasMessage("upstream SSE event longer than 62 bytes");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.github.ollamalmstudioproxy.translate.responses;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import io.github.ollamalmstudioproxy.ollama.OllamaError;
@@ -135,12 +136,18 @@ public final class ResponsesStream implements StreamTranslation {
 
   @Override
   public Output onEvent(String eventType, String data, long nowNanos) {
+    byte[] bytes = data.getBytes(UTF_8);
+    return onEvent(eventType, bytes, 0, bytes.length, nowNanos);
+  }
+
+  @Override
+  public Output onEvent(String eventType, byte[] data, int off, int len, long nowNanos) {
     if (finished) {
       return Output.NONE;
     }
     Piece piece;
     try {
-      piece = chunks.accept(eventType, data, nowNanos);
+      piece = chunks.accept(eventType, data, off, len, nowNanos);
     } catch (OllamaError failure) {
       return fail(failure);
     }
