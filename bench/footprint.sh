@@ -90,6 +90,7 @@ c = [
     java("appcds", j17, [f"-XX:SharedArchiveFile={tmp}/p17.jsa"]),
     java("arena2", j17, [], {"MALLOC_ARENA_MAX": "2"}),
     java("trim", j17, ["-XX:TrimNativeHeapInterval=1000"]),
+    java("c1appcds", j17, ["-XX:TieredStopAtLevel=1", f"-XX:SharedArchiveFile={tmp}/p17.jsa"]),
     {"name": "launcher", "label": "JDK 17, the launcher's defaults", "cmd": [f"{tmp}/bin/ollama-lmstudio-proxy"],
      "env": {"JAVA_HOME": j17.rsplit("/bin/java", 1)[0], "OLLAMA_PROXY_CACHE_DIR": f"{tmp}/cache17"}},
 ]
