@@ -4,6 +4,7 @@ import io.github.ollamalmstudioproxy.simulator.LmStudioSimulator;
 import io.github.ollamalmstudioproxy.simulator.SimulatorOptions;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.time.Duration;
 
 /** The --demo backend: the built-in LM Studio simulator on a free loopback port, announced loudly. */
 final class Demo implements AutoCloseable {
@@ -21,6 +22,11 @@ final class Demo implements AutoCloseable {
     out.println("  *** Remove --demo to use LM Studio (start its server with 'lms server start').          ***");
     out.println();
     return new Demo(simulator);
+  }
+
+  /** Answers without the pauses between tokens that make the demo look like a model (for the self-exercise). */
+  void answerAtOnce() {
+    simulator.script().tokenInterval(Duration.ZERO).loadDelay(Duration.ZERO);
   }
 
   URI backendUrl() {

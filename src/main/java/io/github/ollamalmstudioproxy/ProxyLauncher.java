@@ -6,6 +6,7 @@ import io.github.ollamalmstudioproxy.config.ProxyConfig;
 import io.github.ollamalmstudioproxy.server.ModelsFileCheck;
 import io.github.ollamalmstudioproxy.server.ProxyServer;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.util.List;
@@ -31,7 +32,7 @@ final class ProxyLauncher {
 
   /** Returns false when start-up failed; true after a graceful shutdown. */
   static boolean runUntilStopped(ProxyConfig requested, PrintWriter err) {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(vertxOptions());
     Demo demo = requested.demo() ? Demo.start(err) : null;
     ProxyConfig config = demo == null ? requested : requested.withBackend(demo.backendUrl());
     ProxyServer server;
@@ -53,7 +54,7 @@ final class ProxyLauncher {
           config.listen());
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    ShutdownSignals.onTerminate(() -> {
+    Runnable shutdown = ShutdownSignals.onTerminate(() -> {
       try {
         server.shutdown(config.drainTimeout()).await(config.drainTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
@@ -66,6 +67,11 @@ final class ProxyLauncher {
       log.info("stopped");
       stopped.countDown();
     });
+    if (SelfExercise.requested() && demo != null) {
+      demo.answerAtOnce();
+      SelfExercise.run(vertx, server.port());
+      shutdown.run();
+    }
     awaitQuietly(stopped);
     return true;
   }
@@ -84,6 +90,19 @@ final class ProxyLauncher {
           .append(spec.userInfo() != null ? ", Basic auth from the URL" : "").append(')');
     }
     return out.toString();
+  }
+
+  /**
+   * Vert.x's default is two event loops per core. The system property {@code ollama.proxy.eventLoops} sets another
+   * count; bench/footprint.sh measures its effect (BENCHMARKS.md, "Footprint").
+   */
+  static VertxOptions vertxOptions() {
+    VertxOptions options = new VertxOptions();
+    Integer loops = Integer.getInteger("ollama.proxy.eventLoops");
+    if (loops != null && loops > 0) {
+      options.setEventLoopPoolSize(loops);
+    }
+    return options;
   }
 
   private static String describe(Throwable e) {

@@ -16,7 +16,8 @@ final class ShutdownSignals {
 
   private ShutdownSignals() {}
 
-  static void onTerminate(Runnable shutdown) {
+  /** Returns the shutdown as it runs on a signal (once, whoever calls first), for a caller that ends on its own. */
+  static Runnable onTerminate(Runnable shutdown) {
     AtomicBoolean started = new AtomicBoolean();
     Runnable once = () -> {
       if (started.compareAndSet(false, true)) {
@@ -33,5 +34,6 @@ final class ShutdownSignals {
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       Runtime.getRuntime().addShutdownHook(new Thread(once, "graceful-shutdown"));
     }
+    return once;
   }
 }

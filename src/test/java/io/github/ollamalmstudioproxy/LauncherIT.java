@@ -106,6 +106,7 @@ class LauncherIT {
 
     ProcessBuilder builder = new ProcessBuilder("bash", "-c", "ulimit -Sn 64 && exec \"$0\"", launcher.toString());
     builder.environment().put("JAVA_HOME", root.resolve("jdk").toString());
+    builder.environment().put("OLLAMA_PROXY_CDS", "off");
     builder.redirectErrorStream(true);
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

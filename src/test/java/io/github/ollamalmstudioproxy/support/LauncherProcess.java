@@ -36,7 +36,7 @@ public final class LauncherProcess implements AutoCloseable {
 
   /**
    * Starts the launcher with {@code args} (add {@code --listen 127.0.0.1:0}) and {@code env} on top of an environment
-   * without any {@code OLLAMA_} variable, running this test's JDK. The jar must be built ({@code mvn package}).
+   * without any {@code OLLAMA_} variable but {@code OLLAMA_PROXY_CDS=off}, running this test's JDK. The jar must be built ({@code mvn package}).
    */
   public static LauncherProcess start(Map<String, String> env, String... args) throws IOException {
     if (!Files.isRegularFile(Path.of("target", "ollama-lmstudio-proxy.jar"))) {
@@ -58,6 +58,8 @@ public final class LauncherProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("OLLAMA_"));
     builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    // No class-data archive unless a test asks for one: a training run would slow every test and write to ~/.cache.
+    builder.environment().put("OLLAMA_PROXY_CDS", "off");
     builder.environment().putAll(env);
     return new LauncherProcess(builder.start());
   }
