@@ -23,8 +23,8 @@ public interface Upload {
   void detach();
 
   /**
-   * A body held whole, in one or more parts sent one after the other (slices of the client's body around a rewritten
-   * field, so that the rest is never copied): always replayable, sent with its length.
+   * A body held whole, in one or more parts (slices of the client's body around a rewritten field, so that the rest
+   * is never copied), sent as one buffer with its length in the same write as the head: always replayable.
    */
   static Upload of(Buffer... parts) {
     requireNonNull(parts, "parts");
@@ -36,19 +36,16 @@ public interface Upload {
       length += requireNonNull(part, "part").length();
     }
     String declared = Long.toString(length);
+    Buffer body = Buffers.join(parts);
     return new Upload() {
       @Override
       public Future<HttpClientResponse> sendThrough(HttpClientRequest request) {
         request.headers().remove(HttpHeaders.TRANSFER_ENCODING);
         request.putHeader(HttpHeaders.CONTENT_LENGTH, declared);
-        if (parts.length == 1) {
-          return request.send(parts[0]);
-        }
-        for (int i = 0; i < parts.length - 1; i++) {
-          request.write(parts[i]);
-        }
-        request.end(parts[parts.length - 1]);
-        return request.response();
+        // One buffer, so the head and the whole body leave in one write: written part by part, each part was its
+        // own TCP segment (TCP_NODELAY), and a Node.js backend (LM Studio's server) read the body in two or three
+        // reads, each a wake-up of its event loop before it could answer (BENCHMARKS.md, issue 16).
+        return request.send(body);
       }
 
       @Override
