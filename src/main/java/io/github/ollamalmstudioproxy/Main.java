@@ -18,7 +18,19 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    leanDefaults();
     System.exit(run(args));
+  }
+
+  /**
+   * Netty emits JFR events for its buffer allocator when JFR is present, and checking loads about a hundred JFR classes
+   * at every start (BENCHMARKS.md, "Footprint"). Off unless asked for with {@code -Dio.netty.jfr.enabled=true}; a JFR
+   * recording of the proxy itself is not affected.
+   */
+  static void leanDefaults() {
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
   }
 
   static int run(String[] args) {

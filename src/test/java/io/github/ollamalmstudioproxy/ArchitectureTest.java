@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * Every layering rule of the main sources, read from their imports and inline qualified names:
  *
  * <pre>
- *   Main, ProxyLauncher, ShutdownSignals, Demo     entry points; Demo is the only door to simulator/
+ *   Main, ProxyLauncher, ShutdownSignals, StderrLogging, Demo   entry points; Demo is the only door to simulator/
  *   server      HTTP front and route handlers      -> upstream, backend and the pure packages
  *   upstream    the backend as the proxy drives it -> backend, catalog, translate, config, metrics, ollama
  *   backend     the Vert.x client, nothing of Ollama

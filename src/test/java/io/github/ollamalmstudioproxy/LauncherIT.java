@@ -123,10 +123,15 @@ class LauncherIT {
   }
 
   @Test
-  void theLauncherAlwaysHasTheJvmExitOnItsFirstOutOfMemoryError() throws Exception {
+  void theLauncherHasItsJvmFlagsAndTheShippedLogFormat() throws Exception {
     try (LauncherProcess defaults = LauncherProcess.start(Map.of(), "--demo", "--listen", "127.0.0.1:0")) {
       defaults.awaitPort();
-      assertThat(defaults.jvmArguments()).contains("-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-Xmx512m");
+      assertThat(defaults.jvmArguments())
+          .contains("-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-Xmx512m", "-XX:TieredStopAtLevel=1");
+      // The shipped logging set-up (StderrLogging, no logback.xml): one line per event, time, level, class, message.
+      assertThat(defaults.output().lines()).anyMatch(line -> line.matches(
+          "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) INFO  ProxyLauncher "
+              + "ollama-lmstudio-proxy listening on http://127\\.0\\.0\\.1:\\d+.*"));
     }
     try (LauncherProcess own = LauncherProcess.start(Map.of("OLLAMA_PROXY_JAVA_OPTS", "-Xmx200m"), "--demo",
         "--listen", "127.0.0.1:0")) {
