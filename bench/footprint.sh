@@ -4,18 +4,20 @@
 #   bench/footprint.sh                      every flag set, 5 interleaved rounds, 200 streams x 50 tokens per batch
 #   bench/footprint.sh --rounds 3 --streams 0   start-up and idle RSS only
 #   bench/footprint.sh --sets launcher,jdk25    only some sets (names below)
+#   bench/footprint.sh --warm-batches 20        more batches before the "warm" one (default 5)
 # Writes bench-results/footprint.md and footprint.json. BENCH_SKIP_BUILD=1 reuses the existing jar.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-rounds=5 streams=200 tokens=50 sets=""
+rounds=5 streams=200 tokens=50 sets="" warm_batches=5
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --streams) streams="$2"; shift 2 ;;
     --tokens) tokens="$2"; shift 2 ;;
     --sets) sets="$2"; shift 2 ;;
+    --warm-batches) warm_batches="$2"; shift 2 ;;
     *) sed -n '2,7p' "$0" >&2; exit 2 ;;
   esac
 done
@@ -119,6 +121,6 @@ mkdir -p bench-results
   echo
   python3 bench/footprint.py --configs "$tmp/configs.json" --backend "http://127.0.0.1:$port" \
     --port "$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')" \
-    --rounds "$rounds" --streams "$streams" --tokens "$tokens" --out bench-results/footprint.json --log "$tmp/proxy.log"
+    --rounds "$rounds" --streams "$streams" --tokens "$tokens" --warm-batches "$warm_batches" --out bench-results/footprint.json --log "$tmp/proxy.log"
 } | tee bench-results/footprint.md
 exec 3>&-
