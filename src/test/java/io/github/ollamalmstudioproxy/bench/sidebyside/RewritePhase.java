@@ -24,7 +24,9 @@ import java.util.function.Supplier;
  * name, (b) the proxy with the backend's id, (c) nginx and (d) the simulator directly, both with the backend's id.
  *
  * <p>Gemma is the simulator's vision model (an image sent to a model without vision is refused). {@code model} comes
- * last, after {@code messages}, as the OpenAI SDKs write it, so the proxy's scan for it crosses the whole body.
+ * last, after {@code messages}, as the OpenAI SDKs write it, so the proxy's scan for it crosses the whole body. Both
+ * (a) and (b) go the same way through the proxy (read whole, scanned, parsed into a tree because the catalogue says
+ * Gemma lacks tools, sent as slices around the id); they differ only in the name to resolve.
  */
 final class RewritePhase {
   static final String SECTION = "10 /v1 model rewrite";
@@ -72,8 +74,9 @@ final class RewritePhase {
     for (Way way : ways) {
       figures.put(way.label(), new Figures());
       checkBackendSaw(way, buffers.get(way.model()), bodies.get(BACKEND_ID), expected, bodyLabel);
-      // Warm-up; the JIT load of the vision model happened in the check above.
-      ClosedLoop.run(run.client.vertx(), concurrency, large ? 1 : Math.min(nanos, 500_000_000L),
+      // Warm-up (the JIT load of the vision model happened in the check above): the proxy's heap grows to hold
+      // several 10 MB bodies and the JIT compiles the scans before anything is measured.
+      ClosedLoop.run(run.client.vertx(), concurrency, Math.min(nanos, large ? 1_000_000_000L : 500_000_000L),
           timed(way, buffers.get(way.model()), expected, large, null));
     }
     int rounds = run.options.rewriteRounds();
@@ -126,7 +129,9 @@ final class RewritePhase {
     if (nginx != null && bytes > 1_000_000) {
       run.report.row(SECTION, "proxy CPU beyond nginx's, " + bodyLabel + ": (b) − (c)",
           String.format("%s per request, %s per MB", cpu(b - c), cpu((b - c) / megabytes)), null, null,
-          "holding, scanning and resolving the body vs streaming it through; " + how);
+          "holding, scanning and resolving the body vs streaming it through; the catalogue says this model lacks"
+              + " tools, so the proxy also parses the body into a tree to look for tools (OpenAiRoutes.capable),"
+              + " as it does for every model lacking tools or vision; " + how);
     }
     StringBuilder latency = new StringBuilder();
     figures.forEach((k, v) -> {
