@@ -38,7 +38,12 @@ record BenchOptions(
     int startupRepeats,
     int fleetStreams,
     int fleetTokens,
-    int fleetRounds) {
+    int fleetRounds,
+    long rewriteSmallNanos,
+    long rewriteLargeNanos,
+    int rewriteRounds,
+    int nodeWarmup,
+    int nodeSamples) {
 
   static final String USAGE = """
       usage: bench/run.sh [--quick] [--out DIR] [--proxy-java-opts "FLAGS"] [--compare-java-opts "FLAGS"]...
@@ -47,9 +52,15 @@ record BenchOptions(
         --out DIR            where latest.md and latest.json go (default bench-results/)
         --proxy-java-opts    JVM flags of the proxy (default: the launcher's default_java_opts)
         --compare-java-opts  extra JVM flag sets tried in the 1,000-stream and idle-memory phases (repeatable)
-        --jdk25 DIR          a JDK 25 for the start-up phase (default /usr/lib/jvm/temurin-25-jdk-amd64)
+        --jdk25 DIR          a JDK 25 for the start-up phase (default /usr/lib/jvm/temurin-25-jdk-amd64; with
+                             --quick only when given)
         --no-nginx           skip the nginx reference even when nginx is installed
-        --phases LIST        only these sections, e.g. 1,2,4 (default all: 1,2,3,4,5,6,8; 7 runs within 1 and 4)
+        --phases LIST        only these sections, e.g. 1,2,4 (default all: 1,2,3,4,5,6,8,10,11; 7 runs within 1, 4
+                             and 10)
+      sections: 1 TTFT, 2 per-chunk delay, 3 1,000 streams, 4 throughput and CPU per request, 5 cancellation,
+                6 start-up and idle RSS (the launcher's defaults on JDK 17 and 25), 8 several backends,
+                10 /v1 model-name rewrite (small and 10 MB bodies), 11 TTFT in front of a Node.js backend
+                (bench/node-ttft.sh; skipped without node)
       """;
 
   static BenchOptions parse(String[] args) throws IOException {
@@ -58,16 +69,20 @@ record BenchOptions(
     boolean nginx = true;
     Path out = root.resolve("bench-results");
     Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+    boolean jdk25Given = false;
     List<String> proxyOpts = launcherDefaultOpts(root.resolve("bin/ollama-lmstudio-proxy"));
     List<List<String>> compare = new ArrayList<>();
-    Set<String> phases = Set.of("1", "2", "3", "4", "5", "6", "8");
+    Set<String> phases = Set.of("1", "2", "3", "4", "5", "6", "8", "10", "11");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
         case "--no-nginx" -> nginx = false;
         case "--no-jdk25" -> jdk25 = null;
         case "--out" -> out = Path.of(args[++i]).toAbsolutePath();
-        case "--jdk25" -> jdk25 = Path.of(args[++i]);
+        case "--jdk25" -> {
+          jdk25 = Path.of(args[++i]);
+          jdk25Given = true;
+        }
         case "--proxy-java-opts" -> proxyOpts = split(args[++i]);
         case "--compare-java-opts" -> compare.add(split(args[++i]));
         case "--phases" -> phases = Set.of(args[++i].split(","));
@@ -84,11 +99,13 @@ record BenchOptions(
     Path java17 = Path.of(System.getProperty("java.home"), "bin", "java");
     Path jar = root.resolve("target/ollama-lmstudio-proxy.jar");
     if (quick) {
-      return new BenchOptions(true, root, out, jar, java17, null, proxyOpts, compare, nginx, phases,
-          200, 30, 2, 20, 50, 20, 1, 500_000_000L, 1, 5, 1, 50, 20, 1);
+      // A 10 MB body once per worker (a duration of 1 ns ends each worker after its first answer).
+      return new BenchOptions(true, root, out, jar, java17, jdk25Given ? jdk25 : null, proxyOpts, compare, nginx,
+          phases, 200, 30, 2, 20, 50, 20, 1, 500_000_000L, 1, 5, 1, 50, 20, 1, 300_000_000L, 1L, 1, 20, 50);
     }
     return new BenchOptions(false, root, out, jar, java17, jdk25, proxyOpts, compare, nginx, phases,
-        3000, 1000, 12, 50, 1000, 100, 2, 4_000_000_000L, 3, 100, 5, 1000, 100, 2);
+        3000, 1000, 12, 50, 1000, 100, 2, 4_000_000_000L, 3, 100, 5, 1000, 100, 2, 2_000_000_000L,
+        3_000_000_000L, 3, 300, 1000);
   }
 
   /** The flags {@code bin/ollama-lmstudio-proxy} uses when OLLAMA_PROXY_JAVA_OPTS is unset. */

@@ -66,6 +66,8 @@ final class NginxProcess implements AutoCloseable {
         events { worker_connections 8192; }
         http {
           access_log %1$s/access.log;
+          # The proxy's own --max-body-size (64 MiB); nginx's default of 1 MB would refuse section 10's image.
+          client_max_body_size 64m;
           client_body_temp_path %1$s/body;
           proxy_temp_path %1$s/proxy;
           fastcgi_temp_path %1$s/fastcgi;

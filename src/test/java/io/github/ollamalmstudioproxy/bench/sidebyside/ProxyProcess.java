@@ -37,16 +37,30 @@ final class ProxyProcess implements AutoCloseable {
 
   static ProxyProcess start(Path java, List<String> jvmFlags, Path jar, String backend, Path log,
       List<String> proxyArgs) throws IOException {
-    int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(java.toString());
     command.addAll(jvmFlags);
-    command.addAll(List.of("-jar", jar.toString(), "--listen", "127.0.0.1:" + port, "--backend", backend));
-    command.addAll(proxyArgs);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+    command.addAll(List.of("-jar", jar.toString()));
+    return launch(command, Map.of(), backend, log, proxyArgs);
+  }
+
+  /**
+   * Starts {@code command} (a JVM with its flags and jar, or the launcher script, which execs its JVM under the same
+   * pid) with the proxy's listen and backend arguments, in an environment without the caller's OLLAMA_ and JVM
+   * option variables plus {@code env}.
+   */
+  static ProxyProcess launch(List<String> command, Map<String, String> env, String backend, Path log,
+      List<String> proxyArgs) throws IOException {
+    int port = freePort();
+    List<String> full = new ArrayList<>(command);
+    full.addAll(List.of("--listen", "127.0.0.1:" + port, "--backend", backend));
+    full.addAll(proxyArgs);
+    ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    Map<String, String> env = builder.environment();
-    env.keySet().removeIf(k -> k.startsWith("OLLAMA_") || k.equals("JAVA_TOOL_OPTIONS") || k.equals("JDK_JAVA_OPTIONS"));
+    Map<String, String> environment = builder.environment();
+    environment.keySet().removeIf(k -> k.startsWith("OLLAMA_") || k.equals("JAVA_TOOL_OPTIONS")
+        || k.equals("JDK_JAVA_OPTIONS"));
+    environment.putAll(env);
     long t0 = System.nanoTime();
     Process process = Children.start(builder);
     while (!answers200(port)) {

@@ -47,20 +47,22 @@ public final class SideBySideMain {
       if (options.nginx() && nginx != null) {
         run.nginx = NginxProcess.start(nginx, tmp.resolve("nginx"), sim.port());
       } else {
-        report.note(options.nginx() ? "nginx is not installed (apt-get install nginx): section 7 skipped"
-            : "--no-nginx: section 7 skipped");
+        report.note(options.nginx() ? "nginx is not installed (apt-get install nginx): section 7 and section 10's"
+            + " nginx reference skipped" : "--no-nginx: section 7 and section 10's nginx reference skipped");
       }
       LatencyPhase latency = new LatencyPhase(run);
       phase(report, "1 time to first token", latency::ttft);
       phase(report, "2 inter-token gaps", latency::gaps);
       phase(report, "4 throughput", () -> new ThroughputPhase(run).run());
       phase(report, "5 cancellation", () -> new CancellationPhase(run).run());
+      phase(report, RewritePhase.SECTION, () -> new RewritePhase(run).run());
       run.proxy.close();
       if (run.nginx != null) {
         run.nginx.close();
       }
       phase(report, "3 concurrent streams", () -> new ConcurrencyPhase(run).run(flagSets));
       phase(report, FleetPhase.SECTION, () -> new FleetPhase(run).run());
+      phase(report, NodeTtftPhase.SECTION, () -> new NodeTtftPhase(run).run());
       report.raw("elapsed_seconds", (System.nanoTime() - started) / 1e9);
       Map<String, Object> machine = Machine.describe(options, loadBefore);
       report.write(options.outDir(), machine);
@@ -110,7 +112,7 @@ public final class SideBySideMain {
 
   /** Runs one phase; a phase that breaks is a failure of the run, and the next phases still run. */
   private static void phase(Report report, String name, Phase phase) {
-    if (!selected.contains(name.substring(0, 1))) {
+    if (!selected.contains(name.substring(0, name.indexOf(' ')))) {
       return;
     }
     long t0 = System.nanoTime();

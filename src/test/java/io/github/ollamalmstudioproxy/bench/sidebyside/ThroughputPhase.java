@@ -114,10 +114,28 @@ final class ThroughputPhase {
             null, null, "utime+stime of the proxy JVM / of nginx's master and workers, per completed request");
       }
     }
+    translatedVsPassthrough(cpu, rounds);
     for (String name : List.of("GET / (proxy)", "/api/tags (proxy)", "/api/chat stream:false (proxy)")) {
       run.report.row("4 throughput", "proxy CPU per request, " + name.replace(" (proxy)", ""),
           String.format("%.1f µs", median(cpu.get(name))), null, null, "utime+stime of the proxy JVM per request");
     }
+  }
+
+  /**
+   * Issue 16's target: a translated non-streaming {@code /api/chat} costs the proxy at most twice the CPU of the same
+   * chat sent to {@code /v1} (passthrough with the model resolved), both from this run's rounds; nginx's CPU for the
+   * {@code /v1} request is the floor for a hop that only forwards.
+   */
+  private void translatedVsPassthrough(Map<String, double[]> cpu, int rounds) {
+    double api = median(cpu.get("/api/chat stream:false (proxy)"));
+    double v1 = median(cpu.get("/v1/chat stream:false (proxy)"));
+    double ratio = v1 == 0 ? 0 : api / v1;
+    double[] nginx = cpu.get("/v1/chat stream:false (nginx)");
+    run.report.row("4 throughput", "proxy CPU per request, /api/chat stream:false vs /v1 stream:false passthrough",
+        String.format("%.1f vs %.1f µs = %.2f×", api, v1, ratio), "≤ 2×", v1 > 0 && ratio <= 2.0,
+        String.format("utime+stime of the proxy JVM per completed request, median of %d rounds at concurrency %d; "
+            + "nginx, same /v1 request: %s", rounds, CONCURRENCY,
+            nginx == null ? "not run" : String.format("%.1f µs", median(nginx))));
   }
 
   private void compare(String section, String figure, Map<String, double[]> rates, String subject, String reference,
