@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // A minimal LM Studio-like backend on plain node:http (no dependencies), for timing the proxy against a Node.js
-// server: LM Studio's HTTP server is Express on Node.js inside its Electron app (see bench/node-backend/README.md).
+// server: LM Studio's HTTP server is Express on Node.js inside its Electron app (`X-Powered-By: Express` in a live probe,
+// ../shared/reference/lmstudio-api.md).
 //
 //   node bench/node-backend/server.js PORT [--tokens N] [--interval-ms MS] [--model ID]
 //
