@@ -38,18 +38,25 @@ record BenchOptions(
     int startupRepeats,
     int fleetStreams,
     int fleetTokens,
-    int fleetRounds) {
+    int fleetRounds,
+    List<Integer> sweepSteps,
+    int sweepTokens,
+    int sweepMinChunks,
+    int warmupRounds,
+    int warmupStreams,
+    int coldStreams) {
 
   static final String USAGE = """
       usage: bench/run.sh [--quick] [--out DIR] [--proxy-java-opts "FLAGS"] [--compare-java-opts "FLAGS"]...
-                          [--jdk25 DIR] [--no-jdk25] [--no-nginx]
+                          [--jdk25 DIR] [--no-jdk25] [--no-nginx] [--phases LIST] [--sweep LIST]
         --quick              seconds, tiny counts: checks the tool works (CI); figures mean little
         --out DIR            where latest.md and latest.json go (default bench-results/)
         --proxy-java-opts    JVM flags of the proxy (default: the launcher's default_java_opts)
         --compare-java-opts  extra JVM flag sets tried in the 1,000-stream and idle-memory phases (repeatable)
         --jdk25 DIR          a JDK 25 for the start-up phase (default /usr/lib/jvm/temurin-25-jdk-amd64)
         --no-nginx           skip the nginx reference even when nginx is installed
-        --phases LIST        only these sections, e.g. 1,2,4 (default all: 1,2,3,4,5,6,8; 7 runs within 1 and 4)
+        --phases LIST        only these sections, e.g. 1,2,4 (default all: 1,2,3,4,5,6,8,9; 7 runs within 1 and 4)
+        --sweep LIST         the concurrency steps of section 9 (default 100,500,1000,2000; --quick 20,50)
       """;
 
   static BenchOptions parse(String[] args) throws IOException {
@@ -60,7 +67,8 @@ record BenchOptions(
     Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
     List<String> proxyOpts = launcherDefaultOpts(root.resolve("bin/ollama-lmstudio-proxy"));
     List<List<String>> compare = new ArrayList<>();
-    Set<String> phases = Set.of("1", "2", "3", "4", "5", "6", "8");
+    Set<String> phases = Set.of("1", "2", "3", "4", "5", "6", "8", "9");
+    List<Integer> sweep = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -71,6 +79,7 @@ record BenchOptions(
         case "--proxy-java-opts" -> proxyOpts = split(args[++i]);
         case "--compare-java-opts" -> compare.add(split(args[++i]));
         case "--phases" -> phases = Set.of(args[++i].split(","));
+        case "--sweep" -> sweep = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).sorted().toList();
         case "-h", "--help" -> {
           System.out.print(USAGE);
           System.exit(0);
@@ -85,10 +94,12 @@ record BenchOptions(
     Path jar = root.resolve("target/ollama-lmstudio-proxy.jar");
     if (quick) {
       return new BenchOptions(true, root, out, jar, java17, null, proxyOpts, compare, nginx, phases,
-          200, 30, 2, 20, 50, 20, 1, 500_000_000L, 1, 5, 1, 50, 20, 1);
+          200, 30, 2, 20, 50, 20, 1, 500_000_000L, 1, 5, 1, 50, 20, 1,
+          sweep == null ? List.of(20, 50) : sweep, 20, 0, 2, 20, 50);
     }
     return new BenchOptions(false, root, out, jar, java17, jdk25, proxyOpts, compare, nginx, phases,
-        3000, 1000, 12, 50, 1000, 100, 2, 4_000_000_000L, 3, 100, 5, 1000, 100, 2);
+        3000, 1000, 12, 50, 1000, 100, 2, 4_000_000_000L, 3, 100, 5, 1000, 100, 2,
+        sweep == null ? List.of(100, 500, 1000, 2000) : sweep, 100, 30_000, 5, 100, 200);
   }
 
   /** The flags {@code bin/ollama-lmstudio-proxy} uses when OLLAMA_PROXY_JAVA_OPTS is unset. */
