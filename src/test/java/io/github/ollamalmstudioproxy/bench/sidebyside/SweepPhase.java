@@ -24,6 +24,8 @@ final class SweepPhase {
    */
   static final List<String> PROXY_ARGS = List.of("--max-in-flight", "2048");
 
+  private static final long IDLE_SAMPLE_MILLIS = 2000;
+
   private final BenchRun run;
 
   SweepPhase(BenchRun run) {
@@ -74,6 +76,12 @@ final class SweepPhase {
         run.tmp.resolve("proxy-sweep.log"), PROXY_ARGS)) {
       List<Double> curve = new ProxyWarmUp(run).run(proxy, apiChat(proxy), v1(proxy));
       LongSupplier proxyCpu = () -> proxy.stats().cpuTicks();
+      // The proxy's CPU with no request at all (timers, probes, late JIT work): a cost per second, not per chunk,
+      // which weighs more per chunk at small steps, where fewer chunks pass per second.
+      long idle0 = proxyCpu.getAsLong();
+      ProxyProcess.sleepMillis(IDLE_SAMPLE_MILLIS);
+      double idleMsPerSecond = (proxyCpu.getAsLong() - idle0) * (1000.0 / ProcStats.TICKS_PER_SECOND)
+          / (IDLE_SAMPLE_MILLIS / 1000.0);
       SweepStep.Figures direct = step.measure(run.direct(), n, null, null);
       SweepStep.Figures viaNginx = nginx == null ? null
           : step.measure(new BenchRun.Route("nginx /v1", nginx.port(), BenchRun.V1_CHAT, BenchRun.v1Chat(true), true),
@@ -82,7 +90,7 @@ final class SweepPhase {
       // for them is measured.
       SweepStep.Figures api = step.measure(apiChat(proxy), n, proxyCpu, proxy);
       SweepStep.Figures passthrough = step.measure(v1(proxy), n, proxyCpu, null);
-      return new SweepReport.Step(n, direct, viaNginx, passthrough, api, curve);
+      return new SweepReport.Step(n, direct, viaNginx, passthrough, api, curve, idleMsPerSecond);
     }
   }
 }

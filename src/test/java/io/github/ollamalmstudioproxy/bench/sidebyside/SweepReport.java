@@ -12,7 +12,7 @@ import java.util.Map;
 final class SweepReport {
   /** One step of the sweep; {@code nginx} is null when nginx was not run. */
   record Step(int n, SweepStep.Figures direct, SweepStep.Figures nginx, SweepStep.Figures v1,
-      SweepStep.Figures api, List<Double> warmUpCurve) {
+      SweepStep.Figures api, List<Double> warmUpCurve, double idleCpuMsPerSecond) {
     List<SweepStep.Figures> routes() {
       List<SweepStep.Figures> all = new ArrayList<>();
       all.add(direct);
@@ -62,7 +62,8 @@ final class SweepReport {
     report.row(SECTION, "/api/chat CPU per chunk, " + high.n() + " vs " + low.n() + " streams",
         String.format("%.2f× (%s vs %s)", apiGrowth, us(high.api().cpuMsPerThousand()),
             us(low.api().cpuMsPerThousand())), "≤ 1.2×", apiGrowth <= 1.2,
-        "translated; every step on a fresh, warmed-up proxy");
+        String.format("translated; every step on a fresh, warmed-up proxy; its idle CPU before the bursts: %.1f "
+            + "ms/s at %d, %.1f ms/s at %d", low.idleCpuMsPerSecond(), low.n(), high.idleCpuMsPerSecond(), high.n()));
     double v1Growth = high.v1().cpuMsPerThousand() / low.v1().cpuMsPerThousand();
     report.row(SECTION, "/v1 passthrough CPU per chunk, " + high.n() + " vs " + low.n() + " streams",
         String.format("%.2f× (%s vs %s)", v1Growth, us(high.v1().cpuMsPerThousand()),
@@ -117,6 +118,9 @@ final class SweepReport {
     steps.forEach(s -> warmUp.put(Integer.toString(s.n()), s.warmUpCurve()));
     report.raw("sweep", rows);
     report.raw("sweep_warmup_cpu_ms_per_1000_chunks", warmUp);
+    Map<String, Object> idle = new LinkedHashMap<>();
+    steps.forEach(s -> idle.put(Integer.toString(s.n()), s.idleCpuMsPerSecond()));
+    report.raw("sweep_proxy_idle_cpu_ms_per_second", idle);
   }
 
   private void table(List<Step> steps) {
