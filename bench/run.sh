@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark: the proxy against the LM Studio simulator reached directly, and nginx, on loopback.
-#   bench/run.sh            full run (about five minutes); writes bench-results/latest.md and latest.json
+#   bench/run.sh            full run (about five minutes, and about four more for section 9's sweep up to 2,000 streams);
+#                           writes bench-results/latest.md and latest.json
 #   bench/run.sh --quick    smoke run (well under a minute; used by CI): the tool works, every request completed
 # Other options: bench/run.sh --help. BENCH_SKIP_BUILD=1 reuses the existing build.
 # Everything it starts (its JVM, the proxy JVMs, nginx) is stopped by process id when it ends, however it ends.

@@ -43,11 +43,17 @@ record BenchOptions(
     long rewriteLargeNanos,
     int rewriteRounds,
     int nodeWarmup,
-    int nodeSamples) {
+    int nodeSamples,
+    List<Integer> sweepSteps,
+    int sweepTokens,
+    int sweepMinChunks,
+    int warmupRounds,
+    int warmupStreams,
+    int coldStreams) {
 
   static final String USAGE = """
       usage: bench/run.sh [--quick] [--out DIR] [--proxy-java-opts "FLAGS"] [--compare-java-opts "FLAGS"]...
-                          [--jdk25 DIR] [--no-jdk25] [--no-nginx]
+                          [--jdk25 DIR] [--no-jdk25] [--no-nginx] [--phases LIST] [--sweep LIST]
         --quick              seconds, tiny counts: checks the tool works (CI); figures mean little
         --out DIR            where latest.md and latest.json go (default bench-results/)
         --proxy-java-opts    JVM flags of the proxy (default: the launcher's default_java_opts)
@@ -55,10 +61,12 @@ record BenchOptions(
         --jdk25 DIR          a JDK 25 for the start-up phase (default /usr/lib/jvm/temurin-25-jdk-amd64; with
                              --quick only when given)
         --no-nginx           skip the nginx reference even when nginx is installed
-        --phases LIST        only these sections, e.g. 1,2,4 (default all: 1,2,3,4,5,6,8,10,11; 7 runs within 1, 4
-                             and 10)
+        --phases LIST        only these sections, e.g. 1,2,4 (default all: 1,2,3,4,5,6,8,9,10,11; 7 runs within 1,
+                             4 and 10)
+        --sweep LIST         the concurrency steps of section 9 (default 100,500,1000,2000; --quick 20,50)
       sections: 1 TTFT, 2 per-chunk delay, 3 1,000 streams, 4 throughput and CPU per request, 5 cancellation,
                 6 start-up and idle RSS (the launcher's defaults on JDK 17 and 25), 8 several backends,
+                9 streaming cost with concurrency (sweep, nginx streaming reference, cold start),
                 10 /v1 model-name rewrite (small and 10 MB bodies), 11 TTFT in front of a Node.js backend
                 (bench/node-ttft.sh; skipped without node)
       """;
@@ -72,7 +80,8 @@ record BenchOptions(
     boolean jdk25Given = false;
     List<String> proxyOpts = launcherDefaultOpts(root.resolve("bin/ollama-lmstudio-proxy"));
     List<List<String>> compare = new ArrayList<>();
-    Set<String> phases = Set.of("1", "2", "3", "4", "5", "6", "8", "10", "11");
+    Set<String> phases = Set.of("1", "2", "3", "4", "5", "6", "8", "9", "10", "11");
+    List<Integer> sweep = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -86,6 +95,7 @@ record BenchOptions(
         case "--proxy-java-opts" -> proxyOpts = split(args[++i]);
         case "--compare-java-opts" -> compare.add(split(args[++i]));
         case "--phases" -> phases = Set.of(args[++i].split(","));
+        case "--sweep" -> sweep = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).sorted().toList();
         case "-h", "--help" -> {
           System.out.print(USAGE);
           System.exit(0);
@@ -101,11 +111,12 @@ record BenchOptions(
     if (quick) {
       // A 10 MB body once per worker (a duration of 1 ns ends each worker after its first answer).
       return new BenchOptions(true, root, out, jar, java17, jdk25Given ? jdk25 : null, proxyOpts, compare, nginx,
-          phases, 200, 30, 2, 20, 50, 20, 1, 500_000_000L, 1, 5, 1, 50, 20, 1, 300_000_000L, 1L, 1, 20, 50);
+          phases, 200, 30, 2, 20, 50, 20, 1, 500_000_000L, 1, 5, 1, 50, 20, 1, 300_000_000L, 1L, 1, 20, 50,
+          sweep == null ? List.of(20, 50) : sweep, 20, 0, 2, 20, 50);
     }
     return new BenchOptions(false, root, out, jar, java17, jdk25, proxyOpts, compare, nginx, phases,
         3000, 1000, 12, 50, 1000, 100, 2, 4_000_000_000L, 3, 100, 5, 1000, 100, 2, 2_000_000_000L,
-        3_000_000_000L, 3, 300, 1000);
+        3_000_000_000L, 3, 300, 1000, sweep == null ? List.of(100, 500, 1000, 2000) : sweep, 100, 30_000, 5, 100, 200);
   }
 
   /** The flags {@code bin/ollama-lmstudio-proxy} uses when OLLAMA_PROXY_JAVA_OPTS is unset. */

@@ -1,9 +1,7 @@
 package io.github.ollamalmstudioproxy.bench.sidebyside;
 
-import io.vertx.core.Future;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +24,12 @@ final class ConcurrencyPhase {
     this.run = run;
   }
 
-  private record Outcome(int ok, long wallNanos, double meanStreamMs, List<String> errors) {}
-
   void run(Map<String, List<String>> flagSets) throws IOException {
     int n = run.options.concurrentStreams();
     int tokens = run.options.concurrentTokens();
     String expected = run.script(tokens, INTERVAL, Duration.ZERO);
-    Outcome direct = burst(run.direct(), n, expected);
-    reportErrors("direct", direct, n);
+    StreamBurst.Outcome direct = burst(run.direct(), n, expected);
+    reportErrors("direct", direct);
     String ideal = String.format("ideal stream %d ms", tokens * INTERVAL.toMillis());
     run.report.row("3 concurrency", n + " direct streams (baseline)", direct.ok() + "/" + n + " correct", null, null,
         String.format("all done in %.2f s, mean stream %.0f ms (%s)", direct.wallNanos() / 1e9, direct.meanStreamMs(),
@@ -48,7 +44,7 @@ final class ConcurrencyPhase {
               BenchRun.apiChat(true), false);
           burst(route, Math.min(n, 100), expected);
           ProcStats before = proxy.stats();
-          Outcome outcome;
+          StreamBurst.Outcome outcome;
           long peak;
           try (ProcStats.PeakSampler sampler = new ProcStats.PeakSampler(proxy.pid(), 50)) {
             outcome = burst(route, n, expected);
@@ -56,7 +52,7 @@ final class ConcurrencyPhase {
           }
           ProcStats after = proxy.stats();
           peak = Math.max(peak, after.peakRssKb());
-          reportErrors("proxy [" + set.getKey() + "]", outcome, n);
+          reportErrors("proxy [" + set.getKey() + "]", outcome);
           double cpu = after.cpuSecondsSince(before);
           double perThousand = cpu / (outcome.ok() * (double) tokens / 1000.0);
           String label = set.getKey() + (run.options.concurrentRepeats() > 1 ? ", run " + (repeat + 1) : "");
@@ -83,42 +79,12 @@ final class ConcurrencyPhase {
     run.report.raw("concurrency", raw);
   }
 
-  private void reportErrors(String who, Outcome outcome, int n) {
-    if (outcome.ok() != n) {
-      run.report.failure("concurrency " + who + ": " + (n - outcome.ok()) + " of " + n + " streams failed, e.g. "
-          + outcome.errors());
-    }
+  private void reportErrors(String who, StreamBurst.Outcome outcome) {
+    StreamBurst.reportErrors(run.report, "concurrency " + who, outcome);
   }
 
-  private Outcome burst(BenchRun.Route route, int n, String expected) {
-    run.sim.log().clear();
-    long start = System.nanoTime();
-    List<Future<StreamResult>> futures = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      futures.add(run.client.stream(route.port(), route.path(), route.body(), route.sse(), 0));
-    }
-    int ok = 0;
-    double totalMs = 0;
-    List<String> errors = new ArrayList<>();
-    long timeout = 60 + run.options.concurrentTokens() * INTERVAL.toMillis() * 10 / 1000;
-    for (Future<StreamResult> f : futures) {
-      StreamResult r;
-      try {
-        r = BenchClient.await(f, timeout);
-      } catch (IllegalStateException e) {
-        if (errors.size() < 3) {
-          errors.add(e.getMessage());
-        }
-        continue;
-      }
-      if (r.correct(expected)) {
-        ok++;
-        totalMs += (r.arrivals.get(r.arrivals.size() - 1) - r.sendNanos) / 1e6;
-      } else if (errors.size() < 3) {
-        errors.add(r.describe(expected));
-      }
-    }
-    run.sim.log().clear();
-    return new Outcome(ok, System.nanoTime() - start, ok == 0 ? 0 : totalMs / ok, errors);
+  private StreamBurst.Outcome burst(BenchRun.Route route, int n, String expected) {
+    return StreamBurst.run(run, route, n, expected,
+        StreamBurst.timeoutSeconds(run.options.concurrentTokens(), INTERVAL.toMillis()));
   }
 }

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.Map;
  */
 final class ProxyProcess implements AutoCloseable {
   private static final long START_DEADLINE_NANOS = 60_000_000_000L;
+  /** The launcher's first start makes its class-data archive first, in a training run it bounds to 300 s. */
+  private static final long LAUNCH_DEADLINE_NANOS = 330_000_000_000L;
 
   private final Process process;
   private final int port;
@@ -41,7 +44,17 @@ final class ProxyProcess implements AutoCloseable {
     command.add(java.toString());
     command.addAll(jvmFlags);
     command.addAll(List.of("-jar", jar.toString()));
-    return launch(command, Map.of(), backend, log, proxyArgs);
+    return start(command, Map.of(), backend, log, proxyArgs, START_DEADLINE_NANOS);
+  }
+
+  /**
+   * The proxy through {@code bin/ollama-lmstudio-proxy} (a copy of it next to a copy of the jar, see {@link
+   * LauncherCopy}), with its default JVM flags and class-data archive; {@code env} sets OLLAMA_PROXY_* variables.
+   * The launcher execs the JVM, so the process id is the JVM's and /proc figures are the proxy's.
+   */
+  static ProxyProcess launch(Path launcher, Map<String, String> env, String backend, Path log,
+      List<String> proxyArgs) throws IOException {
+    return start(List.of(launcher.toString()), env, backend, log, proxyArgs, LAUNCH_DEADLINE_NANOS);
   }
 
   /**
@@ -51,25 +64,30 @@ final class ProxyProcess implements AutoCloseable {
    */
   static ProxyProcess launch(List<String> command, Map<String, String> env, String backend, Path log,
       List<String> proxyArgs) throws IOException {
+    return start(command, env, backend, log, proxyArgs, LAUNCH_DEADLINE_NANOS);
+  }
+
+  private static ProxyProcess start(List<String> prefix, Map<String, String> extraEnv, String backend, Path log,
+      List<String> proxyArgs, long deadlineNanos) throws IOException {
     int port = freePort();
-    List<String> full = new ArrayList<>(command);
-    full.addAll(List.of("--listen", "127.0.0.1:" + port, "--backend", backend));
-    full.addAll(proxyArgs);
-    ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true)
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of("--listen", "127.0.0.1:" + port, "--backend", backend));
+    command.addAll(proxyArgs);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    Map<String, String> environment = builder.environment();
-    environment.keySet().removeIf(k -> k.startsWith("OLLAMA_") || k.equals("JAVA_TOOL_OPTIONS")
-        || k.equals("JDK_JAVA_OPTIONS"));
-    environment.putAll(env);
+    Map<String, String> env = builder.environment();
+    env.keySet().removeIf(k -> k.startsWith("OLLAMA_") || k.equals("JAVA_TOOL_OPTIONS") || k.equals("JDK_JAVA_OPTIONS"));
+    env.putAll(extraEnv);
     long t0 = System.nanoTime();
     Process process = Children.start(builder);
     while (!answers200(port)) {
       if (!process.isAlive()) {
         throw new IllegalStateException("the proxy exited with " + process.exitValue() + " during start-up; see " + log);
       }
-      if (System.nanoTime() - t0 > START_DEADLINE_NANOS) {
+      if (System.nanoTime() - t0 > deadlineNanos) {
         Children.stop(process, 5);
-        throw new IllegalStateException("the proxy did not answer GET / within 60 s; see " + log);
+        throw new IllegalStateException("the proxy did not answer GET / within " + deadlineNanos / 1_000_000_000L
+            + " s; see " + log);
       }
       sleepMillis(2);
     }
@@ -94,6 +112,16 @@ final class ProxyProcess implements AutoCloseable {
 
   ProcStats stats() {
     return ProcStats.read(process.pid());
+  }
+
+  /** Resets VmHWM to the current RSS (Linux 4.0+), so a later peak belongs to what follows; false if refused. */
+  boolean resetPeak() {
+    try {
+      Files.writeString(Path.of("/proc", Long.toString(process.pid()), "clear_refs"), "5");
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** SIGTERM (graceful drain), as a service manager would; returns the exit code. */

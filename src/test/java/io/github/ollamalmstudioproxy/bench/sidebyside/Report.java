@@ -18,7 +18,11 @@ final class Report {
   /** One figure: what was measured, the target, whether it was met (null when there is no target), and how. */
   record Row(String section, String figure, String measured, String target, Boolean met, String detail) {}
 
+  /** A table of its own in latest.md (the figures are also in raw, for latest.json). */
+  record Table(String title, List<String> header, List<List<String>> rows) {}
+
   private final List<Row> rows = new ArrayList<>();
+  private final List<Table> tables = new ArrayList<>();
   private final Map<String, Object> raw = new LinkedHashMap<>();
   private final List<String> failures = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
@@ -27,6 +31,10 @@ final class Report {
     rows.add(new Row(section, figure, measured, target, met, detail));
     System.out.printf("  %-40s %-28s target %-14s %s%n", figure, measured, target == null ? "-" : target,
         met == null ? "" : met ? "met" : "MISSED");
+  }
+
+  void table(String title, List<String> header, List<List<String>> cells) {
+    tables.add(new Table(title, header, cells));
   }
 
   void raw(String key, Object value) {
@@ -71,6 +79,12 @@ final class Report {
           .append(r.detail() == null ? "" : r.detail().replace("|", "\\|")).append(" |\n");
     }
     md.append('\n');
+    for (Table t : tables) {
+      md.append("### ").append(t.title()).append("\n\n| ").append(String.join(" | ", t.header())).append(" |\n|")
+          .append("---|".repeat(t.header().size())).append('\n');
+      t.rows().forEach(r -> md.append("| ").append(String.join(" | ", r)).append(" |\n"));
+      md.append('\n');
+    }
     if (!notes.isEmpty()) {
       md.append("Notes:\n\n");
       notes.forEach(n -> md.append("- ").append(n).append('\n'));
