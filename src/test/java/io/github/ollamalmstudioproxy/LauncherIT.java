@@ -127,7 +127,7 @@ class LauncherIT {
     try (LauncherProcess defaults = LauncherProcess.start(Map.of(), "--demo", "--listen", "127.0.0.1:0")) {
       defaults.awaitPort();
       assertThat(defaults.jvmArguments())
-          .contains("-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-Xmx512m", "-XX:TieredStopAtLevel=1");
+          .contains("-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-Xmx512m");
       // The shipped logging set-up (StderrLogging, no logback.xml): one line per event, time, level, class, message.
       assertThat(defaults.output().lines()).anyMatch(line -> line.matches(
           "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) INFO  ProxyLauncher "
