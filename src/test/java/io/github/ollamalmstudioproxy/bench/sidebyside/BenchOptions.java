@@ -61,14 +61,14 @@ record BenchOptions(
         --jdk25 DIR          a JDK 25 for the start-up phase (default /usr/lib/jvm/temurin-25-jdk-amd64; with
                              --quick only when given)
         --no-nginx           skip the nginx reference even when nginx is installed
-        --phases LIST        only these sections, e.g. 1,2,4 (default all: 1,2,3,4,5,6,8,9,10,11; 7 runs within 1,
+        --phases LIST        only these sections, e.g. 1,2,4 (default all: 1,2,3,4,5,6,8,9,10,11,12; 7 runs within 1,
                              4 and 10)
         --sweep LIST         the concurrency steps of section 9 (default 100,500,1000,2000; --quick 20,50)
       sections: 1 TTFT, 2 per-chunk delay, 3 1,000 streams, 4 throughput and CPU per request, 5 cancellation,
                 6 start-up and idle RSS (the launcher's defaults on JDK 17 and 25), 8 several backends,
                 9 streaming cost with concurrency (sweep, nginx streaming reference, cold start),
                 10 /v1 model-name rewrite (small and 10 MB bodies), 11 TTFT in front of a Node.js backend
-                (bench/node-ttft.sh; skipped without node)
+                (bench/node-ttft.sh; skipped without node), 12 the translator JMH (bench/jmh.sh's benchmark)
       """;
 
   static BenchOptions parse(String[] args) throws IOException {
@@ -80,7 +80,7 @@ record BenchOptions(
     boolean jdk25Given = false;
     List<String> proxyOpts = launcherDefaultOpts(root.resolve("bin/ollama-lmstudio-proxy"));
     List<List<String>> compare = new ArrayList<>();
-    Set<String> phases = Set.of("1", "2", "3", "4", "5", "6", "8", "9", "10", "11");
+    Set<String> phases = Set.of("1", "2", "3", "4", "5", "6", "8", "9", "10", "11", "12");
     List<Integer> sweep = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {

@@ -64,6 +64,7 @@ public final class SideBySideMain {
       phase(report, FleetPhase.SECTION, () -> new FleetPhase(run).run());
       phase(report, "9 streaming cost with concurrency", () -> new SweepPhase(run).run());
       phase(report, NodeTtftPhase.SECTION, () -> new NodeTtftPhase(run).run());
+      phase(report, JmhPhase.SECTION, () -> new JmhPhase(run).run());
       report.raw("elapsed_seconds", (System.nanoTime() - started) / 1e9);
       Map<String, Object> machine = Machine.describe(options, loadBefore);
       report.write(options.outDir(), machine);
